@@ -1,0 +1,80 @@
+"""transcaspian: the export corridors of Central Asia as a geospatial network.
+
+Load the curated network, knock out nodes or links with scenarios, and recompute
+where oil, gas, containers and critical minerals can go.
+
+Examples
+--------
+>>> import transcaspian as tc
+>>> net = tc.load_network()
+>>> net.node("Kachagan").name
+'kashagan'
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+from . import errors, units
+from .errors import (
+    InfeasibleError,
+    NetworkDataError,
+    ScenarioError,
+    SolverError,
+    TranscaspianError,
+    UnitError,
+    UnknownElementError,
+    ValidationError,
+)
+from .network import CorridorNetwork, default_data_path, load_network
+from .validation import Problem, ValidationReport, validate_network
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# Heavier parts load on first use so `import transcaspian` stays fast.
+_LAZY = {
+    "Scenario": "scenario",
+    "solve": "flow",
+    "FlowResult": "results",
+    "find_routes": "routes",
+    "Route": "routes",
+    "compare": "compare",
+    "Comparison": "compare",
+    "criticality": "criticality",
+    "plot_map": "plot",
+    "plot_comparison": "plot",
+    "explore_map": "webmap",
+}
+
+
+def __getattr__(name: str) -> Any:
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'transcaspian' has no attribute {name!r}")
+    return getattr(import_module(f".{mod}", __name__), name)
+
+
+__all__ = [
+    "__version__",
+    "errors",
+    "units",
+    "CorridorNetwork",
+    "load_network",
+    "default_data_path",
+    "validate_network",
+    "ValidationReport",
+    "Problem",
+    "TranscaspianError",
+    "NetworkDataError",
+    "ValidationError",
+    "UnknownElementError",
+    "ScenarioError",
+    "UnitError",
+    "SolverError",
+    "InfeasibleError",
+    *_LAZY,
+]

@@ -1,0 +1,78 @@
+"""File reading and atomic writing (internal)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import NetworkDataError
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file; a syntax error names the file, line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NetworkDataError(f"{path}: file not found; check the geodata folder") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NetworkDataError(
+            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; "
+            "fix the syntax (a GeoJSON FeatureCollection is expected)"
+        ) from None
+
+
+def read_yaml(path: Path, *, required: bool = True) -> Any:
+    """Parse a YAML file; a syntax error names the file and line."""
+    if not path.exists():
+        if required:
+            raise NetworkDataError(f"{path}: file not found; check the geodata folder")
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise NetworkDataError(f"{path}: invalid YAML{where}: {exc}; fix the syntax") from None
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename).
+
+    A reader never sees a half-written file, and an existing file is untouched if the
+    write fails.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def save_figure_atomic(fig: Any, path: str | os.PathLike[str], **kwargs: Any) -> Path:
+    """Save a matplotlib figure atomically; the format follows the suffix."""
+    import io
+
+    path = Path(path)
+    buf = io.BytesIO()
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    fig.savefig(buf, format=fmt, **kwargs)
+    return write_atomic(path, buf.getvalue())

@@ -1,0 +1,322 @@
+"""The corridor network: nodes and links as GeoDataFrames, with lookup by id or alias.
+
+Examples
+--------
+>>> import transcaspian as tc
+>>> net = tc.load_network()
+>>> net.node("Kachagan").name
+'kashagan'
+>>> G = net.graph()
+>>> G.graph["crs"]
+'EPSG:4326'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import importlib.resources
+import logging
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from . import __name__ as _pkg
+from .errors import UnknownElementError
+
+__all__ = ["CorridorNetwork", "default_data_path", "load_network", "normalize_key"]
+
+log = logging.getLogger(__name__)
+
+CRS = "EPSG:4326"
+
+
+def default_data_path() -> Path:
+    """Folder of the bundled geodata (inside the installed package, or the repo checkout).
+
+    Examples
+    --------
+    >>> (default_data_path() / "nodes.geojson").exists()
+    True
+    """
+    try:
+        bundled = Path(str(importlib.resources.files(_pkg) / "geodata"))
+        if (bundled / "nodes.geojson").exists():
+            return bundled
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - zip imports
+        pass
+    return Path(__file__).resolve().parents[2] / "geodata"
+
+
+def normalize_key(text: str) -> str:
+    """Fold case, accents and separators so 'Novorossiïsk' finds 'novorossiisk'.
+
+    Examples
+    --------
+    >>> normalize_key("Novorossiïsk") == normalize_key("novorossiisk")
+    True
+    >>> normalize_key("Baku-Tbilisi Ceyhan")
+    'baku_tbilisi_ceyhan'
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    out = []
+    for ch in stripped.casefold().strip():
+        out.append(ch if ch.isalnum() else "_")
+    key = "".join(out)
+    while "__" in key:
+        key = key.replace("__", "_")
+    return key.strip("_")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class CorridorNetwork:
+    """The curated corridor network.
+
+    Plain data: two GeoDataFrames indexed by id, the source register and the baseline.
+    Never mutated in place: scenarios return a new network (see :meth:`replace`).
+
+    Attributes
+    ----------
+    nodes : geopandas.GeoDataFrame
+        One row per node, index ``id``; columns per docs/data_dictionary.md plus
+        ``disabled`` (bool) and ``derate`` (capacity factor, 1.0 = full).
+    links : geopandas.GeoDataFrame
+        One row per link, index ``id``; same extra columns.
+    sources : dict
+        Source id to its register entry (title, outlet, date, url, claims).
+    baseline : dict
+        Supplies, markets and contracts of the base year.
+    parameters : dict
+        Emission factors and conversion parameters.
+    events : list of dict
+        Dated events (see :func:`load_network` ``as_of``).
+    path : pathlib.Path or None
+        Folder the data came from.
+    as_of : datetime.date or None
+        Date up to which events were applied.
+    applied : tuple of str
+        Ids of the events and scenarios applied, oldest first.
+    """
+
+    nodes: gpd.GeoDataFrame
+    links: gpd.GeoDataFrame
+    sources: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    baseline: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    parameters: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    events: tuple[Mapping[str, Any], ...] = ()
+    path: Path | None = None
+    as_of: dt.date | None = None
+    applied: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_alias_index", _build_alias_index(self.nodes, self.links))
+
+    # ------------------------------------------------------------------ lookup
+    def resolve(self, key: str, *, kind: str = "any") -> str:
+        """Id of the node or link named by ``key`` (an id or alias, any case or accent).
+
+        Parameters
+        ----------
+        key : str
+        kind : {"any", "node", "link"}
+
+        Raises
+        ------
+        UnknownElementError
+            With close matches listed.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> tc.load_network().resolve("Новороссийск")
+        'novorossiysk_cpc_terminal'
+        """
+        if kind not in ("any", "node", "link"):
+            raise ValueError(f"kind must be 'any', 'node' or 'link', not {kind!r}")
+        if kind in ("any", "node") and key in self.nodes.index:
+            return key
+        if kind in ("any", "link") and key in self.links.index:
+            return key
+        index: dict[str, tuple[str, str]] = self._alias_index  # type: ignore[attr-defined]
+        hit = index.get(normalize_key(key))
+        if hit is not None and kind in ("any", hit[0]):
+            return hit[1]
+        raise UnknownElementError(self._unknown_message(key, kind))
+
+    def _unknown_message(self, key: str, kind: str) -> str:
+        index: dict[str, tuple[str, str]] = self._alias_index  # type: ignore[attr-defined]
+        names = [k for k, (t, _) in index.items() if kind in ("any", t)]
+        close = difflib.get_close_matches(normalize_key(key), names, n=5, cutoff=0.6)
+        ids = list(dict.fromkeys(index[c][1] for c in close))
+        what = {"any": "node or link", "node": "node", "link": "link"}[kind]
+        hint = f"; did you mean {', '.join(ids)}?" if ids else "; list ids with `transcaspian validate --list`"
+        src = f" in {self.path}" if self.path else ""
+        return f"no {what} named {key!r}{src}{hint}"
+
+    def node(self, key: str) -> pd.Series:
+        """The node row named by an id or alias (``Series.name`` is the id)."""
+        return self.nodes.loc[self.resolve(key, kind="node")]
+
+    def link(self, key: str) -> pd.Series:
+        """The link row named by an id or alias (``Series.name`` is the id)."""
+        return self.links.loc[self.resolve(key, kind="link")]
+
+    # ------------------------------------------------------------- derived data
+    @property
+    def commodities(self) -> list[str]:
+        """Commodities carried by at least one link, in canonical order."""
+        from .units import COMMODITIES
+
+        seen = {c for cs in self.links["commodities"] for c in cs}
+        return [c for c in COMMODITIES if c in seen]
+
+    def effective_capacity(self, element: str) -> float:
+        """Capacity after derating; 0 if disabled, ``inf`` if uncapacitated."""
+        frame = self.nodes if element in self.nodes.index else self.links
+        row = frame.loc[self.resolve(element)]
+        if bool(row["disabled"]):
+            return 0.0
+        cap = row["capacity"]
+        if cap is None or (isinstance(cap, float) and np.isnan(cap)):
+            return float("inf")
+        return float(cap) * float(row["derate"])
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The network as a networkx MultiDiGraph with every attribute.
+
+        Nodes carry their row (``geometry`` as a shapely Point, plus ``x``/``y``);
+        each link is an edge keyed by its id; a bidirectional link also appears as
+        the reverse edge with ``reverse=True``. ``G.graph`` holds ``crs``,
+        ``created_date``, ``created_with``, ``as_of`` and ``applied``.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> G = tc.load_network().graph()
+        >>> G.has_edge("atyrau", "samara")
+        True
+        """
+        from . import __version__
+
+        G = nx.MultiDiGraph(
+            crs=CRS,
+            created_date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            created_with=f"transcaspian {__version__}",
+            as_of=self.as_of.isoformat() if self.as_of else None,
+            applied=list(self.applied),
+        )
+        for nid, row in self.nodes.iterrows():
+            attrs = row.to_dict()
+            attrs["x"], attrs["y"] = row.geometry.x, row.geometry.y
+            G.add_node(nid, **attrs)
+        for lid, row in self.links.iterrows():
+            attrs = row.to_dict()
+            G.add_edge(row["from_node"], row["to_node"], key=lid, reverse=False, **attrs)
+            if bool(row["bidirectional"]):
+                G.add_edge(row["to_node"], row["from_node"], key=lid, reverse=True, **attrs)
+        return G
+
+    def summary(self) -> pd.DataFrame:
+        """Links, length and capacity by mode and commodity.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> "pipeline" in tc.load_network().summary().index.get_level_values("mode")
+        True
+        """
+        rows = []
+        for lid, row in self.links.iterrows():
+            for c in row["commodities"]:
+                rows.append(
+                    {
+                        "mode": row["mode"],
+                        "commodity": c,
+                        "link": lid,
+                        "length_km": float(row["length_km"]),
+                        "operating": row["status"] in ("operating", "disrupted"),
+                    }
+                )
+        df = pd.DataFrame(rows)
+        return (
+            df.groupby(["mode", "commodity"])
+            .agg(links=("link", "count"), operating=("operating", "sum"), length_km=("length_km", "sum"))
+            .round({"length_km": 0})
+            .astype({"operating": int})
+        )
+
+    # ---------------------------------------------------------------- changes
+    def replace(self, **changes: Any) -> CorridorNetwork:
+        """A new network with some attributes replaced; the original is untouched."""
+        return dataclasses.replace(self, **changes)
+
+    def copy(self) -> CorridorNetwork:
+        """A deep copy (frames copied), safe to modify."""
+        return self.replace(nodes=self.nodes.copy(deep=True), links=self.links.copy(deep=True))
+
+    def __repr__(self) -> str:
+        src = f" from {self.path}" if self.path else ""
+        asof = f", as_of={self.as_of}" if self.as_of else ""
+        return f"<CorridorNetwork {len(self.nodes)} nodes, {len(self.links)} links{asof}{src}>"
+
+
+def _build_alias_index(nodes: pd.DataFrame, links: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    index: dict[str, tuple[str, str]] = {}
+    for kind, frame in (("link", links), ("node", nodes)):  # nodes win on a clash
+        for eid, row in frame.iterrows():
+            keys: Iterable[str] = [eid, row.get("name") or "", *(row.get("aliases") or [])]
+            for k in keys:
+                nk = normalize_key(k)
+                if nk:
+                    index[nk] = (kind, eid)
+    # ids always win over aliases and names
+    for kind, frame in (("link", links), ("node", nodes)):
+        for eid in frame.index:
+            index[normalize_key(eid)] = (kind, eid)
+    return index
+
+
+def load_network(
+    path: str | Path | None = None, *, as_of: str | dt.date | None = None, validate: bool = True
+) -> CorridorNetwork:
+    """Load a corridor network from a geodata folder.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder holding nodes.geojson, links.geojson, sources.yaml, baseline.yaml
+        (and optionally events.yaml, parameters.yaml). Default: the bundled data.
+    as_of : str or datetime.date, optional
+        Apply every event in events.yaml dated on or before this date.
+    validate : bool, default True
+        Check the data first and raise :class:`~transcaspian.errors.ValidationError`
+        listing every problem.
+
+    Returns
+    -------
+    CorridorNetwork
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> net = tc.load_network(as_of="2025-12-01")
+    >>> net.links.crs.to_string()
+    'EPSG:4326'
+    """
+    from ._loader import read_network
+
+    folder = Path(path) if path is not None else default_data_path()
+    net = read_network(folder, validate=validate)
+    if as_of is not None:
+        from .events import apply_events
+
+        net = apply_events(net, as_of)
+    return net

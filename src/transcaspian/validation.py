@@ -1,0 +1,515 @@
+"""Validation of a geodata folder: every problem reported at once.
+
+Each :class:`Problem` names the file, the element id, the field, what is wrong and
+the fix.
+
+Examples
+--------
+>>> import transcaspian as tc
+>>> report = tc.validate_network()
+>>> report.ok
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pyproj import Geod
+
+from .errors import NetworkDataError, UnitError
+from .units import CANONICAL_UNITS, COMMODITIES, capacity_factor, is_convertible
+
+__all__ = ["Problem", "ValidationReport", "validate_network"]
+
+NODE_KINDS = frozenset(
+    "oil_field gas_field gas_condensate_field processing_plant terminal port pump_station "
+    "junction border_crossing rail_hub refinery gas_hub chokepoint mine market".split()
+)
+MODES = frozenset({"pipeline", "tanker", "ferry", "rail", "road"})
+MEDIA = frozenset({"land", "sea", "mixed"})
+STATUSES = frozenset(
+    {"operating", "disrupted", "planned", "under_construction", "stalled", "idle", "proposed"}
+)
+CONFIDENCES = frozenset({"reported", "derived", "estimate"})
+LOCATIONS = frozenset({"onshore", "coastal", "offshore"})
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Largest distance (km) allowed between a link geometry's end and its node.
+ENDPOINT_TOLERANCE_KM = 5.0
+_GEOD = Geod(ellps="WGS84")
+_ACCEPTED_CRS = {"EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "OGC:CRS84"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One problem in the data."""
+
+    file: str
+    element: str
+    field: str
+    message: str
+    fix: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.element}: {self.field}: {self.message} (fix: {self.fix})"
+
+
+@dataclasses.dataclass
+class ValidationReport:
+    """Every problem found in a geodata folder.
+
+    Attributes
+    ----------
+    path : Path
+    problems : list of Problem
+    counts : dict
+        Number of nodes, links and sources read.
+    """
+
+    path: Path
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line: counts and verdict."""
+        c = self.counts
+        head = f"{c.get('nodes', 0)} nodes, {c.get('links', 0)} links, {c.get('sources', 0)} sources"
+        if self.ok:
+            w = f", {len(self.warnings)} warning(s)" if self.warnings else ""
+            return f"{self.path}: OK ({head}{w})"
+        return f"{self.path}: {len(self.errors)} error(s) ({head})"
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        lines += [f"  {p.severity.upper()}: {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, element: str, field: str, message: str, fix: str, *, warn: bool = False) -> None:
+        self.problems.append(Problem(file, element, field, message, fix, "warning" if warn else "error"))
+
+
+def validate_network(path: str | Path | None = None) -> ValidationReport:
+    """Check a geodata folder and return every problem found.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The folder; default the bundled geodata.
+
+    Returns
+    -------
+    ValidationReport
+        ``report.ok`` is False when any error was found. Syntax errors that stop a
+        file from being read at all are reported as problems too.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> tc.validate_network().counts["nodes"] >= 45
+    True
+    """
+    from ._loader import FILES, raw_files
+    from .network import default_data_path
+
+    folder = Path(path) if path is not None else default_data_path()
+    try:
+        raw = raw_files(folder)
+    except NetworkDataError as exc:
+        # Parse every file separately so all syntax errors are reported together.
+        from ._io import read_json, read_yaml
+
+        col = _Collector()
+        for key, name in FILES.items():
+            try:
+                (read_json if name.endswith(".geojson") else read_yaml)(folder / name)
+            except NetworkDataError as e:
+                if key in ("events", "parameters") and not (folder / name).exists():
+                    continue
+                col.add(name, "-", "-", str(e).split(": ", 1)[-1], "fix the file so it parses")
+        if not col.problems:  # pragma: no cover - defensive
+            col.add("-", "-", "-", str(exc), "fix the file")
+        return ValidationReport(folder, col.problems)
+    return validate_raw(raw, folder)
+
+
+def validate_raw(raw: dict[str, Any], folder: Path) -> ValidationReport:
+    """Validate already-parsed files (see :func:`validate_network`)."""
+    col = _Collector()
+    sources = _check_sources(raw.get("sources"), col)
+    nodes = _check_features(raw.get("nodes"), "nodes.geojson", "Point", col)
+    links = _check_features(raw.get("links"), "links.geojson", "LineString", col)
+    node_ids = {f["_id"] for f in nodes}
+    for f in nodes:
+        _check_node(f, sources, col)
+    _check_aliases(nodes, links, col)
+    node_geom = {f["_id"]: f["geometry"]["coordinates"] for f in nodes if _coords_ok(f)}
+    for f in links:
+        _check_link(f, node_ids, node_geom, sources, col)
+    link_ids = {f["_id"] for f in links}
+    _check_baseline(raw.get("baseline"), node_ids, link_ids, sources, col)
+    _check_events(raw.get("events"), node_ids | link_ids, sources, col)
+    counts = {"nodes": len(nodes), "links": len(links), "sources": len(sources)}
+    return ValidationReport(folder, col.problems, counts)
+
+
+# ----------------------------------------------------------------------------- files
+def _check_sources(doc: Any, col: _Collector) -> dict[str, Any]:
+    f = "sources.yaml"
+    if not isinstance(doc, dict) or not isinstance(doc.get("sources"), dict):
+        col.add(f, "-", "sources", "no 'sources:' mapping at the top level", "write `sources:` followed by id: {title, url, ...}")
+        return {}
+    out = doc["sources"]
+    for sid, entry in out.items():
+        if not isinstance(entry, dict):
+            col.add(f, str(sid), "-", "entry is not a mapping", "give title, outlet, date, url and claims")
+            continue
+        for key in ("title", "url"):
+            if not entry.get(key):
+                col.add(f, str(sid), key, f"missing {key}", f"add the source's {key}")
+        claims = entry.get("claims", [])
+        if claims is not None and not isinstance(claims, list):
+            col.add(f, str(sid), "claims", "claims is not a list", "write claims as a list of {field, value, unit, text}")
+    return out
+
+
+def _check_features(doc: Any, file: str, geom_type: str, col: _Collector) -> list[dict]:
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        col.add(file, "-", "type", "not a GeoJSON FeatureCollection", 'set "type": "FeatureCollection" with a "features" list')
+        return []
+    crs = doc.get("crs")
+    if crs is not None:
+        name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else crs
+        if str(name) not in _ACCEPTED_CRS:
+            col.add(file, "-", "crs", f"CRS is {name!r}, not EPSG:4326", "reproject to EPSG:4326 (lon, lat), e.g. GeoDataFrame.to_crs(4326), or drop the crs member")
+    feats = doc.get("features")
+    if not isinstance(feats, list):
+        col.add(file, "-", "features", "no features list", 'add "features": [...]')
+        return []
+    out, seen = [], Counter()
+    for i, feat in enumerate(feats):
+        props = (feat or {}).get("properties") or {}
+        fid = props.get("id", (feat or {}).get("id"))
+        label = str(fid) if fid else f"feature #{i}"
+        if not fid or not isinstance(fid, str):
+            col.add(file, label, "id", "missing id", "give every feature a snake_case `id`")
+            continue
+        if not ID_RE.match(fid):
+            col.add(file, fid, "id", "id is not snake_case ascii", "use lower-case letters, digits and underscores")
+        seen[fid] += 1
+        if seen[fid] == 2:
+            col.add(file, fid, "id", "duplicate id", "rename one of the features; ids must be unique")
+        geom = (feat or {}).get("geometry") or {}
+        gtype = geom.get("type")
+        if gtype != geom_type:
+            col.add(file, fid, "geometry", f"geometry type is {gtype!r}, expected {geom_type}", f"store a {geom_type} in EPSG:4326")
+        else:
+            coords = geom.get("coordinates")
+            pts = [coords] if geom_type == "Point" else (coords or [])
+            if geom_type == "LineString" and len(pts) < 2:
+                col.add(file, fid, "geometry", "LineString with fewer than 2 points", "give the route's vertices from start to end")
+            bad = [p for p in pts if not (isinstance(p, list | tuple) and len(p) >= 2 and -180 <= p[0] <= 180 and -90 <= p[1] <= 90)]
+            if bad:
+                col.add(file, fid, "geometry", f"coordinate {bad[0]!r} is not lon/lat in EPSG:4326", "give [lon, lat] in degrees")
+        if seen[fid] == 1:
+            out.append({"_id": fid, "_file": file, "props": props, "geometry": geom})
+    return out
+
+
+def _coords_ok(f: dict) -> bool:
+    c = f["geometry"].get("coordinates")
+    return isinstance(c, list | tuple) and len(c) >= 2 and all(isinstance(v, int | float) for v in c[:2])
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _check_provenance(f: dict, field: str, sources: dict, col: _Collector, *, value_present: bool) -> None:
+    file, eid, p = f["_file"], f["_id"], f["props"]
+    srcs = p.get(f"{field}_sources") or []
+    conf = p.get(f"{field}_confidence")
+    note = p.get(f"{field}_note") or ""
+    if not isinstance(srcs, list):
+        col.add(file, eid, f"{field}_sources", "not a list", "write a list of source ids")
+        srcs = []
+    for s in srcs:
+        if s not in sources:
+            col.add(file, eid, f"{field}_sources", f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
+    if not value_present:
+        return
+    if conf not in CONFIDENCES:
+        col.add(file, eid, f"{field}_confidence", f"confidence {conf!r} is not one of reported/derived/estimate", "set reported (with sources), derived (with sources and a note) or estimate (with a note)")
+    elif conf in ("reported", "derived") and not srcs:
+        col.add(file, eid, f"{field}_sources", f"{conf} {field} cites no source", f"cite the source ids stating the {field}, or mark it estimate with a note")
+    if conf in ("derived", "estimate") and not str(note).strip():
+        col.add(file, eid, f"{field}_note", f"{conf} {field} has no note saying how it was obtained", "explain the derivation or estimate in the note")
+
+
+def _check_unit(f: dict, unit: Any, commodities: Iterable[str], col: _Collector) -> None:
+    for c in commodities:
+        if c not in CANONICAL_UNITS:
+            continue
+        try:
+            capacity_factor(c, str(unit))
+        except UnitError as exc:
+            col.add(f["_file"], f["_id"], "unit", str(exc), f"give the capacity in {CANONICAL_UNITS[c]} for {c}")
+
+
+def _check_capacity(f: dict, commodities: list[str], sources: dict, col: _Collector) -> None:
+    file, eid, p = f["_file"], f["_id"], f["props"]
+    cap, unit = p.get("capacity"), p.get("unit")
+    if cap is None:
+        if p.get("capacity_confidence") != "estimate" and file == "links.geojson":
+            col.add(file, eid, "capacity", "missing capacity without an estimate flag", "give the capacity and unit with sources, or set capacity_confidence: estimate with a note (then the link is uncapacitated)")
+        _check_provenance(f, "capacity", sources, col, value_present=False)
+        return
+    if not _is_number(cap):
+        col.add(file, eid, "capacity", f"capacity {cap!r} is not a number", "write a number in the stated unit")
+        return
+    if cap < 0:
+        col.add(file, eid, "capacity", f"negative capacity {cap}", "capacities are >= 0; use 0 with status idle, or disable the element in a scenario")
+    if not unit:
+        col.add(file, eid, "unit", "capacity has no unit", f"add a unit, e.g. {CANONICAL_UNITS.get(commodities[0] if commodities else 'crude', 'Mt/y')}")
+    else:
+        try:
+            is_convertible(str(unit), "Mt/y")
+        except UnitError as exc:
+            col.add(file, eid, "unit", str(exc), "use a unit listed in transcaspian.units")
+        else:
+            _check_unit(f, unit, commodities, col)
+    _check_provenance(f, "capacity", sources, col, value_present=True)
+
+
+def _check_common(f: dict, sources: dict, col: _Collector) -> None:
+    file, eid, p = f["_file"], f["_id"], f["props"]
+    if not p.get("name"):
+        col.add(file, eid, "name", "missing name", "give a display name")
+    status = p.get("status", "operating")
+    if status not in STATUSES:
+        col.add(file, eid, "status", f"status {status!r} unknown", f"use one of {', '.join(sorted(STATUSES))}")
+    srcs = p.get("sources") or []
+    if not isinstance(srcs, list):
+        col.add(file, eid, "sources", "not a list", "write a list of source ids")
+        srcs = []
+    for s in srcs:
+        if s not in sources:
+            col.add(file, eid, "sources", f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
+    aliases = p.get("aliases", [])
+    if aliases is not None and (not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases)):
+        col.add(file, eid, "aliases", "aliases is not a list of strings", "write aliases as a list of names")
+
+
+def _check_node(f: dict, sources: dict, col: _Collector) -> None:
+    file, eid, p = f["_file"], f["_id"], f["props"]
+    _check_common(f, sources, col)
+    kind = p.get("kind")
+    if kind not in NODE_KINDS:
+        col.add(file, eid, "kind", f"kind {kind!r} unknown", f"use one of {', '.join(sorted(NODE_KINDS))}")
+    country = p.get("country")
+    if not (isinstance(country, str) and re.fullmatch(r"[A-Z]{3}", country)):
+        col.add(file, eid, "country", f"country {country!r} is not an ISO 3166-1 alpha-3 code", "use e.g. KAZ, RUS, AZE")
+    loc = p.get("location", "onshore")
+    if loc not in LOCATIONS:
+        col.add(file, eid, "location", f"location {loc!r} unknown", "use onshore, coastal or offshore")
+    tol = p.get("coord_tolerance_km", 0)
+    if tol is not None and (not _is_number(tol) or tol < 0):
+        col.add(file, eid, "coord_tolerance_km", f"{tol!r} is not a distance >= 0", "give kilometres")
+    comms = p.get("capacity_commodities") or []
+    unknown = [c for c in comms if c not in CANONICAL_UNITS]
+    if unknown:
+        col.add(file, eid, "capacity_commodities", f"unknown commodities {unknown}", f"use {', '.join(COMMODITIES)}")
+    _check_capacity(f, [c for c in comms if c in CANONICAL_UNITS], sources, col)
+
+
+def _check_link(f: dict, node_ids: set[str], node_geom: dict, sources: dict, col: _Collector) -> None:
+    file, eid, p = f["_file"], f["_id"], f["props"]
+    _check_common(f, sources, col)
+    for end in ("from_node", "to_node"):
+        nid = p.get(end)
+        if nid not in node_ids:
+            col.add(file, eid, end, f"unknown endpoint {nid!r}", "use the id of a node in nodes.geojson")
+    if p.get("from_node") == p.get("to_node") and p.get("from_node"):
+        col.add(file, eid, "to_node", "link starts and ends at the same node", "connect two different nodes")
+    mode = p.get("mode")
+    if mode not in MODES:
+        col.add(file, eid, "mode", f"mode {mode!r} unknown", f"use one of {', '.join(sorted(MODES))}")
+    medium = p.get("medium")
+    if medium is not None and medium not in MEDIA:
+        col.add(file, eid, "medium", f"medium {medium!r} unknown", "use land, sea or mixed")
+    comms = p.get("commodities")
+    if not isinstance(comms, list) or not comms:
+        col.add(file, eid, "commodities", "no commodities", f"list what the link carries ({', '.join(COMMODITIES)})")
+        comms = []
+    unknown = [c for c in comms if c not in CANONICAL_UNITS]
+    if unknown:
+        col.add(file, eid, "commodities", f"unknown commodities {unknown}", f"use {', '.join(COMMODITIES)}")
+    known = [c for c in comms if c in CANONICAL_UNITS]
+    _check_capacity(f, known, sources, col)
+    cost = p.get("cost")
+    if not isinstance(cost, dict):
+        col.add(file, eid, "cost", "cost is not a mapping commodity -> USD per unit", "write e.g. cost: {crude: 4.5}")
+    else:
+        for c in known:
+            v = cost.get(c)
+            if not _is_number(v) or v < 0:
+                col.add(file, eid, "cost", f"no valid cost for {c} (got {v!r})", f"give cost.{c} >= 0 in the commodity's cost unit")
+        for c in cost:
+            if c not in known:
+                col.add(file, eid, "cost", f"cost given for {c!r}, which the link does not carry", "drop it or add the commodity")
+        _check_provenance(f, "cost", sources, col, value_present=True)
+    t = p.get("time_days")
+    if not _is_number(t) or t < 0:
+        col.add(file, eid, "time_days", f"time_days {t!r} is not a duration >= 0", "give the transit time in days")
+    else:
+        _check_provenance(f, "time", sources, col, value_present=True)
+    length = p.get("length_km")
+    if not _is_number(length) or length <= 0:
+        col.add(file, eid, "length_km", f"length_km {length!r} is not a positive number", "recompute it from the geometry (tools/build_geodata.py)")
+    pub = p.get("length_published_km")
+    if pub is not None:
+        if not _is_number(pub) or pub <= 0:
+            col.add(file, eid, "length_published_km", f"{pub!r} is not a positive number", "give km or null")
+        _check_provenance(f, "length", sources, col, value_present=True)
+    if not isinstance(p.get("bidirectional", False), bool):
+        col.add(file, eid, "bidirectional", "not true/false", "write true or false")
+    _check_link_ends(f, node_geom, col)
+
+
+def _check_link_ends(f: dict, node_geom: dict, col: _Collector) -> None:
+    p, coords = f["props"], f["geometry"].get("coordinates") or []
+    if f["geometry"].get("type") != "LineString" or len(coords) < 2:
+        return
+    for end, pt in (("from_node", coords[0]), ("to_node", coords[-1])):
+        node = node_geom.get(p.get(end))
+        if node is None:
+            continue
+        try:
+            _, _, d = _GEOD.inv(pt[0], pt[1], node[0], node[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        if d / 1000 > ENDPOINT_TOLERANCE_KM:
+            which = "first" if end == "from_node" else "last"
+            col.add(f["_file"], f["_id"], "geometry", f"{which} vertex is {d / 1000:.0f} km from {end} {p.get(end)!r}", f"start/end the line at the node (within {ENDPOINT_TOLERANCE_KM:g} km) or fix {end}")
+
+
+def _check_aliases(nodes: list[dict], links: list[dict], col: _Collector) -> None:
+    from .network import normalize_key
+
+    owner: dict[str, str] = {normalize_key(f["_id"]): f["_id"] for f in nodes + links}
+    for f in nodes:
+        for a in f["props"].get("aliases") or []:
+            if not isinstance(a, str):
+                continue
+            k = normalize_key(a)
+            other = owner.get(k)
+            if other is not None and other != f["_id"]:
+                col.add(f["_file"], f["_id"], "aliases", f"alias {a!r} also names {other!r}", "make aliases unique across nodes and links")
+            owner.setdefault(k, f["_id"])
+
+
+def _check_baseline(doc: Any, node_ids: set[str], link_ids: set[str], sources: dict, col: _Collector) -> None:
+    file = "baseline.yaml"
+    if not isinstance(doc, dict):
+        col.add(file, "-", "-", "not a mapping", "write year, supplies, markets and contracts")
+        return
+    supplies = doc.get("supplies") or {}
+    for comm, entries in supplies.items():
+        if comm not in CANONICAL_UNITS:
+            col.add(file, f"supplies.{comm}", "commodity", f"unknown commodity {comm!r}", f"use {', '.join(COMMODITIES)}")
+            continue
+        for i, e in enumerate(entries or []):
+            el = f"supplies.{comm}[{i}]"
+            origin = (e or {}).get("origin")
+            if origin not in node_ids:
+                col.add(file, el, "origin", f"unknown origin {origin!r}", "use a node id")
+            v = (e or {}).get("value")
+            if not _is_number(v) or v < 0:
+                col.add(file, el, "value", f"supply {v!r} is not a number >= 0", "give the volume")
+            unit = (e or {}).get("unit", CANONICAL_UNITS[comm])
+            if unit != CANONICAL_UNITS[comm]:
+                col.add(file, el, "unit", f"unit {unit!r} does not fit {comm}", f"give supplies of {comm} in {CANONICAL_UNITS[comm]}")
+            _check_entry_sources(file, el, e or {}, sources, col)
+    for comm, entries in (doc.get("markets") or {}).items():
+        if comm not in CANONICAL_UNITS:
+            col.add(file, f"markets.{comm}", "commodity", f"unknown commodity {comm!r}", f"use {', '.join(COMMODITIES)}")
+            continue
+        for i, e in enumerate(entries or []):
+            nid = e.get("node") if isinstance(e, dict) else e
+            if nid not in node_ids:
+                col.add(file, f"markets.{comm}[{i}]", "node", f"unknown market {nid!r}", "use a node id (kind market)")
+    for i, e in enumerate(doc.get("contracts") or []):
+        el = f"contracts[{i}]"
+        lid = (e or {}).get("link")
+        if lid not in link_ids:
+            col.add(file, el, "link", f"unknown link {lid!r}", "use a link id")
+        for k in ("min_flow", "max_flow"):
+            v = (e or {}).get(k)
+            if v is not None and (not _is_number(v) or v < 0):
+                col.add(file, el, k, f"{k} {v!r} is not a number >= 0", "give the volume or drop the field")
+        if (e or {}).get("commodity") not in CANONICAL_UNITS:
+            col.add(file, el, "commodity", f"unknown commodity {(e or {}).get('commodity')!r}", f"use {', '.join(COMMODITIES)}")
+        _check_entry_sources(file, el, e or {}, sources, col)
+
+
+def _check_entry_sources(file: str, el: str, e: dict, sources: dict, col: _Collector) -> None:
+    for s in e.get("sources") or []:
+        if s not in sources:
+            col.add(file, el, "sources", f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
+    conf = e.get("confidence", "reported")
+    if conf not in CONFIDENCES:
+        col.add(file, el, "confidence", f"confidence {conf!r} unknown", "use reported, derived or estimate")
+    elif conf != "estimate" and not e.get("sources"):
+        col.add(file, el, "sources", "figure cites no source", "cite sources or mark confidence: estimate with a note")
+    elif conf == "estimate" and not e.get("note"):
+        col.add(file, el, "note", "estimate without a note", "say how it was estimated")
+
+
+def _check_events(doc: Any, ids: set[str], sources: dict, col: _Collector) -> None:
+    file = "events.yaml"
+    if doc is None:
+        return
+    for i, ev in enumerate((doc or {}).get("events") or []):
+        el = (ev or {}).get("id") or f"events[{i}]"
+        d = (ev or {}).get("date")
+        try:
+            dt.date.fromisoformat(str(d))
+        except ValueError:
+            col.add(file, el, "date", f"date {d!r} is not YYYY-MM-DD", "write an ISO date")
+        _check_entry_sources(file, el, ev or {}, sources, col)
+        for ch in (ev or {}).get("changes") or []:
+            for op, arg in (ch or {}).items():
+                targets = list(arg) if isinstance(arg, dict | list) else [arg]
+                for t in targets:
+                    if t not in ids:
+                        col.add(file, el, op, f"unknown element {t!r}", "use a node or link id")
+                if op == "derate" and isinstance(arg, dict):
+                    for t, fac in arg.items():
+                        if not _is_number(fac) or not 0 <= fac <= 1:
+                            col.add(file, el, "derate", f"factor {fac!r} for {t} is not within 0-1", "give the remaining share of capacity, 0-1")
+                elif op not in ("derate", "disable", "enable", "set_status", "restore"):
+                    col.add(file, el, op, f"unknown change {op!r}", "use derate, disable, enable, restore or set_status")
