@@ -150,7 +150,8 @@ def validate_network(path: str | Path | None = None) -> ValidationReport:
             except NetworkDataError as e:
                 if key in ("events", "parameters") and not (folder / name).exists():
                     continue
-                col.add(name, "-", "-", str(e).split(": ", 1)[-1], "fix the file so it parses")
+                msg = str(e).split(": ", 1)[-1].split("; fix the syntax")[0]
+                col.add(str(folder / name), "-", "-", msg, "fix the syntax so the file parses")
         if not col.problems:  # pragma: no cover - defensive
             col.add("-", "-", "-", str(exc), "fix the file")
         return ValidationReport(folder, col.problems)
@@ -174,7 +175,8 @@ def validate_raw(raw: dict[str, Any], folder: Path) -> ValidationReport:
     _check_baseline(raw.get("baseline"), node_ids, link_ids, sources, col)
     _check_events(raw.get("events"), node_ids | link_ids, sources, col)
     counts = {"nodes": len(nodes), "links": len(links), "sources": len(sources)}
-    return ValidationReport(folder, col.problems, counts)
+    problems = [dataclasses.replace(p, file=str(folder / p.file)) for p in col.problems]
+    return ValidationReport(folder, problems, counts)
 
 
 # ----------------------------------------------------------------------------- files

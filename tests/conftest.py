@@ -1,0 +1,45 @@
+"""Shared fixtures. No test touches the network: sockets are blocked for the whole run."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Any attempt to open an outside connection fails the test (loopback stays allowed)."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and (host.startswith("127.") or host in ("localhost", "::1") or host.startswith("/")):
+            return real_connect(self, address)
+        raise OSError(f"network access attempted in a test: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def mini_path() -> Path:
+    return MINI
+
+
+@pytest.fixture(scope="session")
+def mini_net():
+    import transcaspian as tc
+
+    return tc.load_network(MINI)
+
+
+@pytest.fixture(scope="session")
+def net():
+    import transcaspian as tc
+
+    return tc.load_network()
