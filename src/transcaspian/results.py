@@ -66,6 +66,21 @@ class FlowResult:
         Solver status message.
     meta : dict
         Solver, timings, penalty and tolerances.
+    contracts : pandas.DataFrame
+        One row per contract on the solved commodities: ``link``, ``commodity``,
+        ``min_flow``, ``max_flow``, ``flow`` (along from_node -> to_node),
+        ``relaxed_min`` (the min_flow actually imposed when the original could not be
+        met, else NaN) and ``status`` (``met``, ``relaxed``, ``relaxed: link not usable``).
+
+    Notes
+    -----
+    Columns beyond those listed may be present: ``flows`` also has ``name``,
+    ``status``, ``usable``, ``cost_unit``, ``cost_usd`` (USD/y on the link),
+    ``time_days``, ``length_km``, ``tonne_km``, ``co2_t``; ``node_flows`` has ``supply``,
+    ``sent``, ``delivered``, ``inflow``, ``outflow``; ``routes`` has ``modes``,
+    ``countries``, ``unit``, ``cost_unit``, ``cost_usd``, ``kind`` (``path`` or
+    ``circulation``) and ``class``; ``shadow_prices`` has ``commodity`` and
+    ``objective_per_unit`` (the phase-2 dual in the objective's unit).
     """
 
     network: Any
@@ -83,6 +98,7 @@ class FlowResult:
     emissions: pd.DataFrame
     status: str = "optimal"
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
+    contracts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     @property
     def total_delivered(self) -> dict[str, float]:
@@ -93,3 +109,74 @@ class FlowResult:
     def total_unserved(self) -> dict[str, float]:
         """Stranded volume per commodity."""
         return self.unserved.groupby(level="commodity")["unserved"].sum().to_dict()
+
+    @property
+    def cost_by_commodity(self) -> dict[str, float]:
+        """Transport cost per commodity, USD per year."""
+        if len(self.flows) == 0:
+            return {}
+        return self.flows.groupby("commodity")["cost_usd"].sum().to_dict()
+
+    @property
+    def unit_cost(self) -> dict[str, float]:
+        """Average transport cost per unit delivered, in each commodity's cost unit (e.g. USD/t).
+
+        NaN for a commodity with nothing delivered.
+        """
+        from ._params import usd_factor
+
+        out = {}
+        delivered = self.total_delivered
+        for c, usd in self.cost_by_commodity.items():
+            vol = delivered.get(c, 0.0)
+            out[c] = usd / (vol * usd_factor(c)) if vol > 0 else float("nan")
+        return out
+
+    @property
+    def co2_t(self) -> float:
+        """Total CO2 of the transport, tonnes per year."""
+        return float(self.emissions["co2_t"].sum()) if len(self.emissions) else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures as plain JSON-serialisable data.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> s = tc.solve(tc.load_network("tests/fixtures/mini")).summary()
+        >>> s["delivered"], s["unserved"]
+        ({'crude': 41.0}, {'crude': 4.0})
+        """
+        from .units import CANONICAL_UNITS, cost_unit
+
+        def clean(v: float) -> float | None:
+            return None if v != v else float(v)  # NaN -> None
+
+        return {
+            "scenario": getattr(self.scenario, "name", None) or "baseline",
+            "as_of": self.network.as_of.isoformat() if getattr(self.network, "as_of", None) else None,
+            "commodities": list(self.commodities),
+            "objective": self.objective,
+            "units": {c: CANONICAL_UNITS[c] for c in self.commodities},
+            "delivered": {c: round(v, 6) for c, v in self.total_delivered.items()},
+            "delivered_by_market": {
+                f"{c}:{m}": round(float(v), 6) for (c, m), v in self.delivered["volume"].items()
+            },
+            "unserved": {c: round(v, 6) for c, v in self.total_unserved.items()},
+            "unserved_by_origin": {
+                f"{c}:{o}": round(float(v), 6) for (c, o), v in self.unserved["unserved"].items() if v > 0
+            },
+            "total_cost_usd": round(self.total_cost, 2),
+            "unit_cost": {c: clean(v) for c, v in self.unit_cost.items()},
+            "cost_units": {c: cost_unit(c) for c in self.commodities},
+            "co2_t": round(self.co2_t, 3),
+            "saturated": [f"{k}:{e}" for e, k in zip(self.saturated["element"], self.saturated["kind"], strict=True)],
+            "relaxed_contracts": dict(self.meta.get("relaxed_contracts", {})),
+            "status": self.status,
+        }
+
+    def __repr__(self) -> str:
+        d = ", ".join(f"{c} {v:.4g}" for c, v in self.total_delivered.items())
+        u = ", ".join(f"{c} {v:.4g}" for c, v in self.total_unserved.items())
+        name = getattr(self.scenario, "name", None) or "baseline"
+        return f"<FlowResult {name}: delivered {d}; unserved {u}; cost {self.total_cost:,.0f} USD/y>"

@@ -1,0 +1,145 @@
+"""Supplies, markets and contracts read from ``net.baseline`` (internal).
+
+``baseline.yaml`` (after any scenario) holds, per commodity:
+
+* ``supplies``: ``[{origin, value, unit, markets?}]`` - ``markets`` (optional) restricts
+  where that origin's volume may be delivered (e.g. Kashagan crude to China only), among
+  the commodity's markets (a scenario that narrows the markets narrows every
+  restriction too); entries with the same origin and restriction add up;
+* ``markets``: ``[node | {node, cap}]`` - nodes that accept the commodity, each with
+  an optional cap on what it takes (canonical unit per year);
+* ``contracts``: ``[{link, commodity, min_flow?, max_flow?}]`` - bounds on the flow
+  along the link from ``from_node`` to ``to_node``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import InfeasibleError, NetworkDataError
+
+__all__ = ["FlowClass", "Contract", "flow_classes", "markets_for", "contracts_for"]
+
+log = logging.getLogger(__name__)
+
+#: Keys accepted for a market's cap.
+CAP_KEYS = ("cap", "max", "max_flow", "demand", "capacity")
+
+
+@dataclasses.dataclass(frozen=True)
+class FlowClass:
+    """Flow of one commodity from a group of origins that may reach the same markets."""
+
+    commodity: str
+    supplies: tuple[tuple[str, float], ...]
+    markets: tuple[str, ...]
+    restricted: bool = False
+
+    @property
+    def label(self) -> str:
+        if not self.restricted:
+            return self.commodity
+        return f"{self.commodity}->{'+'.join(self.markets) or 'none'}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Contract:
+    """Bounds on a commodity's flow along a link (from_node -> to_node)."""
+
+    index: int
+    link: str
+    commodity: str
+    min_flow: float
+    max_flow: float
+    note: str = ""
+
+
+def _num(value: Any, where: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise NetworkDataError(f"baseline: {where}: {value!r} is not a number; give a volume >= 0") from None
+    if not math.isfinite(v) or v < 0:
+        raise NetworkDataError(f"baseline: {where}: {value!r} is not a finite volume >= 0; fix the value")
+    return v
+
+
+def markets_for(net: Any, commodity: str) -> dict[str, float]:
+    """Market node -> cap (``inf`` when uncapped) for ``commodity``."""
+    out: dict[str, float] = {}
+    entries = ((net.baseline or {}).get("markets") or {}).get(commodity) or []
+    if isinstance(entries, Mapping):  # {node: cap}
+        entries = [{"node": k, "cap": v} for k, v in entries.items()]
+    for i, e in enumerate(entries):
+        if isinstance(e, Mapping):
+            node = e.get("node") or e.get("id")
+            cap = next((e[k] for k in CAP_KEYS if e.get(k) is not None), None)
+        else:
+            node, cap = e, None
+        nid = net.resolve(str(node), kind="node")
+        value = math.inf if cap is None else _num(cap, f"markets.{commodity}[{i}] cap")
+        out[nid] = min(out.get(nid, math.inf), value)
+    return out
+
+
+def flow_classes(net: Any, commodity: str) -> list[FlowClass]:
+    """Supplies of ``commodity`` grouped by where they may go.
+
+    The first class (if any) holds every origin free to reach all the commodity's
+    markets; each distinct ``markets`` restriction gets its own class.
+    """
+    markets = markets_for(net, commodity)
+    entries = ((net.baseline or {}).get("supplies") or {}).get(commodity) or []
+    groups: dict[tuple[str, ...] | None, dict[str, float]] = {}
+    for i, e in enumerate(entries):
+        if not isinstance(e, Mapping):
+            raise NetworkDataError(f"baseline: supplies.{commodity}[{i}] is not a mapping; write {{origin, value, unit}}")
+        origin = net.resolve(str(e.get("origin")), kind="node")
+        value = _num(e.get("value"), f"supplies.{commodity}[{i}] value")
+        restrict = e.get("markets")
+        key: tuple[str, ...] | None = None
+        if restrict is not None:
+            if isinstance(restrict, str):
+                restrict = [restrict]
+            wanted = {net.resolve(str(m), kind="node") for m in restrict}
+            dropped = wanted - set(markets)
+            if dropped:
+                log.warning(
+                    "supplies.%s[%d] (%s): %s not among the %s markets; that volume cannot go there",
+                    commodity, i, origin, ", ".join(sorted(dropped)), commodity,
+                )
+            key = tuple(m for m in markets if m in wanted)
+            if set(key) == set(markets):
+                key = None
+        bucket = groups.setdefault(key, {})
+        bucket[origin] = bucket.get(origin, 0.0) + value
+    out = []
+    for key in sorted(groups, key=lambda k: (k is not None, k or ())):
+        sup = tuple(sorted(groups[key].items()))
+        if key is None:
+            out.append(FlowClass(commodity, sup, tuple(markets), False))
+        else:
+            out.append(FlowClass(commodity, sup, key, True))
+    return out
+
+
+def contracts_for(net: Any, commodities: tuple[str, ...]) -> list[Contract]:
+    """Contracts on the solved commodities, checked for min <= max."""
+    out = []
+    for i, e in enumerate((net.baseline or {}).get("contracts") or []):
+        if not isinstance(e, Mapping) or e.get("commodity") not in commodities:
+            continue
+        lid = net.resolve(str(e.get("link")), kind="link")
+        lo = _num(e["min_flow"], f"contracts[{i}] min_flow") if e.get("min_flow") is not None else 0.0
+        hi = _num(e["max_flow"], f"contracts[{i}] max_flow") if e.get("max_flow") is not None else math.inf
+        if lo > hi:
+            raise InfeasibleError(
+                f"baseline: contracts[{i}] on link {lid!r} ({e.get('commodity')}): min_flow {lo:g} exceeds "
+                f"max_flow {hi:g}; fix one of the two bounds"
+            )
+        out.append(Contract(i, lid, str(e["commodity"]), lo, hi, str(e.get("note") or "")))
+    return out

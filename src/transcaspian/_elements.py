@@ -1,0 +1,118 @@
+"""Which nodes and links can carry what, and how much (internal).
+
+Shared by the flow solver and the route finder so both agree on what is usable:
+an element is usable when it is not disabled and its status is ``operating`` or
+``disrupted`` (planned, proposed, idle, stalled and under-construction elements are
+switched on only by a scenario's ``add_links`` or an ``enable`` event). A link is
+usable for a commodity when it lists the commodity and both its end nodes are usable.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import UnitError
+from .units import CANONICAL_UNITS, capacity_factor
+
+log = logging.getLogger(__name__)
+
+#: Statuses under which an element carries flow.
+OPERATING = frozenset({"operating", "disrupted"})
+
+
+def is_missing(value: Any) -> bool:
+    """True for None and NaN (an uncapacitated element)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def usable_nodes(nodes: pd.DataFrame) -> pd.Series:
+    """Boolean Series: node not disabled and operating."""
+    return (~nodes["disabled"].astype(bool)) & nodes["status"].isin(OPERATING)
+
+
+def usable_links(net: Any, commodity: str) -> pd.Series:
+    """Boolean Series over ``net.links``: usable for ``commodity``."""
+    links = net.links
+    ok_nodes = usable_nodes(net.nodes)
+    ok = set(ok_nodes.index[ok_nodes])
+    carries = links["commodities"].map(lambda cs: commodity in (cs or []))
+    return (
+        carries
+        & (~links["disabled"].astype(bool))
+        & links["status"].isin(OPERATING)
+        & links["from_node"].isin(ok)
+        & links["to_node"].isin(ok)
+    )
+
+
+def effective_capacity(row: Any) -> float:
+    """Capacity x derate of a row (NaN = uncapacitated, 0 when disabled)."""
+    if bool(row["disabled"]):
+        return 0.0
+    cap = row["capacity"]
+    if is_missing(cap):
+        return math.nan
+    return float(cap) * float(row["derate"])
+
+
+def effective_capacities(frame: pd.DataFrame) -> np.ndarray:
+    """Vector version of :func:`effective_capacity` over a frame."""
+    cap = frame["capacity"].to_numpy(dtype=float) * frame["derate"].to_numpy(dtype=float)
+    return np.where(frame["disabled"].to_numpy(dtype=bool), 0.0, cap)
+
+
+def node_capacity_commodities(row: Any, commodities: Iterable[str]) -> list[str]:
+    """Commodities (among ``commodities``) that count against a node's capacity.
+
+    The node's ``capacity_commodities`` if given, else every commodity whose canonical
+    unit converts to the node's capacity unit.
+    """
+    listed = list(row.get("capacity_commodities") or [])
+    unit = row.get("unit")
+    out = []
+    for c in commodities:
+        if listed and c not in listed:
+            continue
+        if not unit:
+            continue
+        try:
+            capacity_factor(c, str(unit))
+        except UnitError:
+            if listed:
+                raise
+            continue
+        out.append(c)
+    return out
+
+
+def factor(commodity: str, unit: Any) -> float:
+    """Capacity units used per canonical unit of ``commodity`` (1 when no unit)."""
+    if not unit or is_missing(unit):
+        return 1.0
+    return capacity_factor(commodity, str(unit))
+
+
+def link_cost(row: Any, commodity: str) -> float:
+    """Unit cost of moving ``commodity`` over a link (cost unit, e.g. USD/t); NaN if absent."""
+    cost = row.get("cost")
+    if isinstance(cost, dict):
+        v = cost.get(commodity)
+    elif isinstance(cost, int | float) and not isinstance(cost, bool):
+        v = cost
+    else:
+        v = None
+    try:
+        return float(v) if v is not None else math.nan
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def canonical(commodity: str) -> str:
+    """Canonical unit of a commodity."""
+    return CANONICAL_UNITS[commodity]

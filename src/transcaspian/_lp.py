@@ -1,0 +1,448 @@
+"""The min-cost multi-commodity flow as a sparse linear program, solved in phases (internal).
+
+See docs/methodology.md for the formulation. Variables, per flow class (a commodity,
+or a commodity from origins restricted to some markets):
+
+* ``x[a]`` >= 0, flow on arc ``a`` (a link direction; a bidirectional link has two arcs);
+* ``u[o]`` in [0, supply], unserved supply at origin ``o``;
+* ``d[m]`` >= 0, volume delivered at market ``m``.
+
+Rows: conservation per class and node (equality), joint link and node capacities,
+market caps and contract bounds (inequalities). Phase 1 minimises weighted unserved
+supply; phase 2 holds it (within a tolerance) and minimises cost, time or emissions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import time
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from ._baseline import Contract, FlowClass
+from ._elements import (
+    effective_capacities,
+    factor,
+    link_cost,
+    node_capacity_commodities,
+    usable_links,
+    usable_nodes,
+)
+from ._params import emission_factors, factor_for, tonnes_per_unit, usd_factor
+from .errors import InfeasibleError, SolverError
+
+log = logging.getLogger(__name__)
+
+#: Slack on the phase-1 optimum allowed in phase 2, relative to the largest total supply.
+DELIVERED_TOL = 1e-11
+#: Looser slack tried if phase 2 is numerically infeasible with the tight one.
+DELIVERED_TOL_RETRY = 1e-7
+#: HiGHS primal/dual feasibility tolerance (tighter than its 1e-7 default, so phase 2
+#: cannot trade delivered volume for cost within the solver's own slack).
+FEAS_TOL = 1e-9
+#: Relative slack when a min_flow contract had to be relaxed.
+CONTRACT_TOL = 1e-7
+OBJECTIVES = ("cost", "time", "emissions")
+
+
+@dataclasses.dataclass
+class Arcs:
+    """Arcs usable by one commodity."""
+
+    link: np.ndarray  # position in net.links
+    tail: np.ndarray  # position in net.nodes
+    head: np.ndarray
+    forward: np.ndarray  # bool: along from_node -> to_node
+
+
+@dataclasses.dataclass
+class Row:
+    kind: str  # "link", "node", "market", "contract_min", "contract_max", "delivered"
+    element: str
+    capacity: float = math.nan
+    unit: str = ""
+    commodity: str = ""
+
+
+@dataclasses.dataclass
+class LPSolution:
+    """Phase-2 primal solution and both phases' duals on the inequality rows."""
+
+    x: list[np.ndarray]  # per class, flow per arc of its commodity
+    u: list[np.ndarray]  # per class, unserved per origin
+    d: list[np.ndarray]  # per class, delivered per market
+    rows: list[Row]
+    row_activity: np.ndarray
+    dual_phase1: np.ndarray
+    dual_phase2: np.ndarray
+    objective_value: float
+    objective_scale: float
+    phase1_value: float
+    relaxed: dict[int, float]
+    meta: dict[str, Any]
+
+
+class FlowLP:
+    """Build the LP for a network, the commodities solved together and their classes."""
+
+    def __init__(
+        self,
+        net: Any,
+        classes: list[FlowClass],
+        market_caps: dict[str, dict[str, float]],
+        contracts: list[Contract],
+        *,
+        objective: str,
+    ) -> None:
+        if objective not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
+        self.net, self.classes, self.contracts, self.objective = net, classes, contracts, objective
+        self.market_caps = market_caps
+        self.commodities = tuple(dict.fromkeys(c.commodity for c in classes))
+        nodes, links = net.nodes, net.links
+        self.node_ids = list(nodes.index)
+        self.link_ids = list(links.index)
+        self.node_pos = {n: i for i, n in enumerate(self.node_ids)}
+        self.link_pos = {lid: i for i, lid in enumerate(self.link_ids)}
+        self.node_ok = usable_nodes(nodes).to_numpy()
+        self.link_cap = effective_capacities(links)
+        self.node_cap = effective_capacities(nodes)
+        self.arcs: dict[str, Arcs] = {c: self._arcs(c) for c in self.commodities}
+        self.ef_table, self.ef_source = emission_factors(net.parameters)
+        self.weights = {}
+        for c in self.commodities:
+            total = sum(v for k in classes if k.commodity == c for _, v in k.supplies)
+            self.weights[c] = 1.0 / total if total > 0 else 0.0
+        self._layout()
+
+    # ------------------------------------------------------------------ arcs
+    def _arcs(self, commodity: str) -> Arcs:
+        links = self.net.links
+        mask = usable_links(self.net, commodity).to_numpy()
+        idx = np.flatnonzero(mask)
+        frm = np.array([self.node_pos[n] for n in links["from_node"].to_numpy()[idx]], dtype=int)
+        to = np.array([self.node_pos[n] for n in links["to_node"].to_numpy()[idx]], dtype=int)
+        bidi = links["bidirectional"].to_numpy(dtype=bool)[idx]
+        return Arcs(
+            link=np.concatenate([idx, idx[bidi]]).astype(int),
+            tail=np.concatenate([frm, to[bidi]]).astype(int),
+            head=np.concatenate([to, frm[bidi]]).astype(int),
+            forward=np.concatenate([np.ones(len(idx), bool), np.zeros(int(bidi.sum()), bool)]),
+        )
+
+    def arc_coefficients(self, commodity: str) -> dict[str, np.ndarray]:
+        """Per-arc unit cost (cost unit), USD/y per flow unit, time, length, tonne-km and CO2 per flow unit."""
+        cache = self.__dict__.setdefault("_coef", {})
+        if commodity not in cache:
+            cache[commodity] = self._coefficients(commodity)
+        return cache[commodity]
+
+    def _coefficients(self, commodity: str) -> dict[str, np.ndarray]:
+        links = self.net.links
+        arcs = self.arcs[commodity]
+        per_link = np.array([link_cost({"cost": v}, commodity) for v in links["cost"].to_numpy()], dtype=float)
+        cost = per_link[arcs.link]
+        if np.isnan(cost).any():
+            bad = sorted({self.link_ids[i] for i in arcs.link[np.isnan(cost)]})
+            log.warning("no %s cost on links %s; counted as 0", commodity, ", ".join(bad))
+            cost = np.nan_to_num(cost)
+        t = np.nan_to_num(links["time_days"].to_numpy(dtype=float)[arcs.link])
+        km = np.nan_to_num(links["length_km"].to_numpy(dtype=float)[arcs.link])
+        tonnes = tonnes_per_unit(commodity, self.net.parameters)
+        modes = links["mode"].to_numpy()[arcs.link]
+        ef = np.array([factor_for(self.ef_table, str(m), commodity) for m in modes], dtype=float)
+        return {
+            "unit_cost": cost,
+            "usd": cost * usd_factor(commodity),
+            "time_days": t,
+            "length_km": km,
+            "tonne_days": t * tonnes,
+            "tonne_km": km * tonnes,
+            "co2_t": km * tonnes * ef / 1e6,
+        }
+
+    # ---------------------------------------------------------------- layout
+    def _layout(self) -> None:
+        self.blocks: list[tuple[int, int, int, int]] = []  # (x0, u0, d0, end) per class
+        self.origins: list[list[int]] = []
+        self.supply: list[np.ndarray] = []
+        self.markets: list[list[int]] = []
+        start = 0
+        for cl in self.classes:
+            n_x = len(self.arcs[cl.commodity].link)
+            orig = [self.node_pos[o] for o, _ in cl.supplies]
+            mk = [self.node_pos[m] for m in cl.markets if self.node_ok[self.node_pos[m]]]
+            self.origins.append(orig)
+            self.supply.append(np.array([v for _, v in cl.supplies], dtype=float))
+            self.markets.append(mk)
+            x0, u0 = start, start + n_x
+            d0 = u0 + len(orig)
+            end = d0 + len(mk)
+            self.blocks.append((x0, u0, d0, end))
+            start = end
+        self.n_vars = start
+
+    def build(self) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_matrix, np.ndarray, list[Row], np.ndarray]:
+        """A_eq, b_eq, A_ub, b_ub, the inequality rows' meaning and the variable bounds."""
+        N = len(self.node_ids)
+        er, ec, ev, b_eq = [], [], [], []
+        n_eq = 0
+        for k, cl in enumerate(self.classes):
+            x0, u0, d0, end = self.blocks[k]
+            arcs = self.arcs[cl.commodity]
+            n_x = len(arcs.link)
+            r_rows = np.concatenate([arcs.tail, arcs.head, np.array(self.origins[k], int), np.array(self.markets[k], int)])
+            cols = np.concatenate([np.arange(x0, u0), np.arange(x0, u0), np.arange(u0, d0), np.arange(d0, end)])
+            vals = np.concatenate([np.ones(n_x), -np.ones(n_x), np.ones(d0 - u0), np.ones(end - d0)])
+            rhs = np.zeros(N)
+            np.add.at(rhs, np.array(self.origins[k], int), self.supply[k])
+            used = np.unique(np.concatenate([r_rows, np.array(self.origins[k], int)]))
+            remap = -np.ones(N, dtype=int)
+            remap[used] = np.arange(len(used)) + n_eq
+            er.append(remap[r_rows])
+            ec.append(cols)
+            ev.append(vals)
+            b_eq.append(rhs[used])
+            n_eq += len(used)
+        A_eq = sp.csr_matrix(
+            (np.concatenate(ev) if ev else [], (np.concatenate(er) if er else [], np.concatenate(ec) if ec else [])),
+            shape=(n_eq, self.n_vars),
+        )
+        rows: list[Row] = []
+        ur: list[int] = []
+        uc: list[int] = []
+        uv: list[float] = []
+        b_ub: list[float] = []
+
+        def add_row(row: Row, cols: list[int] | np.ndarray, vals: list[float] | np.ndarray, rhs: float) -> None:
+            i = len(rows)
+            rows.append(row)
+            ur.extend([i] * len(cols))
+            uc.extend(int(c) for c in cols)
+            uv.extend(float(v) for v in vals)
+            b_ub.append(rhs)
+
+        links, nodes = self.net.links, self.net.nodes
+        # joint link capacities
+        per_link: dict[int, tuple[list[int], list[float]]] = {}
+        link_units = links["unit"].to_numpy()
+        for k, cl in enumerate(self.classes):
+            x0 = self.blocks[k][0]
+            arcs = self.arcs[cl.commodity]
+            for j, li in enumerate(arcs.link):
+                if np.isnan(self.link_cap[li]):
+                    continue
+                cols, vals = per_link.setdefault(int(li), ([], []))
+                cols.append(x0 + j)
+                vals.append(factor(cl.commodity, link_units[li]))
+        for li in sorted(per_link):
+            cols, vals = per_link[li]
+            add_row(Row("link", self.link_ids[li], self.link_cap[li], str(link_units[li] or "")), cols, vals, self.link_cap[li])
+        # joint node throughput capacities (outflow + delivered)
+        node_units = nodes["unit"].to_numpy()
+        cap_nodes = [i for i in range(N) if not np.isnan(self.node_cap[i]) and self.node_ok[i]]
+        counted = {i: set(node_capacity_commodities(nodes.iloc[i], self.commodities)) for i in cap_nodes}
+        per_node: dict[int, tuple[list[int], list[float]]] = {i: ([], []) for i in cap_nodes}
+        for k, cl in enumerate(self.classes):
+            x0, _, d0, _ = self.blocks[k]
+            arcs = self.arcs[cl.commodity]
+            for j, t in enumerate(arcs.tail):
+                if t in per_node and cl.commodity in counted[t]:
+                    per_node[t][0].append(x0 + j)
+                    per_node[t][1].append(factor(cl.commodity, node_units[t]))
+            for j, m in enumerate(self.markets[k]):
+                if m in per_node and cl.commodity in counted[m]:
+                    per_node[m][0].append(d0 + j)
+                    per_node[m][1].append(factor(cl.commodity, node_units[m]))
+        for i in cap_nodes:
+            cols, vals = per_node[i]
+            if cols:
+                add_row(Row("node", self.node_ids[i], self.node_cap[i], str(node_units[i] or "")), cols, vals, self.node_cap[i])
+        # market caps (shared by a commodity's classes)
+        for c in self.commodities:
+            for m, cap in sorted(self.market_caps.get(c, {}).items()):
+                if not math.isfinite(cap):
+                    continue
+                cols = [
+                    self.blocks[k][2] + j
+                    for k, cl in enumerate(self.classes)
+                    if cl.commodity == c
+                    for j, mi in enumerate(self.markets[k])
+                    if self.node_ids[mi] == m
+                ]
+                if cols:
+                    add_row(Row("market", m, cap, "", c), cols, [1.0] * len(cols), cap)
+        # contracts: flow from_node -> to_node on the link, all classes of the commodity
+        self.contract_cols: dict[int, list[int]] = {}
+        for ct in self.contracts:
+            li = self.link_pos[ct.link]
+            cols = [
+                self.blocks[k][0] + j
+                for k, cl in enumerate(self.classes)
+                if cl.commodity == ct.commodity
+                for j in np.flatnonzero((self.arcs[cl.commodity].link == li) & self.arcs[cl.commodity].forward)
+            ]
+            self.contract_cols[ct.index] = cols
+            if not cols:
+                continue
+            if math.isfinite(ct.max_flow):
+                add_row(Row("contract_max", ct.link, ct.max_flow, "", ct.commodity), cols, [1.0] * len(cols), ct.max_flow)
+            if ct.min_flow > 0:
+                add_row(Row("contract_min", ct.link, ct.min_flow, "", ct.commodity), cols, [-1.0] * len(cols), -ct.min_flow)
+        A_ub = sp.csr_matrix((uv, (ur, uc)), shape=(len(rows), self.n_vars))
+        bounds = np.zeros((self.n_vars, 2))
+        bounds[:, 1] = np.inf
+        for k in range(len(self.classes)):
+            _, u0, d0, _ = self.blocks[k]
+            bounds[u0:d0, 1] = self.supply[k]
+        return A_eq, np.concatenate(b_eq) if b_eq else np.zeros(0), A_ub, np.array(b_ub, dtype=float), rows, bounds
+
+    # ---------------------------------------------------------------- solve
+    def objective_vector(self) -> tuple[np.ndarray, float]:
+        """Phase-2 cost vector (scaled to max |c| = 1) and the scale."""
+        c = np.zeros(self.n_vars)
+        key = {"cost": "usd", "time": "tonne_days", "emissions": "co2_t"}[self.objective]
+        for k, cl in enumerate(self.classes):
+            x0, u0, _, _ = self.blocks[k]
+            c[x0:u0] = self.arc_coefficients(cl.commodity)[key]
+        scale = float(np.abs(c).max()) if c.size and np.abs(c).max() > 0 else 1.0
+        return c / scale, scale
+
+    def phase1_vector(self) -> np.ndarray:
+        c = np.zeros(self.n_vars)
+        for k, cl in enumerate(self.classes):
+            _, u0, d0, _ = self.blocks[k]
+            c[u0:d0] = self.weights[cl.commodity]
+        return c
+
+    def solve(self) -> LPSolution:
+        t0 = time.perf_counter()
+        A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
+        t_build = time.perf_counter() - t0
+        c1 = self.phase1_vector()
+        relaxed: dict[int, float] = {}
+        if self.n_vars == 0:
+            return self._empty(rows, t_build)
+        res1 = _linprog(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase="phase 1 (max delivered)", allow_infeasible=True)
+        if res1 is None:
+            b_ub, relaxed = self._relax_contracts(A_eq, b_eq, A_ub, b_ub, rows, bounds)
+            res1 = _linprog(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase="phase 1 (max delivered)")
+        opt1 = float(res1.fun)
+        c2, scale = self.objective_vector()
+        # hold delivered: the phase-1 objective as a row, in volume units of the
+        # largest supply so the solver's absolute tolerance means a tiny volume
+        ref = 1.0 / min((w for w in self.weights.values() if w > 0), default=1.0)
+        A2 = sp.vstack([A_ub, sp.csr_matrix(c1.reshape(1, -1) * ref)]).tocsr()
+        res2 = None
+        for tol in (DELIVERED_TOL, DELIVERED_TOL_RETRY):
+            b2 = np.append(b_ub, opt1 * ref + tol * max(1.0, ref))
+            res2 = _linprog(c2, A2, b2, A_eq, b_eq, bounds, phase=f"phase 2 (min {self.objective})", allow_infeasible=tol < DELIVERED_TOL_RETRY)
+            if res2 is not None:
+                break
+            log.debug("phase 2 infeasible with delivered tolerance %g; retrying looser", tol)
+        z = res2.x
+        x, u, d = [], [], []
+        for k in range(len(self.classes)):
+            x0, u0, d0, end = self.blocks[k]
+            x.append(np.clip(z[x0:u0], 0, None))
+            u.append(np.clip(z[u0:d0], 0, None))
+            d.append(np.clip(z[d0:end], 0, None))
+        n_rows = len(rows)
+        meta = {
+            "solver": "scipy.optimize.linprog(method='highs')",
+            "variables": int(self.n_vars),
+            "equality_rows": int(A_eq.shape[0]),
+            "inequality_rows": int(n_rows),
+            "build_seconds": t_build,
+            "solve_seconds": time.perf_counter() - t0 - t_build,
+            "phase1_status": res1.message,
+            "phase2_status": res2.message,
+            "delivered_tolerance": tol,
+            "weights": dict(self.weights),
+            "emission_factors_source": self.ef_source,
+        }
+        return LPSolution(
+            x=x,
+            u=u,
+            d=d,
+            rows=rows,
+            row_activity=(A_ub @ z) if n_rows else np.zeros(0),
+            dual_phase1=_marginals(res1, n_rows),
+            dual_phase2=_marginals(res2, n_rows),
+            objective_value=float(res2.fun) * scale,
+            objective_scale=scale,
+            phase1_value=opt1,
+            relaxed=relaxed,
+            meta=meta,
+        )
+
+    def _empty(self, rows: list[Row], t_build: float) -> LPSolution:
+        """Nothing to route (no supply): an all-zero solution."""
+        n = len(self.classes)
+        z = [np.zeros(0)] * n
+        meta = {"solver": "none (no variables)", "variables": 0, "build_seconds": t_build, "solve_seconds": 0.0,
+                "delivered_tolerance": DELIVERED_TOL, "weights": dict(self.weights), "emission_factors_source": self.ef_source}
+        zeros = np.zeros(len(rows))
+        return LPSolution(list(z), list(z), list(z), rows, zeros, zeros, zeros, 0.0, 1.0, 0.0, {}, meta)
+
+    def _relax_contracts(self, A_eq, b_eq, A_ub, b_ub, rows, bounds) -> tuple[np.ndarray, dict[int, float]]:
+        """Phase 0: the smallest total (relative) shortfall on min_flow contracts."""
+        mins = [i for i, r in enumerate(rows) if r.kind == "contract_min"]
+        if not mins:
+            raise InfeasibleError("the flow problem is infeasible although no min_flow contract binds; check the data")
+        n = self.n_vars
+        slack = sp.csr_matrix((-np.ones(len(mins)), (mins, np.arange(len(mins)))), shape=(len(rows), len(mins)))
+        A0 = sp.hstack([A_ub, slack]).tocsr()
+        A0_eq = sp.hstack([A_eq, sp.csr_matrix((A_eq.shape[0], len(mins)))]).tocsr()
+        c0 = np.concatenate([np.zeros(n), [1.0 / rows[i].capacity for i in mins]])
+        b0 = np.vstack([bounds, np.array([[0.0, rows[i].capacity] for i in mins])])
+        res0 = _linprog(c0, A0, b_ub, A0_eq, b_eq, b0, phase="phase 0 (contract shortfall)")
+        short = res0.x[n:]
+        b_new = b_ub.copy()
+        relaxed = {}
+        ct_by_link = {(ct.link, ct.commodity): ct for ct in self.contracts}
+        for i, s in zip(mins, short, strict=True):
+            if s <= CONTRACT_TOL * max(1.0, rows[i].capacity):
+                continue
+            new_min = max(0.0, rows[i].capacity - s - CONTRACT_TOL * max(1.0, rows[i].capacity))
+            b_new[i] = -new_min
+            ct = ct_by_link[(rows[i].element, rows[i].commodity)]
+            relaxed[ct.index] = new_min
+            log.warning(
+                "contract min_flow %g on %s (%s) cannot be met; relaxed to %g",
+                rows[i].capacity, rows[i].element, rows[i].commodity, new_min,
+            )
+        return b_new, relaxed
+
+
+def _linprog(c, A_ub, b_ub, A_eq, b_eq, bounds, *, phase: str, allow_infeasible: bool = False):
+    kw: dict[str, Any] = {
+        "method": "highs",
+        "bounds": bounds,
+        "options": {"primal_feasibility_tolerance": FEAS_TOL, "dual_feasibility_tolerance": FEAS_TOL},
+    }
+    if A_ub is not None and A_ub.shape[0]:
+        kw.update(A_ub=A_ub, b_ub=b_ub)
+    if A_eq is not None and A_eq.shape[0]:
+        kw.update(A_eq=A_eq, b_eq=b_eq)
+    res = linprog(c, **kw)
+    if res.status == 2 and allow_infeasible:
+        return None
+    if res.status == 2:
+        raise InfeasibleError(f"{phase}: the flow problem has no feasible solution ({res.message}); check contracts and market caps")
+    if res.status != 0:
+        raise SolverError(f"{phase}: HiGHS did not reach an optimum (status {res.status}: {res.message})")
+    return res
+
+
+def _marginals(res: Any, n_rows: int) -> np.ndarray:
+    ineq = getattr(res, "ineqlin", None)
+    m = getattr(ineq, "marginals", None) if ineq is not None else None
+    if m is None or len(m) < n_rows:
+        return np.zeros(n_rows)
+    return np.asarray(m[:n_rows], dtype=float)

@@ -1,0 +1,141 @@
+"""Recompute where the flows go: lexicographic min-cost multi-commodity flow.
+
+Phase 1 delivers as much as the network can; phase 2 holds that volume and
+minimises cost (or time, or emissions). See docs/methodology.md.
+
+Examples
+--------
+>>> import transcaspian as tc
+>>> net = tc.load_network("tests/fixtures/mini")
+>>> res = tc.solve(net, commodity="crude")
+>>> round(res.total_delivered["crude"], 3), round(res.total_unserved["crude"], 3)
+(41.0, 4.0)
+>>> res.routes.iloc[0][["origin", "market"]].tolist()
+['field_a', 'europe']
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import units
+from ._baseline import contracts_for, flow_classes, markets_for
+from ._lp import OBJECTIVES, FlowLP
+from .results import FlowResult
+
+__all__ = ["solve", "resolve_commodities", "OBJECTIVES"]
+
+log = logging.getLogger(__name__)
+
+
+def resolve_commodities(commodity: str | Sequence[str], net: Any) -> tuple[str, ...]:
+    """Commodities named by ``commodity``: one name, a list, or ``"all"``.
+
+    ``"all"`` means every commodity some link carries. Order follows
+    :data:`transcaspian.units.COMMODITIES`.
+
+    Raises
+    ------
+    UnitError
+        For an unknown commodity name.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> resolve_commodities(["gas", "crude"], tc.load_network("tests/fixtures/mini"))
+    ('crude', 'gas')
+    """
+    if isinstance(commodity, str):
+        names = list(net.commodities) if commodity == "all" else [commodity]
+    else:
+        names = list(commodity)
+    if not names:
+        raise units.UnitError("no commodity given; name one, a list, or 'all'")
+    for c in names:
+        units.check_commodity(c)
+    return tuple(c for c in units.COMMODITIES if c in set(names))
+
+
+def solve(
+    net: Any,
+    scenario: Any = None,
+    *,
+    commodity: str | Sequence[str] | None = None,
+    objective: str | None = None,
+) -> FlowResult:
+    """Route the supplies to the markets over the network.
+
+    Parameters
+    ----------
+    net : CorridorNetwork
+        The network (never modified).
+    scenario : Scenario, str or Path, optional
+        Applied to a copy of ``net`` first; a path is read with
+        :meth:`Scenario.from_yaml`.
+    commodity : str, list of str or "all", optional
+        Commodities solved together in one LP (they share joint capacities).
+        Default: the scenario's ``commodity``, else ``"crude"``.
+    objective : {"cost", "time", "emissions"}, optional
+        What phase 2 minimises once the delivered volume is maximal: USD per year,
+        tonne-days per year, or tonnes of CO2 per year. Default: the scenario's
+        ``objective``, else ``"cost"``.
+
+    Returns
+    -------
+    FlowResult
+
+    Raises
+    ------
+    UnitError
+        Unknown commodity.
+    InfeasibleError
+        Contradictory contracts (min_flow above max_flow).
+    SolverError
+        HiGHS failed.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> net = tc.load_network("tests/fixtures/mini")
+    >>> cut = tc.Scenario(name="no terminal", disable=["terminal"])
+    >>> res = tc.solve(net, cut)
+    >>> round(res.total_unserved["crude"], 2)
+    34.0
+    >>> res.saturated["element"].tolist()[:2]
+    ['hub_gate', 'hub_port']
+    """
+    from ._assemble import assemble
+    from .scenario import Scenario
+
+    t0 = time.perf_counter()
+    if isinstance(scenario, str | Path):
+        scenario = Scenario.from_yaml(scenario)
+    applied = scenario.apply(net) if scenario is not None else net
+    if commodity is None:
+        commodity = getattr(scenario, "commodity", None) or "crude"
+    if objective is None:
+        objective = getattr(scenario, "objective", None) or "cost"
+    if objective not in OBJECTIVES:
+        from .errors import ScenarioError
+
+        raise ScenarioError(f"objective {objective!r} is unknown; use one of {', '.join(OBJECTIVES)}")
+    commodities = resolve_commodities(commodity, applied)
+    classes = [cl for c in commodities for cl in flow_classes(applied, c)]
+    caps = {c: markets_for(applied, c) for c in commodities}
+    contracts = contracts_for(applied, commodities)
+    lp = FlowLP(applied, classes, caps, contracts, objective=objective)
+    sol = lp.solve()
+    result = assemble(lp, sol, scenario=scenario, objective=objective)
+    result.meta["total_seconds"] = time.perf_counter() - t0
+    log.info(
+        "solved %s (%s) in %.3f s: delivered %s",
+        ", ".join(commodities),
+        getattr(scenario, "name", "baseline"),
+        result.meta["total_seconds"],
+        {k: round(v, 6) for k, v in result.total_delivered.items()},
+    )
+    return result

@@ -1,0 +1,171 @@
+"""Scenarios: YAML round trip, extends, validation messages, and apply() never mutating."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+import transcaspian as tc
+from transcaspian.scenario import Scenario
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_yaml_round_trip(tmp_path):
+    sc = Scenario(
+        name="full", description="every field", as_of=dt.date(2025, 12, 1), disable=("terminal",),
+        derate={"hub_terminal": 0.5}, avoid_countries=("CHN",), markets={"crude": ["europe"]},
+        supplies={"crude": {"field_a": {"value": 10.0, "markets": ["europe"]}}},
+        add_links=({"id": "new", "from": "field_b", "to": "port_w", "mode": "rail", "commodities": ["crude"],
+                    "capacity": 2.0, "cost": 9.0, "time_days": 3.0},),
+        objective="time", commodity="crude",
+    )
+    p = tmp_path / "full.yaml"
+    text = sc.to_yaml(p)
+    assert p.read_text(encoding="utf-8") == text
+    back = Scenario.from_yaml(p)
+    assert back == sc and back.source == p
+
+
+def test_extends_merges_relative_to_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    write(tmp_path, "parent.yaml", "name: parent\ndescription: p\ndisable: [terminal]\nderate: {hub_port: 0.5, a_port: 0.2}\nobjective: time\n")
+    child = write(tmp_path / "sub", "child.yaml", "name: child\nextends: ../parent.yaml\ndisable: [hub_gate]\nderate: {a_port: 0.9}\n")
+    sc = Scenario.from_yaml(child)
+    assert sc.name == "child" and sc.description == ""
+    assert sc.disable == ("terminal", "hub_gate")
+    assert dict(sc.derate) == {"hub_port": 0.5, "a_port": 0.9}
+    assert sc.objective == "time"
+
+
+def test_extends_cycle_and_missing_file(tmp_path):
+    write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    with pytest.raises(tc.ScenarioError, match="circular"):
+        Scenario.from_yaml(tmp_path / "a.yaml")
+    with pytest.raises(tc.ScenarioError, match="not found"):
+        Scenario.from_yaml(tmp_path / "nope.yaml")
+
+
+def test_bad_fields_reported_with_file_field_and_fix(tmp_path):
+    p = write(tmp_path, "bad.yaml", "name: bad\ndisabel: [terminal]\n")
+    with pytest.raises(tc.ScenarioError) as err:
+        Scenario.from_yaml(p)
+    msg = str(err.value)
+    assert str(p) in msg and "disabel" in msg and "did you mean 'disable'" in msg
+    p = write(tmp_path, "bad2.yaml", "name: bad\nderate: {terminal: 1.5, hub: low}\nobjective: fastest\n")
+    with pytest.raises(tc.ScenarioError) as err:
+        Scenario.from_yaml(p)
+    msg = str(err.value)
+    assert "3 problem(s)" in msg and "derate.terminal" in msg and "0-1" in msg and "fix:" in msg
+    assert "derate.hub" in msg and "objective" in msg
+    with pytest.raises(tc.ScenarioError, match="as_of"):
+        Scenario.from_dict({"as_of": "yesterday"})
+    assert isinstance(tc.ScenarioError("x"), ValueError)
+
+
+def test_unknown_id_names_file_and_close_matches(tmp_path, mini_net):
+    p = write(tmp_path, "typo.yaml", "name: typo\ndisable: [termnal]\n")
+    with pytest.raises(tc.ScenarioError) as err:
+        Scenario.from_yaml(p).apply(mini_net)
+    msg = str(err.value)
+    assert str(p) in msg and "disable[0]" in msg and "termnal" in msg and "terminal" in msg
+
+
+def test_apply_never_mutates_input(mini_net):
+    nodes, links = mini_net.nodes.copy(deep=True), mini_net.links.copy(deep=True)
+    baseline = copy.deepcopy(dict(mini_net.baseline))
+    sc = Scenario(
+        name="all", disable=("terminal",), derate={"a_port": 0.5}, avoid_countries=("CHN",),
+        markets={"crude": {"europe": 10}}, supplies={"crude": {"field_b": 1.0}}, as_of=dt.date(2025, 12, 31),
+        add_links=({"id": "x", "from": "field_b", "to": "europe", "mode": "rail", "commodities": ["crude"]},),
+    )
+    out = sc.apply(mini_net)
+    assert_geodataframe_equal(mini_net.nodes, nodes)
+    assert_geodataframe_equal(mini_net.links, links)
+    assert dict(mini_net.baseline) == baseline and mini_net.applied == ()
+    assert out is not mini_net and out.nodes.at["terminal", "disabled"]
+    assert out.applied == ("terminal_strike", "scenario:all")
+
+
+def test_avoid_countries_disables_nodes_and_their_links(mini_net):
+    out = Scenario(name="no rus", avoid_countries=("rus",)).apply(mini_net)
+    assert out.nodes.at["terminal", "disabled"]
+    assert out.links.at["hub_terminal", "disabled"] and out.links.at["terminal_europe", "disabled"]
+    assert not out.links.at["a_hub", "disabled"]
+    res = tc.solve(mini_net, Scenario(name="no rus", avoid_countries=("RUS",)))
+    assert res.total_delivered["crude"] == pytest.approx(11)
+
+
+def test_markets_overall_and_per_commodity(mini_net):
+    china = tc.solve(mini_net, Scenario.from_dict({"name": "east", "markets": ["China"]}))
+    assert china.total_delivered["crude"] == pytest.approx(6)
+    capped = tc.solve(mini_net, Scenario.from_dict({"name": "cap", "markets": {"crude": {"europe": 10, "china": None}}}))
+    assert capped.delivered.loc[("crude", "europe"), "volume"] == pytest.approx(10)
+
+
+def test_supplies_override_and_restriction(mini_net):
+    sc = Scenario.from_dict({"name": "s", "supplies": {"crude": {"Field A": 5, "field_b": {"value": 10, "markets": ["china"]}}}})
+    out = sc.apply(mini_net)
+    entries = {e["origin"]: e for e in out.baseline["supplies"]["crude"]}
+    assert entries["field_a"]["value"] == 5 and entries["field_b"]["markets"] == ["china"]
+    res = tc.solve(mini_net, sc)
+    assert res.unserved.loc[("crude", "field_b"), "delivered"] == pytest.approx(6)  # hub_gate
+    assert set(res.routes.loc[res.routes["origin"] == "field_b", "market"]) == {"china"}
+
+
+def test_add_links_by_id_and_by_definition(mini_net):
+    planned = mini_net.replace(links=mini_net.links.assign(status=lambda d: d["status"].where(d.index != "hub_gate", "planned")))
+    assert tc.solve(planned).delivered.loc[("crude", "china"), "volume"] == 0
+    on = Scenario(name="on", add_links=("hub_gate",)).apply(planned)
+    assert on.links.at["hub_gate", "status"] == "operating"
+    sc = Scenario.from_dict({"name": "new", "add_links": [
+        {"id": "b_china", "from": "field_b", "to": "China", "mode": "rail", "commodities": "crude",
+         "capacity": 3, "cost": 20, "time_days": 9}]})
+    out = sc.apply(mini_net)
+    row = out.links.loc["b_china"]
+    assert row["from_node"] == "field_b" and row["to_node"] == "china" and row["unit"] == "Mt/y"
+    assert row.geometry.geom_type == "LineString" and row["length_km"] > 2000
+    assert out.resolve("b_china") == "b_china"
+    res = tc.solve(mini_net, sc)
+    assert res.flows.loc["b_china", "flow"] == pytest.approx(3)
+    with pytest.raises(tc.ScenarioError, match=r"add_links\[0\].mode"):
+        Scenario.from_dict({"add_links": [{"id": "z", "from": "hub", "to": "china", "mode": "teleport", "commodities": ["crude"]}]}).apply(mini_net)
+
+
+def test_as_of(mini_net, mini_path):
+    sc = Scenario.from_dict({"name": "dec", "as_of": "2025-12"})
+    assert sc.as_of == dt.date(2025, 12, 31)
+    assert sc.apply(mini_net).effective_capacity("terminal") == 15.0
+    later = tc.load_network(mini_path, as_of="2026-01-01")
+    with pytest.raises(tc.ScenarioError, match="already has events"):
+        Scenario(name="early", as_of=dt.date(2025, 1, 1)).apply(later)
+
+
+def test_solve_uses_scenario_defaults(mini_net):
+    sc = Scenario(name="t", objective="time", commodity="crude")
+    assert tc.solve(mini_net, sc).objective == "time"
+    assert tc.solve(mini_net, sc, objective="cost").objective == "cost"
+
+
+def test_supply_restriction_keeps_baseline_volume(mini_net):
+    sc = Scenario.from_dict({"name": "east", "supplies": {"crude": {"field_a": {"markets": ["china"]}}}})
+    entry = next(e for e in sc.apply(mini_net).baseline["supplies"]["crude"] if e["origin"] == "field_a")
+    assert entry["value"] == 30.0 and entry["markets"] == ["china"]
+    res = tc.solve(mini_net, sc)
+    assert set(res.routes.loc[res.routes["origin"] == "field_a", "market"]) == {"china"}
+
+
+def test_overall_market_restriction_narrows_restricted_supplies(mini_net):
+    sc = Scenario.from_dict({"name": "s", "supplies": {"crude": {"field_b": {"markets": ["europe", "china"]}}},
+                             "markets": {"crude": ["china"]}})
+    res = tc.solve(mini_net, sc)
+    assert set(res.routes["market"]) == {"china"}
+    assert res.total_delivered["crude"] == pytest.approx(6)
