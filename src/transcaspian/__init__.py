@@ -33,6 +33,11 @@ from .errors import (
 from .network import CorridorNetwork, default_data_path, load_network
 from .validation import Problem, ValidationReport, validate_network
 
+# Imported eagerly: a submodule named like the function it exports would otherwise
+# replace the function on the package as soon as anything imports the submodule.
+from .compare import Comparison, compare  # noqa: E402
+from .criticality import criticality  # noqa: E402
+
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # Heavier parts load on first use so `import transcaspian` stays fast.
@@ -42,9 +47,6 @@ _LAZY = {
     "FlowResult": "results",
     "find_routes": "routes",
     "Route": "routes",
-    "compare": "compare",
-    "Comparison": "compare",
-    "criticality": "criticality",
     "plot_map": "plot",
     "plot_comparison": "plot",
     "explore_map": "webmap",
@@ -76,5 +78,8 @@ __all__ = [
     "UnitError",
     "SolverError",
     "InfeasibleError",
+    "compare",
+    "Comparison",
+    "criticality",
     *_LAZY,
 ]

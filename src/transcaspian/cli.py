@@ -11,15 +11,20 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import TranscaspianError, ValidationError
+from .units import COMMODITIES
 
 __all__ = ["main", "build_parser"]
 
 log = logging.getLogger("transcaspian.cli")
 
+_EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 
+
+# --------------------------------------------------------------- data commands
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .network import load_network
     from .validation import validate_network
@@ -47,6 +52,260 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------- model commands
+def _net(args: argparse.Namespace) -> Any:
+    from .network import load_network
+
+    return load_network(args.data, as_of=getattr(args, "as_of", None))
+
+
+def _scenario(path: str | None) -> Any:
+    from .scenario import Scenario
+
+    return Scenario.from_yaml(path) if path else None
+
+
+def _commodity(value: str | None) -> Any:
+    if value is None:
+        return None
+    return value if value == "all" or "," not in value else value.split(",")
+
+
+def _result_tables(res: Any) -> dict[str, Any]:
+    flows = res.flows[(res.flows["forward"] + res.flows["backward"]) > 0]
+    return {
+        "flows": flows,
+        "routes": res.routes,
+        "delivered": res.delivered,
+        "unserved": res.unserved,
+        "saturated": res.saturated,
+        "shadow_prices": res.shadow_prices,
+        "emissions": res.emissions,
+        "contracts": res.contracts,
+    }
+
+
+def _render_result(res: Any, fmt: str) -> str:
+    from .tables import fmt_number, format_table, frame_records, to_csv, to_json
+
+    tables = _result_tables(res)
+    if fmt == "json":
+        return to_json({"summary": res.summary(), **{k: frame_records(v) for k, v in tables.items()}})
+    if fmt == "csv":
+        return to_csv(tables["flows"])
+    s = res.summary()
+    head = f"Scenario: {s['scenario']}" + (f" (as of {s['as_of']})" if s["as_of"] else "")
+    out = [head, "=" * len(head)]
+    for c in res.commodities:
+        unit = s["units"][c]
+        uc = s["unit_cost"].get(c)
+        uc_txt = f", {fmt_number(uc)} {s['cost_units'][c]} on average" if uc is not None else ""
+        out.append(f"{c}: delivered {fmt_number(s['delivered'].get(c, 0))} {unit}, stranded {fmt_number(s['unserved'].get(c, 0))} {unit}{uc_txt}")
+    out.append(f"transport cost {fmt_number(res.total_cost)} USD/y; CO2 {fmt_number(res.co2_t)} t/y")
+    if s["relaxed_contracts"]:
+        out.append("relaxed contracts: " + ", ".join(f"{k} -> {fmt_number(v)}" for k, v in s["relaxed_contracts"].items()))
+    routes = res.routes.drop(columns=["links", "modes", "class"], errors="ignore")
+    sections = [
+        ("Delivered by market", res.delivered),
+        ("Unserved (stranded) by origin", res.unserved),
+        ("Routes", routes),
+        ("Saturated", res.saturated),
+        ("Shadow prices of binding capacities", res.shadow_prices),
+    ]
+    for title, df in sections:
+        out += ["", title, format_table(df, max_rows=25)]
+    return "\n".join(out)
+
+
+def _write_outputs(res: Any, out: Path, *, prefix: str = "") -> list[Path]:
+    from ._io import write_atomic
+    from .tables import to_csv, to_json
+
+    tables = _result_tables(res)
+    written = [
+        write_atomic(out / f"{prefix}flows.csv", to_csv(tables["flows"])),
+        write_atomic(out / f"{prefix}routes.csv", to_csv(tables["routes"])),
+        write_atomic(out / f"{prefix}summary.json", to_json(res.summary()) + "\n"),
+    ]
+    return written
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    from .flow import solve
+
+    net = _net(args)
+    res = solve(net, _scenario(args.scenario), commodity=_commodity(args.commodity), objective=args.objective)
+    print(_render_result(res, args.format))
+    if args.out:
+        for p in _write_outputs(res, Path(args.out)):
+            log.info("wrote %s", p)
+    return 0
+
+
+def _cmd_routes(args: argparse.Namespace) -> int:
+    from .routes import find_routes, routes_frame
+    from .tables import format_table, to_csv, to_json
+
+    net = _net(args)
+    sc = _scenario(args.scenario)
+    if sc is not None:
+        net = sc.apply(net)
+    routes = find_routes(
+        net, args.origin, args.destination, commodity=args.commodity, k=args.k, weight=args.weight,
+        avoid_nodes=args.avoid_node or (), avoid_countries=args.avoid_country or (),
+    )
+    if args.format == "json":
+        print(to_json([r.to_dict() for r in routes]))
+    elif args.format == "csv":
+        print(to_csv(routes_frame(routes)), end="")
+    else:
+        if not routes:
+            print(f"no route for {args.commodity} from {args.origin} to {args.destination}")
+        else:
+            print(format_table(routes_frame(routes).set_index("rank")))
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare
+    from .flow import solve
+    from .tables import to_csv, to_json
+
+    net = _net(args)
+    kw = {"commodity": _commodity(args.commodity)}
+    cmp = compare(solve(net, _scenario(args.base), **kw), solve(net, _scenario(args.other), **kw))
+    if args.format == "json":
+        print(to_json(cmp.to_dict()))
+    elif args.format == "csv":
+        print(to_csv(cmp.links), end="")
+    else:
+        print(cmp)
+    if args.map:
+        fig_path = _draw(lambda plot: plot.plot_comparison(cmp.base, cmp.other, commodity=_one(args.commodity)), args.map)
+        print(f"wrote map to {fig_path}", file=sys.stderr if args.format != "table" else sys.stdout)
+    return 0
+
+
+def _one(commodity: str | None) -> str | None:
+    return commodity if commodity and commodity != "all" and "," not in commodity else None
+
+
+def _draw(make: Any, path: str | Path) -> Path:
+    """Build a figure with the map module and save it (PNG/SVG/PDF by suffix)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from . import plot
+    except ImportError as exc:
+        from .errors import TranscaspianError
+
+        raise TranscaspianError(f"maps need the optional dependencies ({exc}); pip install 'transcaspian[maps]'") from None
+    fig = make(plot)
+    try:
+        return plot.save_map(fig, path, dpi=150)
+    finally:
+        plt.close(fig)
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from .flow import solve
+
+    net = _net(args)
+    sc = _scenario(args.scenario)
+    if args.network_only:
+        shown = sc.apply(net) if sc is not None else net
+        path = _draw(lambda plot: plot.plot_map(shown, commodity=_one(args.commodity)), args.out)
+    else:
+        res = solve(net, sc, commodity=_commodity(args.commodity))
+        path = _draw(lambda plot: plot.plot_map(res.network, result=res, commodity=_one(args.commodity)), args.out)
+    print(f"wrote map to {path}")
+    return 0
+
+
+def _cmd_criticality(args: argparse.Namespace) -> int:
+    from .criticality import criticality
+    from .tables import format_table, to_csv, to_json
+
+    net = _net(args)
+    df = criticality(
+        net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario)
+    )
+    if args.top:
+        df = df.head(args.top)
+    if args.format == "json":
+        print(to_json(df))
+    elif args.format == "csv":
+        print(to_csv(df), end="")
+    else:
+        print(format_table(df))
+    return 0
+
+
+def demo_scenarios() -> tuple[Any, Any]:
+    """The baseline and CPC-outage scenarios: from examples/ if present, else built in code."""
+    from .scenario import Scenario
+
+    if (_EXAMPLES / "cpc_outage.yaml").exists() and (_EXAMPLES / "baseline.yaml").exists():
+        return Scenario.from_yaml(_EXAMPLES / "baseline.yaml"), Scenario.from_yaml(_EXAMPLES / "cpc_outage.yaml")
+    base = Scenario(name="baseline", description="The 2025 network as curated, no event applied.")
+    cut = Scenario(
+        name="cpc_outage",
+        description="The CPC marine terminal at Novorossiysk loads nothing.",
+        disable=("novorossiysk_cpc_terminal",),
+    )
+    return base, cut
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from ._io import write_atomic
+    from .compare import compare
+    from .flow import solve
+    from .tables import to_csv, to_json
+
+    net = _net(args)
+    base_sc, cut_sc = demo_scenarios()
+    base = solve(net, base_sc, commodity="crude")
+    cut = solve(net, cut_sc, commodity="crude")
+    cmp = compare(base, cut)
+    print(cmp)
+    if args.out:
+        out = Path(args.out)
+        write_atomic(out / "comparison.txt", str(cmp) + "\n")
+        write_atomic(out / "comparison.json", to_json(cmp.to_dict()) + "\n")
+        write_atomic(out / "link_changes.csv", to_csv(cmp.links))
+        _write_outputs(base, out, prefix="baseline_")
+        _write_outputs(cut, out, prefix="cpc_outage_")
+        _demo_map(net, cut, base, out)
+        print(f"\nwrote tables to {out}/")
+    return 0
+
+
+def _demo_map(net: Any, cut: Any, base: Any, out: Path) -> None:
+    """Draw the before/after map when the optional map extra is installed."""
+    from .errors import TranscaspianError
+
+    try:
+        path = _draw(lambda plot: plot.plot_comparison(base, cut, commodity="crude"), out / "cpc_outage.png")
+    except TranscaspianError as exc:
+        log.warning("no map drawn: %s", exc)
+        return
+    print(f"wrote map to {path}")
+
+
+# --------------------------------------------------------------------- parser
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{v} is not at least 1")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     p = argparse.ArgumentParser(
@@ -66,15 +325,82 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", type=Path, default=None)
     s.add_argument("--as-of", default=None, help="apply events up to this date (YYYY-MM-DD)")
     s.set_defaults(func=_cmd_summary)
+
+    commodity_choices = [*COMMODITIES, "all"]
+
+    def common(sp: argparse.ArgumentParser, *, fmt: bool = True) -> None:
+        sp.add_argument("--data", type=Path, default=None, help="geodata folder (default: bundled data)")
+        sp.add_argument("--as-of", default=None, help="load the network with events up to this date")
+        if fmt:
+            sp.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format")
+
+    so = sub.add_parser("solve", help="solve the flows of a scenario (default: the baseline)")
+    so.add_argument("scenario", nargs="?", default=None, help="scenario YAML file")
+    so.add_argument("--commodity", default=None, help=f"one of {', '.join(commodity_choices)}, or a comma list")
+    so.add_argument("--objective", choices=["cost", "time", "emissions"], default=None)
+    so.add_argument("--out", default=None, help="also write flows.csv, routes.csv and summary.json here")
+    common(so)
+    so.set_defaults(func=_cmd_solve)
+
+    r = sub.add_parser("routes", help="the k best routes between two nodes")
+    r.add_argument("origin")
+    r.add_argument("destination")
+    r.add_argument("--commodity", choices=list(COMMODITIES), default="crude")
+    r.add_argument("--k", type=_positive, default=3, help="how many routes (default 3)")
+    r.add_argument("--weight", choices=["cost", "time", "distance"], default="cost")
+    r.add_argument("--scenario", default=None, help="apply this scenario file first")
+    r.add_argument("--avoid-node", action="append", help="node id or alias to avoid (repeatable)")
+    r.add_argument("--avoid-country", action="append", help="ISO3 country to avoid (repeatable)")
+    common(r)
+    r.set_defaults(func=_cmd_routes)
+
+    c = sub.add_parser("compare", help="solve two scenarios and show what changed")
+    c.add_argument("base", help="base scenario YAML (e.g. examples/scenarios/baseline.yaml)")
+    c.add_argument("other", help="other scenario YAML")
+    c.add_argument("--commodity", default=None)
+    c.add_argument("--map", default=None, help="also draw the before/after map to this file (.png, .svg, .pdf)")
+    common(c)
+    c.set_defaults(func=_cmd_compare)
+
+    k = sub.add_parser("criticality", help="knock out each node or link in turn and rank the losses")
+    k.add_argument("--commodity", default="crude")
+    k.add_argument("--elements", choices=["nodes", "links"], default="nodes")
+    k.add_argument("--scenario", default=None)
+    k.add_argument("--top", type=_positive, default=None, help="show only the N most critical")
+    common(k)
+    k.set_defaults(func=_cmd_criticality)
+
+    mp = sub.add_parser("map", help="draw a scenario's flows (or the network) to a PNG/SVG/PDF")
+    mp.add_argument("scenario", nargs="?", default=None, help="scenario YAML (default: the baseline)")
+    mp.add_argument("--out", required=True, help="output file (.png, .svg or .pdf)")
+    mp.add_argument("--commodity", default=None)
+    mp.add_argument("--network-only", action="store_true", help="draw the network without solving")
+    common(mp, fmt=False)
+    mp.set_defaults(func=_cmd_map)
+
+    d = sub.add_parser("demo", help="CPC terminal outage against the baseline: comparison table (and map)")
+    d.add_argument("--out", default=None, help="write tables (and the map) here")
+    common(d, fmt=False)
+    d.set_defaults(func=_cmd_demo)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``transcaspian`` command."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage error (2) or --help/--version (0)
+        return int(exc.code or 0)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    commodity = getattr(args, "commodity", None)
+    if commodity and args.command in ("solve", "compare", "criticality", "map"):
+        bad = [c for c in str(commodity).split(",") if c not in (*COMMODITIES, "all")]
+        if bad:
+            print(f"transcaspian {args.command}: error: unknown commodity {', '.join(bad)}; "
+                  f"use {', '.join(COMMODITIES)} or all", file=sys.stderr)
+            return 2
     try:
         return int(args.func(args) or 0)
     except ValidationError as exc:
@@ -83,6 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TranscaspianError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

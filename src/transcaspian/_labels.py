@@ -1,0 +1,290 @@
+"""Greedy label placement with bounding-box collision checks (internal).
+
+Labels are placed in priority order. Each tries candidate positions around its anchor
+(upper right first, as cartographers do); a position is taken if the label's box, as
+measured by the renderer, stays inside the map and overlaps no label already placed
+and no obstacle (node symbols, scale bar, callouts). Among free positions the one
+covering the fewest flow lines wins. A label with no free position is dropped, unless
+it is ``required`` (stranded-volume callouts), which then takes its least-bad position.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.transforms import Bbox
+from shapely.geometry import Point
+
+__all__ = ["LabelSpec", "place_labels", "short_label", "DIRECTIONS", "get_renderer"]
+
+log = logging.getLogger(__name__)
+
+_D = math.sqrt(0.5)
+#: Unit directions in order of preference: NE, SE, NW, SW, E, W, N, S.
+DIRECTIONS: tuple[tuple[float, float], ...] = (
+    (_D, _D),
+    (_D, -_D),
+    (-_D, _D),
+    (-_D, -_D),
+    (1.0, 0.0),
+    (-1.0, 0.0),
+    (0.0, 1.0),
+    (0.0, -1.0),
+)
+
+HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+
+
+@dataclasses.dataclass
+class LabelSpec:
+    """One label to place.
+
+    Attributes
+    ----------
+    x, y : float
+        Anchor in data coordinates.
+    text : str
+    priority : float
+        Higher is placed first.
+    radius : float
+        Distance in points from the anchor to the label (marker radius plus a gap);
+        a sequence tries each distance in turn.
+    style : dict
+        Keyword arguments for :meth:`matplotlib.axes.Axes.annotate`.
+    required : bool
+        Place even if every position collides.
+    leader : bool or "auto"
+        Draw a thin leader line from the label to the anchor; ``"auto"``: only when
+        the label sits beyond the first radius.
+    directions : sequence of (dx, dy), optional
+        Candidate directions (default :data:`DIRECTIONS`); ``(0, 0)`` centres the
+        label on the anchor.
+    margin : float
+        Extra space in points kept around the label box.
+    max_cover : int, optional
+        Reject positions covering more than this many line samples (for labels
+        drawn under the network, such as country and sea names).
+    region : shapely geometry, optional
+        The label's centre must fall inside it (data coordinates), e.g. a country
+        name stays inside its country.
+    key : str
+        Identifier for callers (e.g. the node id).
+    """
+
+    x: float
+    y: float
+    text: str
+    priority: float = 0.0
+    radius: float | Sequence[float] = 5.0
+    style: dict[str, Any] = dataclasses.field(default_factory=dict)
+    required: bool = False
+    leader: bool | str = False
+    directions: Sequence[tuple[float, float]] | None = None
+    margin: float = 1.5
+    max_cover: int | None = None
+    region: Any = None
+    key: str = ""
+
+
+def short_label(name: str, *, width: int = 22) -> str:
+    """A map label from a display name: no parenthetical remarks, at most two lines.
+
+    Examples
+    --------
+    >>> print(short_label("Karachaganak gas-condensate field (KPO)"))
+    Karachaganak
+    gas-condensate field
+    >>> short_label("Tengiz field / CPC Tengiz PS")
+    'Tengiz field'
+    """
+    import re
+    import textwrap
+
+    text = re.sub(r"\s*\([^)]*\)", "", str(name)).split(" / ")[0].strip() or str(name).strip()
+    if len(text) <= width + 2:
+        return text
+    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=width, placeholder="\u2026")]
+    return "\n".join(lines)
+
+
+def _alignment(dx: float, dy: float) -> tuple[str, str]:
+    ha = "left" if dx > 0.2 else "right" if dx < -0.2 else "center"
+    va = "bottom" if dy > 0.2 else "top" if dy < -0.2 else "center"
+    return ha, va
+
+
+def _prepared(spec: LabelSpec) -> Any:
+    prep = getattr(spec, "_prepared", None)
+    if prep is None:
+        from shapely.prepared import prep as make
+
+        prep = make(spec.region)
+        spec._prepared = prep  # type: ignore[attr-defined]
+    return prep
+
+
+def _overlaps(b: Bbox, others: Sequence[Bbox]) -> bool:
+    for o in others:
+        if b.x0 < o.x1 and o.x0 < b.x1 and b.y0 < o.y1 and o.y0 < b.y1:
+            return True
+    return False
+
+
+def _overlap_area(b: Bbox, others: Sequence[Bbox]) -> float:
+    total = 0.0
+    for o in others:
+        w = min(b.x1, o.x1) - max(b.x0, o.x0)
+        h = min(b.y1, o.y1) - max(b.y0, o.y0)
+        if w > 0 and h > 0:
+            total += w * h
+    return total
+
+
+def place_labels(
+    ax: Any,
+    specs: Sequence[LabelSpec],
+    *,
+    obstacles: Sequence[Bbox] = (),
+    line_points: np.ndarray | None = None,
+    placed: list[Bbox] | None = None,
+) -> list[Any]:
+    """Place labels greedily by priority; return the text artists kept.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    specs : sequence of LabelSpec
+    obstacles : sequence of Bbox
+        Display-space boxes no label may overlap (node symbols, scale bar ...).
+    line_points : (n, 2) array, optional
+        Display coordinates sampled along drawn lines; positions covering fewer of
+        them are preferred.
+    placed : list of Bbox, optional
+        Boxes of labels already placed; extended in place (so several calls share it).
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        Each carries ``_tc_key`` (the spec's key) and ``_tc_bbox`` (its display box).
+    """
+    fig = ax.figure
+    renderer = get_renderer(fig)
+    frame = ax.get_window_extent(renderer)
+    placed = placed if placed is not None else []
+    obstacles = list(obstacles)
+    pts = line_points if line_points is not None and len(line_points) else None
+    px_per_pt = fig.dpi / 72.0
+    inverse = ax.transData.inverted()
+    kept: list[Any] = []
+    dropped = 0
+    for spec in sorted(specs, key=lambda s: -s.priority):
+        radii = [spec.radius] if isinstance(spec.radius, int | float) else list(spec.radius)
+        dirs = spec.directions or DIRECTIONS
+        best: tuple[float, Any, Bbox, tuple[float, float], tuple[str, str]] | None = None
+        fallback: tuple[float, Any, Bbox, tuple[float, float], tuple[str, str]] | None = None
+        order = 0
+        done = False
+        why = {"outside": 0, "overlap": 0, "lines": 0, "region": 0}
+        for r in radii:
+            for dx, dy in dirs:
+                ha, va = _alignment(dx, dy)
+                off = (dx * r, dy * r)
+                ann = ax.annotate(
+                    spec.text, xy=(spec.x, spec.y), xytext=off, textcoords="offset points", ha=ha, va=va, **spec.style
+                )
+                ann.set_parse_math(False)
+                bb = ann.get_window_extent(renderer).expanded(1.0, 1.0)
+                m = spec.margin * px_per_pt
+                bb = Bbox.from_extents(bb.x0 - m, bb.y0 - m, bb.x1 + m, bb.y1 + m)
+                ann.remove()
+                inside = bb.x0 >= frame.x0 and bb.x1 <= frame.x1 and bb.y0 >= frame.y0 and bb.y1 <= frame.y1
+                clash = _overlaps(bb, placed) or _overlaps(bb, obstacles)
+                why["outside"] += not inside
+                why["overlap"] += clash
+                cover = 0
+                if pts is not None:
+                    inb = (pts[:, 0] > bb.x0) & (pts[:, 0] < bb.x1) & (pts[:, 1] > bb.y0) & (pts[:, 1] < bb.y1)
+                    cover = int(inb.sum())
+                    if spec.max_cover is not None and cover > spec.max_cover:
+                        why["lines"] += not clash
+                        clash = True
+                if spec.region is not None and not clash:
+                    cx, cy = inverse.transform(((bb.x0 + bb.x1) / 2, (bb.y0 + bb.y1) / 2))
+                    clash = not _prepared(spec).contains(Point(cx, cy))
+                    why["region"] += clash
+                score = order * 0.6 + cover * 1.0
+                order += 1
+                if inside and not clash:
+                    if best is None or score < best[0]:
+                        best = (score, None, bb, off, (ha, va))
+                    if cover == 0:
+                        done = True  # the most preferred free position with no line under it
+                        break
+                elif inside and spec.required:
+                    bad = _overlap_area(bb, placed) + _overlap_area(bb, obstacles) + score
+                    if fallback is None or bad < fallback[0]:
+                        fallback = (bad, None, bb, off, (ha, va))
+            if done:
+                break
+        choice = best or fallback
+        if choice is None:
+            dropped += 1
+            log.debug("label %r dropped; %d positions tried: %s", spec.text, order, why)
+            continue
+        _, _, bb, off, (ha, va) = choice
+        style = dict(spec.style)
+        far = math.hypot(*off) > radii[0] + 0.5
+        if spec.leader is True or (spec.leader == "auto" and far):
+            strong = spec.leader is True or spec.required
+            colour = style.get("color", "#333333") if strong else "#666666"
+            style.setdefault(
+                "arrowprops",
+                {"arrowstyle": "-", "color": colour, "lw": 0.9 if strong else 0.6, "shrinkA": 0, "shrinkB": 3},
+            )
+        ann = ax.annotate(spec.text, xy=(spec.x, spec.y), xytext=off, textcoords="offset points", ha=ha, va=va, **style)
+        ann.set_parse_math(False)
+        ann._tc_key = spec.key  # type: ignore[attr-defined]
+        ann._tc_bbox = bb  # type: ignore[attr-defined]
+        placed.append(bb)
+        kept.append(ann)
+    if dropped:
+        log.debug("label placement dropped %d of %d labels (no free position)", dropped, len(specs))
+    return kept
+
+
+def get_renderer(fig: Any) -> Any:
+    """The renderer that measures text (the figure's own when its canvas has none)."""
+    get = getattr(fig.canvas, "get_renderer", None)
+    return get() if get is not None else fig._get_renderer()
+
+
+def marker_boxes(ax: Any, xy: np.ndarray, sizes_pt: Sequence[float]) -> list[Bbox]:
+    """Display-space boxes of point symbols (centres in data coords, sizes in points)."""
+    if len(xy) == 0:
+        return []
+    disp = ax.transData.transform(np.asarray(xy, dtype=float))
+    px = ax.figure.dpi / 72.0
+    out = []
+    for (x, y), s in zip(disp, sizes_pt):
+        h = s * px / 2
+        out.append(Bbox.from_extents(x - h, y - h, x + h, y + h))
+    return out
+
+
+def artist_boxes(artists: Sequence[Any], renderer: Any) -> list[Bbox]:
+    """Display-space boxes of artists (e.g. the scale bar), for use as obstacles."""
+    out = []
+    for a in artists:
+        try:
+            out.append(a.get_window_extent(renderer))
+        except (AttributeError, RuntimeError, TypeError):  # pragma: no cover - artists without extent
+            continue
+    return out
