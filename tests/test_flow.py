@@ -165,6 +165,71 @@ def test_contracts_bind_then_relax_without_raising():
     assert off.contracts.set_index("link").loc["ac", "status"] == "relaxed: link not usable"
 
 
+def test_origin_contract_binds_only_that_origin():
+    # two origins share the cheap narrow path a-b-d; an allocation keeps "a2" off it
+    spec = copy.deepcopy(DIAMOND)
+    spec["nodes"].append({"id": "a2"})
+    spec["links"].append({"id": "a2a", "from": "a2", "to": "a", "capacity": 10, "cost": 0})
+    spec["supplies"] = {"crude": {"a": 3, "a2": 3}}
+    free = tc.solve(build_network(**spec))
+    assert free.flows.loc["ab", "flow"] == pytest.approx(4)
+    spec["contracts"] = [{"link": "ab", "commodity": "crude", "origin": "a2", "max_flow": 0.5}]
+    res = tc.solve(build_network(**spec))
+    # a's 3 plus at most 0.5 of a2's take the cheap path; the rest of a2 goes round
+    assert res.flows.loc["ab", "flow"] == pytest.approx(3.5)
+    assert res.flows.loc["ac", "flow"] == pytest.approx(2.5)
+    row = res.contracts.iloc[0]
+    assert row["origin"] == "a2" and row["flow"] == pytest.approx(0.5) and row["status"] == "met"
+    a2 = res.routes[res.routes["origin"] == "a2"]
+    assert a2["volume"].sum() == pytest.approx(3)
+    assert a2.loc[a2["links"].map(lambda ls: "ab" in ls), "volume"].sum() == pytest.approx(0.5)
+    assert "crude@a2" in res.meta["flow_classes"]
+    # a floor for one origin pushes that origin's volume onto the dear path
+    spec["contracts"] = [{"link": "ac", "commodity": "crude", "origin": "a", "min_flow": 2}]
+    res = tc.solve(build_network(**spec))
+    a = res.routes[res.routes["origin"] == "a"]
+    assert a.loc[a["links"].map(lambda ls: "ac" in ls), "volume"].sum() == pytest.approx(2)
+    assert res.flows.loc["ab", "flow"] == pytest.approx(4)  # a2 fills the cheap path
+    assert res.total_delivered["crude"] == pytest.approx(6)
+
+
+def test_relaxing_one_of_two_origin_contracts_on_a_link_names_the_right_one():
+    spec = copy.deepcopy(DIAMOND)
+    spec["nodes"].append({"id": "a2"})
+    spec["links"].append({"id": "a2a", "from": "a2", "to": "a", "capacity": 10, "cost": 0})
+    spec["supplies"] = {"crude": {"a": 3, "a2": 3}}
+    # 2 + 3 > the 4 the cheap path holds: the relative shortfall is smallest on a2's floor
+    spec["contracts"] = [{"link": "ab", "commodity": "crude", "origin": "a", "min_flow": 2},
+                         {"link": "ab", "commodity": "crude", "origin": "a2", "min_flow": 3}]
+    res = tc.solve(build_network(**spec))
+    rows = res.contracts.set_index("origin")
+    assert rows.loc["a", "status"] == "met" and rows.loc["a", "flow"] == pytest.approx(2)
+    assert rows.loc["a2", "status"] == "relaxed"
+    assert rows.loc["a2", "relaxed_min"] == pytest.approx(2, abs=1e-6)
+    assert list(res.meta["relaxed_contracts"]) == ["ab:crude@a2"]
+
+
+def test_supply_avoid_countries_keeps_that_volume_out():
+    spec = copy.deepcopy(DIAMOND)
+    spec["nodes"][1]["country"] = "RUS"  # b
+    spec["supplies"] = {"crude": {"a": {"value": 10, "avoid_countries": ["rus"]}}}
+    res = tc.solve(build_network(**spec))
+    assert res.flows.loc["ab", "flow"] == pytest.approx(0)
+    assert res.flows.loc["ac", "flow"] == pytest.approx(10)
+    # the same answer as taking Russia out of the network for everyone
+    spec["supplies"] = {"crude": {"a": 10}}
+    ref = tc.solve(build_network(**spec), tc.Scenario(name="no_rus", avoid_countries=["RUS"]))
+    assert res.total_cost == pytest.approx(ref.total_cost)
+    # another origin without the restriction still uses the cheap path
+    spec["nodes"].append({"id": "a2"})
+    spec["links"].append({"id": "a2a", "from": "a2", "to": "a", "capacity": 10, "cost": 0})
+    spec["supplies"] = {"crude": {"a": {"value": 5, "avoid_countries": ["RUS"]}, "a2": 5}}
+    mixed = tc.solve(build_network(**spec))
+    assert mixed.flows.loc["ab", "flow"] == pytest.approx(4)
+    rus = mixed.routes[mixed.routes["origin"] == "a"]
+    assert not rus["links"].map(lambda ls: "ab" in ls).any()
+
+
 def test_contradictory_contract_raises():
     bad = [{"link": "ab", "commodity": "crude", "min_flow": 5, "max_flow": 2}]
     with pytest.raises(tc.InfeasibleError, match="min_flow 5 exceeds max_flow 2"):

@@ -50,6 +50,10 @@ _LAZY = {
     "plot_map": "plot",
     "plot_comparison": "plot",
     "explore_map": "webmap",
+    "write_html": "webmap",
+    "save_map": "plot",
+    "export_map": "plot",
+    "calibration_table": "calibration",
 }
 
 

@@ -143,7 +143,7 @@ def assemble(lp: FlowLP, sol: LPSolution, *, scenario: Any, objective: str) -> F
 
 def _ct_label(lp: FlowLP, index: int) -> str:
     ct = next(c for c in lp.contracts if c.index == index)
-    return f"{ct.link}:{ct.commodity}"
+    return ct.label
 
 
 def _arc_flow(lp: FlowLP, c: str, fwd: dict, bwd: dict) -> np.ndarray:
@@ -414,7 +414,14 @@ def _contracts_frame(lp: FlowLP, sol: LPSolution, fwd: dict) -> pd.DataFrame:
     rows = []
     for ct in lp.contracts:
         li = lp.link_pos[ct.link]
-        flow = float(fwd[ct.commodity][li])
+        if ct.origin is None:
+            flow = float(fwd[ct.commodity][li])
+        else:  # the origin's own class(es): sum their forward arcs on the link
+            flow = sum(
+                float(sol.x[k][np.flatnonzero((lp.arcs[cl.commodity].link == li) & lp.arcs[cl.commodity].forward)].sum())
+                for k, cl in enumerate(lp.classes)
+                if cl.commodity == ct.commodity and cl.origin == ct.origin
+            )
         usable = bool(lp.contract_cols.get(ct.index))
         relaxed = sol.relaxed.get(ct.index, math.nan)
         if not usable and ct.min_flow > 0:
@@ -427,6 +434,7 @@ def _contracts_frame(lp: FlowLP, sol: LPSolution, fwd: dict) -> pd.DataFrame:
             {
                 "link": ct.link,
                 "commodity": ct.commodity,
+                "origin": ct.origin or "",
                 "min_flow": ct.min_flow,
                 "max_flow": ct.max_flow,
                 "flow": flow,
@@ -434,4 +442,4 @@ def _contracts_frame(lp: FlowLP, sol: LPSolution, fwd: dict) -> pd.DataFrame:
                 "status": status,
             }
         )
-    return pd.DataFrame(rows, columns=["link", "commodity", "min_flow", "max_flow", "flow", "relaxed_min", "status"])
+    return pd.DataFrame(rows, columns=["link", "commodity", "origin", "min_flow", "max_flow", "flow", "relaxed_min", "status"])

@@ -2,14 +2,19 @@
 
 ``baseline.yaml`` (after any scenario) holds, per commodity:
 
-* ``supplies``: ``[{origin, value, unit, markets?}]`` - ``markets`` (optional) restricts
-  where that origin's volume may be delivered (e.g. Kashagan crude to China only), among
-  the commodity's markets (a scenario that narrows the markets narrows every
-  restriction too); entries with the same origin and restriction add up;
+* ``supplies``: ``[{origin, value, unit, markets?, avoid_countries?}]`` - ``markets``
+  (optional) restricts where that origin's volume may be delivered (e.g. Kashagan crude
+  to China only), among the commodity's markets (a scenario that narrows the markets
+  narrows every restriction too); ``avoid_countries`` (ISO alpha-3) keeps that volume off
+  every link that touches a node in those countries (shippers that will not transit
+  them, e.g. Middle Corridor freight that avoids Russia); entries with the same origin
+  and restrictions add up;
 * ``markets``: ``[node | {node, cap}]`` - nodes that accept the commodity, each with
   an optional cap on what it takes (canonical unit per year);
-* ``contracts``: ``[{link, commodity, min_flow?, max_flow?}]`` - bounds on the flow
-  along the link from ``from_node`` to ``to_node``.
+* ``contracts``: ``[{link, commodity, origin?, min_flow?, max_flow?}]`` - bounds on the
+  flow along the link from ``from_node`` to ``to_node``; with ``origin`` the bound holds
+  for that origin's volume only (a shipper's allocation or ship-or-pay commitment), and
+  the origin is solved as a flow class of its own.
 """
 
 from __future__ import annotations
@@ -38,12 +43,19 @@ class FlowClass:
     supplies: tuple[tuple[str, float], ...]
     markets: tuple[str, ...]
     restricted: bool = False
+    #: Set when the class holds one origin on its own (an origin-specific contract).
+    origin: str | None = None
+    #: Countries (ISO alpha-3) whose nodes this class's flow may not touch.
+    avoid: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
+        base = self.commodity if self.origin is None else f"{self.commodity}@{self.origin}"
+        if self.avoid:
+            base += f"!{'+'.join(self.avoid)}"
         if not self.restricted:
-            return self.commodity
-        return f"{self.commodity}->{'+'.join(self.markets) or 'none'}"
+            return base
+        return f"{base}->{'+'.join(self.markets) or 'none'}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +68,13 @@ class Contract:
     min_flow: float
     max_flow: float
     note: str = ""
+    #: Origin whose volume the bound applies to (None: all the commodity's flow).
+    origin: str | None = None
+
+    @property
+    def label(self) -> str:
+        tail = f"@{self.origin}" if self.origin else ""
+        return f"{self.link}:{self.commodity}{tail}"
 
 
 def _num(value: Any, where: str) -> float:
@@ -86,15 +105,16 @@ def markets_for(net: Any, commodity: str) -> dict[str, float]:
     return out
 
 
-def flow_classes(net: Any, commodity: str) -> list[FlowClass]:
+def flow_classes(net: Any, commodity: str, *, split: frozenset[str] | set[str] = frozenset()) -> list[FlowClass]:
     """Supplies of ``commodity`` grouped by where they may go.
 
     The first class (if any) holds every origin free to reach all the commodity's
-    markets; each distinct ``markets`` restriction gets its own class.
+    markets; each distinct ``markets`` restriction gets its own class. Origins in
+    ``split`` (those named by an origin-specific contract) get a class of their own.
     """
     markets = markets_for(net, commodity)
     entries = ((net.baseline or {}).get("supplies") or {}).get(commodity) or []
-    groups: dict[tuple[str, ...] | None, dict[str, float]] = {}
+    groups: dict[tuple[tuple[str, ...] | None, str | None, tuple[str, ...]], dict[str, float]] = {}
     for i, e in enumerate(entries):
         if not isinstance(e, Mapping):
             raise NetworkDataError(f"baseline: supplies.{commodity}[{i}] is not a mapping; write {{origin, value, unit}}")
@@ -115,15 +135,19 @@ def flow_classes(net: Any, commodity: str) -> list[FlowClass]:
             key = tuple(m for m in markets if m in wanted)
             if set(key) == set(markets):
                 key = None
-        bucket = groups.setdefault(key, {})
+        pinned = origin if origin in split else None
+        avoid_raw = e.get("avoid_countries") or ()
+        avoid = tuple(sorted({str(a).upper() for a in ([avoid_raw] if isinstance(avoid_raw, str) else avoid_raw)}))
+        bucket = groups.setdefault((key, pinned, avoid), {})
         bucket[origin] = bucket.get(origin, 0.0) + value
     out = []
-    for key in sorted(groups, key=lambda k: (k is not None, k or ())):
-        sup = tuple(sorted(groups[key].items()))
+    order = sorted(groups, key=lambda k: (k[1] is not None, k[1] or "", bool(k[2]), k[2], k[0] is not None, k[0] or ()))
+    for key, pinned, avoid in order:
+        sup = tuple(sorted(groups[(key, pinned, avoid)].items()))
         if key is None:
-            out.append(FlowClass(commodity, sup, tuple(markets), False))
+            out.append(FlowClass(commodity, sup, tuple(markets), False, pinned, avoid))
         else:
-            out.append(FlowClass(commodity, sup, key, True))
+            out.append(FlowClass(commodity, sup, key, True, pinned, avoid))
     return out
 
 
@@ -134,6 +158,7 @@ def contracts_for(net: Any, commodities: tuple[str, ...]) -> list[Contract]:
         if not isinstance(e, Mapping) or e.get("commodity") not in commodities:
             continue
         lid = net.resolve(str(e.get("link")), kind="link")
+        origin = net.resolve(str(e["origin"]), kind="node") if e.get("origin") else None
         lo = _num(e["min_flow"], f"contracts[{i}] min_flow") if e.get("min_flow") is not None else 0.0
         hi = _num(e["max_flow"], f"contracts[{i}] max_flow") if e.get("max_flow") is not None else math.inf
         if lo > hi:
@@ -141,5 +166,5 @@ def contracts_for(net: Any, commodities: tuple[str, ...]) -> list[Contract]:
                 f"baseline: contracts[{i}] on link {lid!r} ({e.get('commodity')}): min_flow {lo:g} exceeds "
                 f"max_flow {hi:g}; fix one of the two bounds"
             )
-        out.append(Contract(i, lid, str(e["commodity"]), lo, hi, str(e.get("note") or "")))
+        out.append(Contract(i, lid, str(e["commodity"]), lo, hi, str(e.get("note") or ""), origin))
     return out

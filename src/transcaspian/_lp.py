@@ -67,6 +67,8 @@ class Row:
     capacity: float = math.nan
     unit: str = ""
     commodity: str = ""
+    #: For contract rows: the contract's index in baseline.yaml.
+    contract: int | None = None
 
 
 @dataclasses.dataclass
@@ -278,28 +280,34 @@ class FlowLP:
                 if cols:
                     add_row(Row("market", m, cap, "", c), cols, [1.0] * len(cols), cap)
         # contracts: flow from_node -> to_node on the link, all classes of the commodity
+        # (or the one class of the contract's origin)
         self.contract_cols: dict[int, list[int]] = {}
         for ct in self.contracts:
             li = self.link_pos[ct.link]
             cols = [
                 self.blocks[k][0] + j
                 for k, cl in enumerate(self.classes)
-                if cl.commodity == ct.commodity
+                if cl.commodity == ct.commodity and (ct.origin is None or cl.origin == ct.origin)
                 for j in np.flatnonzero((self.arcs[cl.commodity].link == li) & self.arcs[cl.commodity].forward)
             ]
             self.contract_cols[ct.index] = cols
             if not cols:
                 continue
             if math.isfinite(ct.max_flow):
-                add_row(Row("contract_max", ct.link, ct.max_flow, "", ct.commodity), cols, [1.0] * len(cols), ct.max_flow)
+                add_row(Row("contract_max", ct.link, ct.max_flow, "", ct.commodity, ct.index), cols, [1.0] * len(cols), ct.max_flow)
             if ct.min_flow > 0:
-                add_row(Row("contract_min", ct.link, ct.min_flow, "", ct.commodity), cols, [-1.0] * len(cols), -ct.min_flow)
+                add_row(Row("contract_min", ct.link, ct.min_flow, "", ct.commodity, ct.index), cols, [-1.0] * len(cols), -ct.min_flow)
         A_ub = sp.csr_matrix((uv, (ur, uc)), shape=(len(rows), self.n_vars))
         bounds = np.zeros((self.n_vars, 2))
         bounds[:, 1] = np.inf
-        for k in range(len(self.classes)):
-            _, u0, d0, _ = self.blocks[k]
+        countries = self.net.nodes["country"].reindex(self.node_ids).astype(str).to_numpy()
+        for k, cl in enumerate(self.classes):
+            x0, u0, d0, _ = self.blocks[k]
             bounds[u0:d0, 1] = self.supply[k]
+            if cl.avoid:  # this class may not touch nodes in these countries
+                arcs = self.arcs[cl.commodity]
+                banned = np.isin(countries[arcs.tail], cl.avoid) | np.isin(countries[arcs.head], cl.avoid)
+                bounds[x0 + np.flatnonzero(banned), 1] = 0.0
         return A_eq, np.concatenate(b_eq) if b_eq else np.zeros(0), A_ub, np.array(b_ub, dtype=float), rows, bounds
 
     # ---------------------------------------------------------------- solve
@@ -405,17 +413,17 @@ class FlowLP:
         short = res0.x[n:]
         b_new = b_ub.copy()
         relaxed = {}
-        ct_by_link = {(ct.link, ct.commodity): ct for ct in self.contracts}
+        ct_by_index = {ct.index: ct for ct in self.contracts}
         for i, s in zip(mins, short, strict=True):
             if s <= CONTRACT_TOL * max(1.0, rows[i].capacity):
                 continue
             new_min = max(0.0, rows[i].capacity - s - CONTRACT_TOL * max(1.0, rows[i].capacity))
             b_new[i] = -new_min
-            ct = ct_by_link[(rows[i].element, rows[i].commodity)]
+            ct = ct_by_index[rows[i].contract]
             relaxed[ct.index] = new_min
             log.warning(
-                "contract min_flow %g on %s (%s) cannot be met; relaxed to %g",
-                rows[i].capacity, rows[i].element, rows[i].commodity, new_min,
+                "contract %s: min_flow %g cannot be met in this scenario; relaxed to %g",
+                ct.label, rows[i].capacity, new_min,
             )
         return b_new, relaxed
 

@@ -210,17 +210,35 @@ def _draw(make: Any, path: str | Path) -> Path:
         plt.close(fig)
 
 
+def _html(net: Any, result: Any, path: str | Path, *, commodity: str | None, title: str | None = None) -> Path:
+    """Write the interactive (offline) HTML map."""
+    try:
+        from . import webmap
+    except ImportError as exc:  # pragma: no cover - folium is in the maps extra
+        from .errors import TranscaspianError
+
+        raise TranscaspianError(f"HTML maps need the optional dependencies ({exc}); pip install 'transcaspian[maps]'") from None
+    return webmap.write_html(webmap.explore_map(net, result, commodity=commodity, title=title), path)
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     from .flow import solve
 
     net = _net(args)
     sc = _scenario(args.scenario)
+    html = Path(args.out).suffix.lower() in (".html", ".htm")
     if args.network_only:
         shown = sc.apply(net) if sc is not None else net
-        path = _draw(lambda plot: plot.plot_map(shown, commodity=_one(args.commodity)), args.out)
+        if html:
+            path = _html(shown, None, args.out, commodity=_one(args.commodity))
+        else:
+            path = _draw(lambda plot: plot.plot_map(shown, commodity=_one(args.commodity)), args.out)
     else:
         res = solve(net, sc, commodity=_commodity(args.commodity))
-        path = _draw(lambda plot: plot.plot_map(res.network, result=res, commodity=_one(args.commodity)), args.out)
+        if html:
+            path = _html(res.network, res, args.out, commodity=_one(args.commodity), title=getattr(sc, "name", None))
+        else:
+            path = _draw(lambda plot: plot.plot_map(res.network, result=res, commodity=_one(args.commodity)), args.out)
     print(f"wrote map to {path}")
     return 0
 
@@ -289,10 +307,11 @@ def _demo_map(net: Any, cut: Any, base: Any, out: Path) -> None:
 
     try:
         path = _draw(lambda plot: plot.plot_comparison(base, cut, commodity="crude"), out / "cpc_outage.png")
+        print(f"wrote map to {path}")
+        page = _html(cut.network, cut, out / "cpc_outage.html", commodity="crude", title="CPC marine terminal out of service")
+        print(f"wrote interactive map to {page}")
     except TranscaspianError as exc:
         log.warning("no map drawn: %s", exc)
-        return
-    print(f"wrote map to {path}")
 
 
 # --------------------------------------------------------------------- parser
@@ -370,15 +389,15 @@ def build_parser() -> argparse.ArgumentParser:
     common(k)
     k.set_defaults(func=_cmd_criticality)
 
-    mp = sub.add_parser("map", help="draw a scenario's flows (or the network) to a PNG/SVG/PDF")
+    mp = sub.add_parser("map", help="draw a scenario's flows (or the network) to PNG/SVG/PDF or an interactive HTML page")
     mp.add_argument("scenario", nargs="?", default=None, help="scenario YAML (default: the baseline)")
-    mp.add_argument("--out", required=True, help="output file (.png, .svg or .pdf)")
+    mp.add_argument("--out", required=True, help="output file (.png, .svg, .pdf, or .html for the interactive map)")
     mp.add_argument("--commodity", default=None)
     mp.add_argument("--network-only", action="store_true", help="draw the network without solving")
     common(mp, fmt=False)
     mp.set_defaults(func=_cmd_map)
 
-    d = sub.add_parser("demo", help="CPC terminal outage against the baseline: comparison table (and map)")
+    d = sub.add_parser("demo", help="CPC terminal outage against the baseline: comparison table, PNG and HTML maps")
     d.add_argument("--out", default=None, help="write tables (and the map) here")
     common(d, fmt=False)
     d.set_defaults(func=_cmd_demo)

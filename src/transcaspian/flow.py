@@ -124,9 +124,13 @@ def solve(
 
         raise ScenarioError(f"objective {objective!r} is unknown; use one of {', '.join(OBJECTIVES)}")
     commodities = resolve_commodities(commodity, applied)
-    classes = [cl for c in commodities for cl in flow_classes(applied, c)]
-    caps = {c: markets_for(applied, c) for c in commodities}
     contracts = contracts_for(applied, commodities)
+    classes = [
+        cl
+        for c in commodities
+        for cl in flow_classes(applied, c, split={ct.origin for ct in contracts if ct.commodity == c and ct.origin})
+    ]
+    caps = {c: markets_for(applied, c) for c in commodities}
     lp = FlowLP(applied, classes, caps, contracts, objective=objective)
     sol = lp.solve()
     result = assemble(lp, sol, scenario=scenario, objective=objective)

@@ -104,7 +104,11 @@ def to_json(obj: Any) -> str:
 
 
 def to_csv(df: pd.DataFrame) -> str:
-    """CSV text of a frame (index kept as columns, geometry dropped, tuples joined by '>')."""
+    """CSV text of a frame (index kept as columns, geometry dropped, tuples joined by '>').
+
+    Floats are written with 10 significant digits, so solver round-off such as
+    ``63.900000000000006`` reads ``63.9``.
+    """
     df = pd.DataFrame(df).drop(columns=["geometry"], errors="ignore")
     if any(n is not None for n in df.index.names):
         df = df.reset_index()
@@ -113,5 +117,5 @@ def to_csv(df: pd.DataFrame) -> str:
         if df[col].map(lambda v: isinstance(v, tuple | list)).any():
             df[col] = df[col].map(lambda v: ">".join(map(str, v)) if isinstance(v, tuple | list) else v)
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
+    df.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
     return buf.getvalue()

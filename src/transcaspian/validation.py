@@ -452,6 +452,12 @@ def _check_baseline(doc: Any, node_ids: set[str], link_ids: set[str], sources: d
             v = (e or {}).get("value")
             if not _is_number(v) or v < 0:
                 col.add(file, el, "value", f"supply {v!r} is not a number >= 0", "give the volume")
+            avoid = (e or {}).get("avoid_countries")
+            if avoid is not None:
+                codes = [avoid] if isinstance(avoid, str) else avoid
+                bad = [a for a in (codes if isinstance(codes, list) else [codes]) if not (isinstance(a, str) and len(a) == 3 and a.isalpha())]
+                if bad or not isinstance(codes, list):
+                    col.add(file, el, "avoid_countries", f"{avoid!r} is not a list of ISO 3166-1 alpha-3 codes", "write e.g. [RUS, BLR]")
             unit = (e or {}).get("unit", CANONICAL_UNITS[comm])
             if unit != CANONICAL_UNITS[comm]:
                 col.add(file, el, "unit", f"unit {unit!r} does not fit {comm}", f"give supplies of {comm} in {CANONICAL_UNITS[comm]}")
@@ -469,6 +475,12 @@ def _check_baseline(doc: Any, node_ids: set[str], link_ids: set[str], sources: d
         lid = (e or {}).get("link")
         if lid not in link_ids:
             col.add(file, el, "link", f"unknown link {lid!r}", "use a link id")
+        origin = (e or {}).get("origin")
+        if origin is not None and origin not in node_ids:
+            col.add(file, el, "origin", f"unknown origin {origin!r}", "use the node id of a supply origin, or drop the field")
+        lo, hi = (e or {}).get("min_flow"), (e or {}).get("max_flow")
+        if _is_number(lo) and _is_number(hi) and lo > hi:
+            col.add(file, el, "min_flow", f"min_flow {lo!r} exceeds max_flow {hi!r}", "lower min_flow or raise max_flow")
         for k in ("min_flow", "max_flow"):
             v = (e or {}).get(k)
             if v is not None and (not _is_number(v) or v < 0):
