@@ -93,14 +93,20 @@ def test_demo_on_bundled_data(run, tmp_path):
     assert code == 0, err
     assert "baseline -> cpc_outage" in out and "is disabled" in out and "stranded" in out
     written = {p.name for p in (tmp_path / "demo").iterdir()}
-    assert {"comparison.txt", "comparison.json", "baseline_flows.csv", "cpc_outage_flows.csv"} <= written
+    assert {"comparison.txt", "comparison.json", "baseline_flows.csv", "cpc_outage_flows.csv",
+            "cpc_outage.png", "cpc_outage_panels.png", "cpc_outage.html"} <= written
+    assert (tmp_path / "demo" / "cpc_outage.png").read_bytes()[:4] == b"\x89PNG"
+    page = (tmp_path / "demo" / "cpc_outage.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "stranded" in page
 
 
 def test_map_and_compare_map(run, mini_path, cut_yaml, tmp_path):
-    pytest.importorskip("matplotlib")
     code, out, err = run("map", cut_yaml, "--data", mini_path, "--out", tmp_path / "cut.png")
     assert code == 0, err
     assert (tmp_path / "cut.png").read_bytes()[:4] == b"\x89PNG"
+    code, out, err = run("map", cut_yaml, "--data", mini_path, "--out", tmp_path / "cut.html")
+    assert code == 0, err
+    assert (tmp_path / "cut.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     base = tmp_path / "base.yaml"
     base.write_text("name: baseline\n", encoding="utf-8")
     code, out, err = run("compare", base, cut_yaml, "--data", mini_path, "--map", tmp_path / "cmp.svg")

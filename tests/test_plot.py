@@ -269,13 +269,17 @@ def test_nice_values_and_widths():
 
 
 def test_real_network_map(request, tmp_path):
-    """The bundled network draws (skipped until geodata/ exists)."""
-    if not (tc.default_data_path() / "links.geojson").exists():
-        pytest.skip("bundled geodata not built yet")
+    """The bundled network draws; a one-commodity map leaves out nodes that commodity never reaches."""
     net = request.getfixturevalue("net")
     fig = tc.plot_map(net)
     assert len(_annotations(fig)) > 10
     assert np.isfinite(fig.axes[0].get_xlim()).all()
+    from transcaspian._mapdata import map_frames
+
+    crude = map_frames(net, commodity="crude").nodes
+    assert {"novorossiysk_cpc_terminal", "atyrau", "tengiz"} <= set(crude.index)
+    assert "galkynysh" not in crude.index  # a gas field
+    assert len(crude) < len(map_frames(net).nodes)
 
 
 def test_export_map_dispatches_on_suffix(mini_net, pair, tmp_path):

@@ -97,7 +97,8 @@ def map_frames(net: Any, result: Any = None, *, commodity: str | None = None) ->
         ``result.network`` (the scenario applied) and the result's frames.
     result : FlowResult, optional
     commodity : str, optional
-        Keep only this commodity (links that cannot carry it are kept as backdrop).
+        Keep only this commodity (links that cannot carry it are kept as backdrop;
+        nodes that no link of it reaches are left out).
 
     Returns
     -------
@@ -120,6 +121,12 @@ def map_frames(net: Any, result: Any = None, *, commodity: str | None = None) ->
     _check_commodity(commodity, commodities if result is not None else COMMODITIES)
     if commodity is not None:
         commodities = (commodity,)
+        # a one-commodity map shows only the nodes that commodity can pass through
+        # (plus any disabled or derated node, so a scenario's marks stay visible)
+        carries = links["commodities"].map(lambda cs: commodity in (cs or ()))
+        ends = set(links.loc[carries, "from_node"]) | set(links.loc[carries, "to_node"])
+        keep = nodes.index.isin(list(ends)) | nodes["disabled"].to_numpy() | (nodes["derate"] < 1.0).to_numpy()
+        nodes = nodes[keep].copy()
 
     flows = _flow_rows(result, links, commodities) if result is not None else _empty_flows()
     if result is not None:

@@ -306,8 +306,14 @@ def _demo_map(net: Any, cut: Any, base: Any, out: Path) -> None:
     from .errors import TranscaspianError
 
     try:
-        path = _draw(lambda plot: plot.plot_comparison(base, cut, commodity="crude"), out / "cpc_outage.png")
+        # the at-a-glance map: one panel of gains, losses, the cut terminal, saturated
+        # bypasses and stranded volume; then before/after panels for the absolute flows
+        path = _draw(lambda plot: plot.plot_comparison(base, cut, commodity="crude", layout="change"), out / "cpc_outage.png")
         print(f"wrote map to {path}")
+        path = _draw(
+            lambda plot: plot.plot_comparison(base, cut, commodity="crude", layout="stacked"), out / "cpc_outage_panels.png"
+        )
+        print(f"wrote before/after map to {path}")
         page = _html(cut.network, cut, out / "cpc_outage.html", commodity="crude", title="CPC marine terminal out of service")
         print(f"wrote interactive map to {page}")
     except TranscaspianError as exc:
