@@ -59,7 +59,9 @@ def test_derate_and_rise_sentences(mini_net):
 
 def test_criticality_ranks_by_loss_then_cost(mini_net):
     crit = tc.criticality(mini_net, commodity="crude", elements="nodes")
-    assert crit.index.tolist()[:3] == ["hub", "europe", "terminal"]
+    # markets are demand proxies: left out unless asked for
+    assert crit.index.tolist()[:2] == ["hub", "terminal"] and "europe" not in crit.index
+    assert tc.criticality(mini_net, candidates=["europe"]).loc["europe", "lost"] > 0
     assert crit.loc["hub", "lost"] == pytest.approx(36) and crit.loc["hub", "rank"] == 1
     assert crit.loc["terminal", "lost_share"] == pytest.approx(30 / 45)
     assert (crit["lost_share"].diff().dropna() <= 1e-9).all()

@@ -421,7 +421,8 @@ class FlowLP:
             b_new[i] = -new_min
             ct = ct_by_index[rows[i].contract]
             relaxed[ct.index] = new_min
-            log.warning(
+            # reported in FlowResult.contracts and the summary; log at INFO to avoid saying it twice
+            log.info(
                 "contract %s: min_flow %g cannot be met in this scenario; relaxed to %g",
                 ct.label, rows[i].capacity, new_min,
             )

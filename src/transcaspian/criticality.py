@@ -50,7 +50,9 @@ def _candidates(net: Any, commodities: Sequence[str], elements: str) -> list[str
         return list(links.index)
     touched = set(links["from_node"]) | set(links["to_node"])
     ok = usable_nodes(net.nodes)
-    return [n for n in net.nodes.index if n in touched and ok[n]]
+    # markets are demand proxies, not infrastructure: pass them as candidates to test them
+    kind = net.nodes["kind"].astype(str)
+    return [n for n in net.nodes.index if n in touched and ok[n] and kind[n] != "market"]
 
 
 def criticality(
@@ -70,7 +72,9 @@ def criticality(
     commodity : str, list of str or "all"
         Solved together, as in :func:`transcaspian.solve`.
     elements : {"nodes", "links"}
-        Which elements to knock out: every usable one that carries the commodity.
+        Which elements to knock out: every usable one that carries the commodity
+        (market nodes, which stand for demand rather than infrastructure, are left
+        out unless named in ``candidates``).
     scenario : Scenario, optional
         Applied first; each knock-out comes on top of it.
     objective : {"cost", "time", "emissions"}
