@@ -6,7 +6,7 @@ Examples
 >>> net = tc.load_network("tests/fixtures/mini")
 >>> crit = tc.criticality(net, commodity="crude", elements="nodes")
 >>> crit.index[:3].tolist()
-['hub', 'europe', 'terminal']
+['hub', 'terminal', 'field_a']
 >>> float(crit.loc["terminal", "lost"])
 30.0
 """
