@@ -44,3 +44,28 @@ def test_headline_numbers(net):
     assert kaz(base) < 1e-6
     assert kaz(bypass) > kaz(out) > kaz(one) > 0
     assert out.total_delivered["crude"] < one.total_delivered["crude"] < base.total_delivered["crude"]
+
+
+
+@pytest.mark.parametrize("name", ["baseline", "cpc_outage", "cpc_one_mooring", "bypass_russia"])
+def test_physical_ceiling_equals_networkx_max_flow(net, name):
+    """On the real network, what the solver delivers is networkx's maximum flow.
+
+    With every contract lifted and every supply free to reach any crude market, the
+    scenario is a single-commodity problem, so the delivered total must equal the
+    max-flow value that networkx computes on a graph built independently from the
+    GeoDataFrames (node capacities as split nodes, both directions of bidirectional
+    links sharing nothing but the test's own construction).
+    """
+    import networkx as nx
+    from netbuild import nx_flow_graph
+
+    sc = tc.Scenario.from_yaml(EXAMPLES / "scenarios" / f"{name}.yaml")
+    free = {e["origin"]: {"value": e["value"]} for e in net.baseline["supplies"]["crude"]}
+    physical = tc.Scenario.from_dict({**sc.to_dict(), "name": f"{name}_physical", "drop_contracts": ["all"],
+                                      "supplies": {"crude": free}})
+    res = tc.solve(net, physical, commodity="crude")
+    G, s, t = nx_flow_graph(physical.apply(net), "crude")
+    assert res.total_delivered["crude"] == pytest.approx(nx.maximum_flow_value(G, s, t), abs=1e-6)
+    # contracts and market restrictions only ever lower what the network delivers
+    assert tc.solve(net, sc).total_delivered["crude"] <= res.total_delivered["crude"] + 1e-6

@@ -169,3 +169,33 @@ def test_overall_market_restriction_narrows_restricted_supplies(mini_net):
     res = tc.solve(mini_net, sc)
     assert set(res.routes["market"]) == {"china"}
     assert res.total_delivered["crude"] == pytest.approx(6)
+
+
+def test_drop_contracts_all_by_link_and_by_label(net):
+    base = net.baseline["contracts"]
+    on_link = [c for c in base if c["link"] == "aktau_baku_tanker"]
+    assert len(on_link) >= 2
+    assert tc.Scenario(name="x", drop_contracts=("all",)).apply(net).baseline["contracts"] == []
+    by_link = tc.Scenario(name="x", drop_contracts=("aktau_baku_tanker",)).apply(net).baseline["contracts"]
+    assert len(by_link) == len(base) - len(on_link)
+    one = tc.Scenario(name="x", drop_contracts=("aktau_baku_tanker:crude@tengiz",)).apply(net).baseline["contracts"]
+    assert len(one) == len(base) - 1
+    assert not any(c["link"] == "aktau_baku_tanker" and c.get("origin") == "tengiz" for c in one)
+    assert net.baseline["contracts"] == base  # the input is untouched
+
+
+def test_drop_contracts_errors_name_field_and_close_matches(net):
+    with pytest.raises(tc.ScenarioError, match=r"drop_contracts\[0\].*close matches: aktau_baku_tanker:crude@tengiz"):
+        tc.Scenario(name="x", drop_contracts=("aktau_baku_tanker:crude@tengis",)).apply(net)
+    with pytest.raises(tc.ScenarioError, match=r"drop_contracts\[0\].*has no contract"):
+        tc.Scenario(name="x", drop_contracts=("btc",)).apply(net)
+    with pytest.raises(tc.ScenarioError, match=r"drop_contracts\[0\]"):
+        tc.Scenario(name="x", drop_contracts=("no_such_link",)).apply(net)
+
+
+def test_compare_names_lifted_contracts(net):
+    out = tc.solve(net, tc.Scenario(name="cut", disable=("novorossiysk_cpc_terminal",)))
+    free = tc.solve(net, tc.Scenario(name="free", disable=("novorossiysk_cpc_terminal",), drop_contracts=("atyrau_samara",)))
+    text = str(tc.compare(out, free))
+    assert "2 contract(s) of the base case are lifted (atyrau_samara:crude, atyrau_samara:crude@uzen)" in text
+    assert free.total_delivered["crude"] > out.total_delivered["crude"]

@@ -7,6 +7,7 @@ Parses arguments, calls the library, prints, and sets the exit code:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
@@ -281,7 +282,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from ._io import write_atomic
     from .compare import compare
     from .flow import solve
-    from .tables import to_csv, to_json
+    from .tables import fmt_number, to_csv, to_json
 
     net = _net(args)
     base_sc, cut_sc = demo_scenarios()
@@ -289,6 +290,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     cut = solve(net, cut_sc, commodity="crude")
     cmp = compare(base, cut)
     print(cmp)
+    # the same outage with every contract lifted: the physical ceiling of the bypasses
+    ceiling = solve(net, dataclasses.replace(cut_sc, name=f"{cut_sc.name} (contracts lifted)", drop_contracts=("all",)),
+                    commodity="crude")
+    gain = ceiling.total_delivered["crude"] - cut.total_delivered["crude"]
+    print(
+        f"\nPhysical ceiling: with every transit plan, quota and shipper allocation lifted "
+        f"(examples/scenarios/cpc_outage_physical.yaml) the network could deliver "
+        f"{fmt_number(ceiling.total_delivered['crude'])} Mt/y (+{fmt_number(gain)} Mt/y), stranding "
+        f"{fmt_number(sum(ceiling.total_unserved.values()))} Mt/y."
+    )
     if args.out:
         out = Path(args.out)
         write_atomic(out / "comparison.txt", str(cmp) + "\n")

@@ -217,6 +217,19 @@ def _changes(base: FlowResult, other: FlowResult) -> list[str]:
             of.at[e, "status"] in ("operating", "disrupted") and bf.at[e, "status"] not in ("operating", "disrupted"))]
         for e in new[:4]:
             out.append(f"{_label(on, e)} is added.")
+    lifted = _contract_labels(bn) - _contract_labels(on)
+    if lifted:
+        shown = ", ".join(sorted(lifted)[:4]) + (f" and {len(lifted) - 4} more" if len(lifted) > 4 else "")
+        out.append(f"{len(lifted)} contract(s) of the base case are lifted ({shown}).")
+    return out
+
+
+def _contract_labels(net: Any) -> set[str]:
+    """``link:commodity[@origin]`` of every contract in a network's baseline."""
+    out = set()
+    for c in (net.baseline or {}).get("contracts") or []:
+        tail = f"@{c['origin']}" if c.get("origin") else ""
+        out.add(f"{c.get('link')}:{c.get('commodity')}{tail}")
     return out
 
 
@@ -242,7 +255,8 @@ def _lines(cmp: Comparison) -> list[str]:
             was_un = base.unserved.loc[c]["unserved"] if c in base.unserved.index.get_level_values(0) else pd.Series(dtype=float)
             for i, (country, total) in enumerate(by_country.items()):
                 part = stranded[stranded["country"] == country].sort_values("unserved", ascending=False)
-                was = float(was_un.reindex(part.index).fillna(0.0).sum()) if len(was_un) else 0.0
+                # every origin of that country stranded in the base case, not only those still stranded
+                was = float(sum(v for o_, v in was_un.items() if v > TOL and str(net.nodes.at[o_, "country"]) == country))
                 if abs(total - was) <= TOL:
                     since = ", as in the base case"
                 elif was > TOL:

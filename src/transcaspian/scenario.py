@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 #: Fields a scenario file may set.
 FIELDS = (
     "name", "description", "extends", "as_of", "disable", "derate", "avoid_countries",
-    "markets", "supplies", "add_links", "objective", "commodity",
+    "markets", "supplies", "add_links", "drop_contracts", "objective", "commodity",
 )
 _OBJECTIVES = ("cost", "time", "emissions")
 _LINK_MODES = ("pipeline", "tanker", "ferry", "rail", "road")
@@ -80,6 +80,12 @@ class Scenario:
         new link definitions ``{id, from, to, mode, commodities, capacity, unit,
         cost, time_days, length_km?, bidirectional?, geometry?}`` (no geometry: a
         straight line between the nodes).
+    drop_contracts : tuple of str
+        Contracts of baseline.yaml to lift: ``"all"``, a link id or alias (every
+        contract on that link), or a contract label ``link:commodity`` /
+        ``link:commodity@origin`` (as in ``FlowResult.contracts``). With ``"all"`` the
+        solve shows the physical ceiling, free of transit plans, shipper allocations
+        and quotas.
     objective : {"cost", "time", "emissions"}, optional
     commodity : str or tuple of str, optional
         Default commodity(ies) for :func:`transcaspian.solve`.
@@ -97,6 +103,7 @@ class Scenario:
     markets: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     supplies: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
     add_links: tuple[Any, ...] = ()
+    drop_contracts: tuple[str, ...] = ()
     objective: str | None = None
     commodity: str | tuple[str, ...] | None = None
     source: Path | None = dataclasses.field(default=None, compare=False)
@@ -105,7 +112,7 @@ class Scenario:
         def fix(name: str, value: Any) -> None:
             object.__setattr__(self, name, value)
 
-        for name in ("disable", "avoid_countries", "add_links"):
+        for name in ("disable", "avoid_countries", "add_links", "drop_contracts"):
             v = getattr(self, name)
             if isinstance(v, str | Mapping):
                 v = (v,)
@@ -160,7 +167,7 @@ class Scenario:
             if key not in data or data[key] is None:
                 continue
             v = data[key]
-            if key in ("disable", "avoid_countries", "add_links"):
+            if key in ("disable", "avoid_countries", "add_links", "drop_contracts"):
                 v = tuple(v) if isinstance(v, list | tuple) else (v,)
             elif key == "as_of":
                 v = _date(v, where)
@@ -306,6 +313,7 @@ class Scenario:
             links = _append_links(links, new_links)
         self._apply_markets(baseline, resolve)
         self._apply_supplies(baseline, resolve, problems)
+        self._apply_contracts(baseline, resolve, problems)
         if problems:
             raise ScenarioError(_format(problems, where))
         return net.replace(
@@ -337,6 +345,37 @@ class Scenario:
                 else:
                     entries.append(old.get(m, m))
             markets[c] = entries
+
+    def _apply_contracts(self, baseline: dict, resolve: Any, problems: list) -> None:
+        if not self.drop_contracts:
+            return
+        contracts = list(baseline.get("contracts") or [])
+        if "all" in self.drop_contracts:
+            baseline["contracts"] = []
+            return
+        labels = {}
+        for c in contracts:
+            tail = f"@{c['origin']}" if c.get("origin") else ""
+            labels.setdefault(f"{c.get('link')}:{c.get('commodity')}{tail}", []).append(id(c))
+        drop: set[int] = set()
+        for i, key in enumerate(self.drop_contracts):
+            key = str(key)
+            if key in labels:
+                drop.update(labels[key])
+                continue
+            if ":" in key:
+                close = difflib.get_close_matches(key, list(labels), n=3)
+                hint = f"close matches: {', '.join(close)}" if close else f"use one of {', '.join(sorted(labels)) or '(none)'}"
+                problems.append((f"drop_contracts[{i}]", f"no contract labelled {key!r}", hint))
+                continue
+            lid = resolve(key, f"drop_contracts[{i}]", "link")
+            if lid is None:
+                continue
+            hits = [id(c) for c in contracts if c.get("link") == lid]
+            if not hits:
+                problems.append((f"drop_contracts[{i}]", f"link {lid!r} has no contract", "list a link that has one, or 'all'"))
+            drop.update(hits)
+        baseline["contracts"] = [c for c in contracts if id(c) not in drop]
 
     def _apply_supplies(self, baseline: dict, resolve: Any, problems: list) -> None:
         if not self.supplies:
@@ -408,6 +447,9 @@ def _check(sc: Scenario) -> list[tuple[str, str, str]]:
             if not _is_number(v) or not 0 <= v <= 1:
                 p.append((f"derate.{k}", f"factor {v!r} is not within 0-1",
                           "give the remaining share of capacity, e.g. 0.6 for 60%; use disable for 0"))
+    for i, d in enumerate(sc.drop_contracts):
+        if not isinstance(d, str):
+            p.append((f"drop_contracts[{i}]", f"{d!r} is not a link id or contract label", "write 'all', a link id or link:commodity[@origin]"))
     for c in sc.avoid_countries:
         if not (isinstance(c, str) and len(c) == 3 and c.isalpha()):
             p.append(("avoid_countries", f"{c!r} is not an ISO 3166-1 alpha-3 code", "use e.g. RUS, IRN"))
@@ -479,7 +521,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise ScenarioError(f"{path}: a scenario file holds a mapping of fields ({', '.join(FIELDS)})")
     data = dict(data)
-    for key in ("disable", "avoid_countries", "add_links"):
+    for key in ("disable", "avoid_countries", "add_links", "drop_contracts"):
         if isinstance(data.get(key), str):
             data[key] = [data[key]]
     parent = data.get("extends")
