@@ -53,7 +53,7 @@ def test_basis_separates_contract_pinned_from_emergent_rows(table):
 def test_the_contracts_are_what_moves_the_split():
     """Without contracts the cheapest routing misses the reported split: the test can fail."""
     net = tc.load_network()
-    bare = net.replace(baseline={**net.baseline, "contracts": []})
+    bare = tc.Scenario(name="no_contracts", drop_contracts=("all",)).apply(net)
     t = tc.calibration_table(bare, commodities=("crude",))
     assert not t["within"].all()
     assert float(t.set_index("link").loc["atyrau_samara", "model"]) < 1.0

@@ -46,7 +46,7 @@ def render(net: tc.CorridorNetwork | None = None) -> str:
     """The Markdown text of docs/calibration.md."""
     net = net if net is not None else tc.load_network()
     t = tc.calibration_table(net)
-    bare = net.replace(baseline={**net.baseline, "contracts": []})
+    bare = tc.Scenario(name="no_contracts", drop_contracts=("all",)).apply(net)
     t["no_contracts"] = tc.calibration_table(bare)["model"].to_numpy()
     t = t.sort_values("commodity", key=lambda s: s.map({"crude": 0}).fillna(1), kind="stable")
     crude = t[t["commodity"] == "crude"]

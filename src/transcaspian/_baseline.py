@@ -27,7 +27,7 @@ from typing import Any
 
 from .errors import InfeasibleError, NetworkDataError
 
-__all__ = ["FlowClass", "Contract", "flow_classes", "markets_for", "contracts_for"]
+__all__ = ["FlowClass", "Contract", "contract_label", "flow_classes", "markets_for", "contracts_for"]
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +73,19 @@ class Contract:
 
     @property
     def label(self) -> str:
-        tail = f"@{self.origin}" if self.origin else ""
-        return f"{self.link}:{self.commodity}{tail}"
+        return contract_label({"link": self.link, "commodity": self.commodity, "origin": self.origin})
+
+
+def contract_label(entry: Mapping[str, Any]) -> str:
+    """``link:commodity`` or ``link:commodity@origin`` of a baseline.yaml contract entry.
+
+    Examples
+    --------
+    >>> contract_label({"link": "atyrau_samara", "commodity": "crude", "origin": "uzen"})
+    'atyrau_samara:crude@uzen'
+    """
+    tail = f"@{entry['origin']}" if entry.get("origin") else ""
+    return f"{entry.get('link')}:{entry.get('commodity')}{tail}"
 
 
 def _num(value: Any, where: str) -> float:

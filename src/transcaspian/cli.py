@@ -182,7 +182,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     else:
         print(cmp)
     if args.map:
-        fig_path = _draw(lambda plot: plot.plot_comparison(cmp.base, cmp.other, commodity=_one(args.commodity)), args.map)
+        fig_path = _export(args.map, cmp.other.network, cmp.other, base=cmp.base, commodity=_one(args.commodity))
         print(f"wrote map to {fig_path}", file=sys.stderr if args.format != "table" else sys.stdout)
     return 0
 
@@ -191,35 +191,18 @@ def _one(commodity: str | None) -> str | None:
     return commodity if commodity and commodity != "all" and "," not in commodity else None
 
 
-def _draw(make: Any, path: str | Path) -> Path:
-    """Build a figure with the map module and save it (PNG/SVG/PDF by suffix)."""
+def _export(path: str | Path, net: Any, result: Any = None, **kw: Any) -> Path:
+    """Write a map with :func:`transcaspian.plot.export_map` (the suffix picks PNG/SVG/PDF/HTML)."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
         from . import plot
     except ImportError as exc:
         from .errors import TranscaspianError
 
         raise TranscaspianError(f"maps need the optional dependencies ({exc}); pip install 'transcaspian[maps]'") from None
-    fig = make(plot)
-    try:
-        return plot.save_map(fig, path, dpi=150)
-    finally:
-        plt.close(fig)
-
-
-def _html(net: Any, result: Any, path: str | Path, *, commodity: str | None, title: str | None = None) -> Path:
-    """Write the interactive (offline) HTML map."""
-    try:
-        from . import webmap
-    except ImportError as exc:  # pragma: no cover - folium is in the maps extra
-        from .errors import TranscaspianError
-
-        raise TranscaspianError(f"HTML maps need the optional dependencies ({exc}); pip install 'transcaspian[maps]'") from None
-    return webmap.write_html(webmap.explore_map(net, result, commodity=commodity, title=title), path)
+    return plot.export_map(path, net, result, dpi=150, **kw)
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
@@ -227,19 +210,11 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
     net = _net(args)
     sc = _scenario(args.scenario)
-    html = Path(args.out).suffix.lower() in (".html", ".htm")
     if args.network_only:
-        shown = sc.apply(net) if sc is not None else net
-        if html:
-            path = _html(shown, None, args.out, commodity=_one(args.commodity))
-        else:
-            path = _draw(lambda plot: plot.plot_map(shown, commodity=_one(args.commodity)), args.out)
+        path = _export(args.out, sc.apply(net) if sc is not None else net, commodity=_one(args.commodity))
     else:
         res = solve(net, sc, commodity=_commodity(args.commodity))
-        if html:
-            path = _html(res.network, res, args.out, commodity=_one(args.commodity), title=getattr(sc, "name", None))
-        else:
-            path = _draw(lambda plot: plot.plot_map(res.network, result=res, commodity=_one(args.commodity)), args.out)
+        path = _export(args.out, res.network, res, commodity=_one(args.commodity))
     print(f"wrote map to {path}")
     return 0
 
@@ -319,13 +294,11 @@ def _demo_map(net: Any, cut: Any, base: Any, out: Path) -> None:
     try:
         # the at-a-glance map: one panel of gains, losses, the cut terminal, saturated
         # bypasses and stranded volume; then before/after panels for the absolute flows
-        path = _draw(lambda plot: plot.plot_comparison(base, cut, commodity="crude", layout="change"), out / "cpc_outage.png")
+        path = _export(out / "cpc_outage.png", cut.network, cut, base=base, commodity="crude", layout="change")
         print(f"wrote map to {path}")
-        path = _draw(
-            lambda plot: plot.plot_comparison(base, cut, commodity="crude", layout="stacked"), out / "cpc_outage_panels.png"
-        )
+        path = _export(out / "cpc_outage_panels.png", cut.network, cut, base=base, commodity="crude", layout="stacked")
         print(f"wrote before/after map to {path}")
-        page = _html(cut.network, cut, out / "cpc_outage.html", commodity="crude", title="CPC marine terminal out of service")
+        page = _export(out / "cpc_outage.html", cut.network, cut, commodity="crude", title="CPC marine terminal out of service")
         print(f"wrote interactive map to {page}")
     except TranscaspianError as exc:
         log.warning("no map drawn: %s", exc)

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._baseline import contract_label
 from .results import FlowResult
 from .tables import fmt_number, format_table
 from .units import CANONICAL_UNITS, cost_unit
@@ -226,11 +227,7 @@ def _changes(base: FlowResult, other: FlowResult) -> list[str]:
 
 def _contract_labels(net: Any) -> set[str]:
     """``link:commodity[@origin]`` of every contract in a network's baseline."""
-    out = set()
-    for c in (net.baseline or {}).get("contracts") or []:
-        tail = f"@{c['origin']}" if c.get("origin") else ""
-        out.add(f"{c.get('link')}:{c.get('commodity')}{tail}")
-    return out
+    return {contract_label(c) for c in (net.baseline or {}).get("contracts") or []}
 
 
 def _lines(cmp: Comparison) -> list[str]:

@@ -529,7 +529,12 @@ def export_map(
         fig = plot_comparison(base, result, commodity=commodity, extent=extent, layout=layout, title=title)
     else:
         fig = plot_map(net, result, commodity=commodity, extent=extent, title=title)
-    return save_map(fig, path, dpi=dpi)
+    try:
+        return save_map(fig, path, dpi=dpi)
+    finally:  # the figure is ours: free it (the CLI and batch scripts draw many)
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
 
 
 _FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ._baseline import contract_label
 from ._io import read_yaml, write_atomic
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
 from .units import CANONICAL_UNITS, COMMODITIES
@@ -353,10 +354,9 @@ class Scenario:
         if "all" in self.drop_contracts:
             baseline["contracts"] = []
             return
-        labels = {}
+        labels: dict[str, list[int]] = {}
         for c in contracts:
-            tail = f"@{c['origin']}" if c.get("origin") else ""
-            labels.setdefault(f"{c.get('link')}:{c.get('commodity')}{tail}", []).append(id(c))
+            labels.setdefault(contract_label(c), []).append(id(c))
         drop: set[int] = set()
         for i, key in enumerate(self.drop_contracts):
             key = str(key)

@@ -455,8 +455,8 @@ def _check_baseline(doc: Any, node_ids: set[str], link_ids: set[str], sources: d
             avoid = (e or {}).get("avoid_countries")
             if avoid is not None:
                 codes = [avoid] if isinstance(avoid, str) else avoid
-                bad = [a for a in (codes if isinstance(codes, list) else [codes]) if not (isinstance(a, str) and len(a) == 3 and a.isalpha())]
-                if bad or not isinstance(codes, list):
+                iso3 = lambda a: isinstance(a, str) and len(a) == 3 and a.isalpha()  # noqa: E731
+                if not isinstance(codes, list) or not all(map(iso3, codes)):
                     col.add(file, el, "avoid_countries", f"{avoid!r} is not a list of ISO 3166-1 alpha-3 codes", "write e.g. [RUS, BLR]")
             unit = (e or {}).get("unit", CANONICAL_UNITS[comm])
             if unit != CANONICAL_UNITS[comm]:
