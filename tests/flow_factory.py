@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 import pandas as pd
 
-from transcaspian.results import FlowResult
+from transcaspian.flow.result import FlowResult
 from transcaspian.units import CANONICAL_UNITS
 
 #: Mini fixture, base year: the sea terminal and the China line both full.

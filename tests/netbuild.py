@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 from hypothesis import strategies as st
 
-from transcaspian._loader import LINK_DEFAULTS, NODE_DEFAULTS, frame_from_features
+from transcaspian.loader import LINK_DEFAULTS, NODE_DEFAULTS, frame_from_features
 from transcaspian.network import CorridorNetwork
 from transcaspian.units import CANONICAL_UNITS
 
@@ -156,7 +156,7 @@ def nx_flow_graph(net: CorridorNetwork, commodity: str = "crude") -> tuple[nx.Di
     inflow + supply = outflow + delivered). Disabled or non-operating elements get
     capacity 0. Costs are the link costs (integers in the tests).
     """
-    from transcaspian._elements import effective_capacity, usable_links, usable_nodes
+    from transcaspian.flow.elements import effective_capacity, usable_links, usable_nodes
 
     G = nx.DiGraph()
     ok_nodes = usable_nodes(net.nodes)

@@ -28,9 +28,9 @@ from matplotlib.testing.compare import compare_images
 from PIL import Image
 
 import transcaspian as tc
-from transcaspian import _style as S
-from transcaspian._basemap import make_view, scale_at
-from transcaspian.plot import save_map
+from transcaspian.maps import style as S
+from transcaspian.maps.basemap import make_view, scale_at
+from transcaspian.maps.static import save_map
 
 BASELINE = Path(__file__).parent / "baseline_images" / "mini_outage.png"
 
@@ -239,8 +239,8 @@ def test_save_map_rejects_bad_format_and_dpi(outage_fig, tmp_path):
 
 def test_maps_render_with_network_unreachable(mini_net, pair, tmp_path, monkeypatch):
     """No tile, no CDN, no download: every socket connect fails, and both maps still render."""
-    from transcaspian import _basemap, _webassets
-    from transcaspian.webmap import write_html
+    from transcaspian.maps import basemap as _basemap, webassets as _webassets
+    from transcaspian.maps.interactive import write_html
 
     def refuse(self, address):
         raise OSError(f"network unreachable (test): {address!r}")
@@ -257,7 +257,7 @@ def test_maps_render_with_network_unreachable(mini_net, pair, tmp_path, monkeypa
 
 
 def test_nice_values_and_widths():
-    from transcaspian._layers import MAX_WIDTH, MIN_WIDTH, WidthScale, nice_values
+    from transcaspian.maps.layers import MAX_WIDTH, MIN_WIDTH, WidthScale, nice_values
 
     assert nice_values(63) == [10, 30, 60]
     assert nice_values(0) == []
@@ -274,7 +274,7 @@ def test_real_network_map(request, tmp_path):
     fig = tc.plot_map(net)
     assert len(_annotations(fig)) > 10
     assert np.isfinite(fig.axes[0].get_xlim()).all()
-    from transcaspian._mapdata import map_frames
+    from transcaspian.maps.data import map_frames
 
     crude = map_frames(net, commodity="crude").nodes
     assert {"novorossiysk_cpc_terminal", "atyrau", "tengiz"} <= set(crude.index)
@@ -283,7 +283,7 @@ def test_real_network_map(request, tmp_path):
 
 
 def test_export_map_dispatches_on_suffix(mini_net, pair, tmp_path):
-    from transcaspian.plot import export_map
+    from transcaspian.maps.static import export_map
 
     assert export_map(tmp_path / "a.pdf", mini_net, pair[1]).read_bytes().startswith(b"%PDF")
     png = export_map(tmp_path / "b.png", mini_net, pair[1], base=pair[0], layout="change")

@@ -17,7 +17,7 @@ import pytest
 from flow_factory import mini_pair
 
 import transcaspian as tc
-from transcaspian.webmap import explore_map, write_html
+from transcaspian.maps.interactive import explore_map, write_html
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import transcaspian as tc
-from transcaspian._io import write_atomic
+from transcaspian.io import write_atomic
 from transcaspian.calibration import TOLERANCE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -43,16 +43,16 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 # Heavier parts load on first use so `import transcaspian` stays fast.
 _LAZY = {
     "Scenario": "scenario",
-    "solve": "flow",
-    "FlowResult": "results",
+    "solve": "flow.solver",
+    "FlowResult": "flow.result",
     "find_routes": "routes",
     "Route": "routes",
-    "plot_map": "plot",
-    "plot_comparison": "plot",
-    "explore_map": "webmap",
-    "write_html": "webmap",
-    "save_map": "plot",
-    "export_map": "plot",
+    "plot_map": "maps.static",
+    "plot_comparison": "maps.static",
+    "explore_map": "maps.interactive",
+    "write_html": "maps.interactive",
+    "save_map": "maps.static",
+    "export_map": "maps.static",
     "calibration_table": "calibration",
 }
 

@@ -143,7 +143,7 @@ def calibration_table(
     >>> bool(t.loc[t.link == "atyrau_komsomolskaya_cpc", "within"].iloc[0])
     True
     """
-    from .flow import solve
+    from .flow.solver import solve
 
     net = net if net is not None else load_network()
     observed = (net.baseline or {}).get("observed") or []

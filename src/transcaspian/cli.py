@@ -119,7 +119,7 @@ def _render_result(res: Any, fmt: str) -> str:
 
 
 def _write_outputs(res: Any, out: Path, *, prefix: str = "") -> list[Path]:
-    from ._io import write_atomic
+    from .io import write_atomic
     from .tables import to_csv, to_json
 
     tables = _result_tables(res)
@@ -132,7 +132,7 @@ def _write_outputs(res: Any, out: Path, *, prefix: str = "") -> list[Path]:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
-    from .flow import solve
+    from .flow.solver import solve
 
     net = _net(args)
     res = solve(net, _scenario(args.scenario), commodity=_commodity(args.commodity), objective=args.objective)
@@ -169,7 +169,7 @@ def _cmd_routes(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare
-    from .flow import solve
+    from .flow.solver import solve
     from .tables import to_csv, to_json
 
     net = _net(args)
@@ -192,12 +192,12 @@ def _one(commodity: str | None) -> str | None:
 
 
 def _export(path: str | Path, net: Any, result: Any = None, **kw: Any) -> Path:
-    """Write a map with :func:`transcaspian.plot.export_map` (the suffix picks PNG/SVG/PDF/HTML)."""
+    """Write a map with :func:`transcaspian.maps.static.export_map` (the suffix picks PNG/SVG/PDF/HTML)."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
-        from . import plot
+        from .maps import static as plot
     except ImportError as exc:
         from .errors import TranscaspianError
 
@@ -206,7 +206,7 @@ def _export(path: str | Path, net: Any, result: Any = None, **kw: Any) -> Path:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from .flow import solve
+    from .flow.solver import solve
 
     net = _net(args)
     sc = _scenario(args.scenario)
@@ -254,9 +254,9 @@ def demo_scenarios() -> tuple[Any, Any]:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from ._io import write_atomic
+    from .io import write_atomic
     from .compare import compare
-    from .flow import solve
+    from .flow.solver import solve
     from .tables import fmt_number, to_csv, to_json
 
     net = _net(args)

@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._baseline import contract_label
-from .results import FlowResult
+from .flow.inputs import contract_label
+from .flow.result import FlowResult
 from .tables import fmt_number, format_table
 from .units import CANONICAL_UNITS, cost_unit
 

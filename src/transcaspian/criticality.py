@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 @contextlib.contextmanager
 def _quiet_relaxations() -> Iterator[None]:
     """Knocking elements out is expected to break contracts: keep those warnings at debug."""
-    lp_log = logging.getLogger("transcaspian._lp")
+    lp_log = logging.getLogger("transcaspian.flow.lp")
     level = lp_log.level
     lp_log.setLevel(logging.ERROR)
     try:
@@ -40,7 +40,7 @@ def _quiet_relaxations() -> Iterator[None]:
 
 
 def _candidates(net: Any, commodities: Sequence[str], elements: str) -> list[str]:
-    from ._elements import usable_links, usable_nodes
+    from .flow.elements import usable_links, usable_nodes
 
     mask = np.zeros(len(net.links), dtype=bool)
     for c in commodities:
@@ -103,7 +103,7 @@ def criticality(
     >>> tc.criticality(net, elements="links").iloc[0].name
     'hub_terminal'
     """
-    from .flow import resolve_commodities, solve
+    from .flow.solver import resolve_commodities, solve
     from .scenario import Scenario
 
     if elements not in ("nodes", "links"):

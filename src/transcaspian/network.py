@@ -311,7 +311,7 @@ def load_network(
     >>> net.links.crs.to_string()
     'EPSG:4326'
     """
-    from ._loader import read_network
+    from .loader import read_network
 
     folder = Path(path) if path is not None else default_data_path()
     net = read_network(folder, validate=validate)

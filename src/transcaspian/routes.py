@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from ._elements import (
+from .flow.elements import (
     effective_capacity,
     factor,
     link_cost,

@@ -29,8 +29,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ._baseline import contract_label
-from ._io import read_yaml, write_atomic
+from .flow.inputs import contract_label
+from .io import read_yaml, write_atomic
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
 from .units import CANONICAL_UNITS, COMMODITIES
 
@@ -617,7 +617,7 @@ def _new_link(item: Mapping[str, Any], i: int, net: Any, resolve: Any, problems:
 
 
 def _append_links(links: Any, features: Iterable[dict]) -> Any:
-    from ._loader import LINK_DEFAULTS, frame_from_features
+    from .loader import LINK_DEFAULTS, frame_from_features
 
     extra = frame_from_features(list(features), LINK_DEFAULTS)
     out = pd.concat([links, extra[links.columns.intersection(extra.columns)]], axis=0)

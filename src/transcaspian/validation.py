@@ -133,7 +133,7 @@ def validate_network(path: str | Path | None = None) -> ValidationReport:
     >>> tc.validate_network().counts["nodes"] >= 45
     True
     """
-    from ._loader import FILES, raw_files
+    from .loader import FILES, raw_files
     from .network import default_data_path
 
     folder = Path(path) if path is not None else default_data_path()
@@ -141,7 +141,7 @@ def validate_network(path: str | Path | None = None) -> ValidationReport:
         raw = raw_files(folder)
     except NetworkDataError as exc:
         # Parse every file separately so all syntax errors are reported together.
-        from ._io import read_json, read_yaml
+        from .io import read_json, read_yaml
 
         col = _Collector()
         for key, name in FILES.items():

@@ -1,8 +1,8 @@
 """Drawing the network layers of a static map: links, flows, nodes, status marks (internal).
 
 Everything here draws on a matplotlib Axes in the projected map CRS and returns the
-label requests (:class:`~transcaspian._labels.LabelSpec`) and obstacle boxes that
-:mod:`transcaspian.plot` hands to the label placer.
+label requests (:class:`~transcaspian.maps.labels.LabelSpec`) and obstacle boxes that
+:mod:`transcaspian.maps.static` hands to the label placer.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.transforms import Affine2D
 from shapely.geometry import LineString, MultiLineString
 
-from . import _style as S
-from ._labels import HALO, LabelSpec, short_label
-from ._mapdata import FLOW_EPS
-from .units import CANONICAL_UNITS, COMMODITIES
+from . import style as S
+from .labels import HALO, LabelSpec, short_label
+from .data import FLOW_EPS
+from ..units import CANONICAL_UNITS, COMMODITIES
 
 __all__ = ["WidthScale", "Layers", "nice_values", "fmt_volume"]
 
@@ -444,7 +444,7 @@ class Layers:
         return self.ax.transData.transform(np.vstack(self.samples))
 
     def symbol_boxes(self) -> list[Any]:
-        from ._labels import marker_boxes
+        from .labels import marker_boxes
 
         if not self.symbols:
             return []

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import units
-from ._baseline import contracts_for, flow_classes, markets_for
-from ._lp import OBJECTIVES, FlowLP
-from .results import FlowResult
+from .. import units
+from .inputs import contracts_for, flow_classes, markets_for
+from .lp import OBJECTIVES, FlowLP
+from .result import FlowResult
 
 __all__ = ["solve", "resolve_commodities", "OBJECTIVES"]
 
@@ -108,8 +108,8 @@ def solve(
     >>> res.saturated["element"].tolist()[:2]
     ['hub_gate', 'hub_port']
     """
-    from ._assemble import assemble
-    from .scenario import Scenario
+    from .assemble import assemble
+    from ..scenario import Scenario
 
     t0 = time.perf_counter()
     if isinstance(scenario, str | Path):
@@ -120,7 +120,7 @@ def solve(
     if objective is None:
         objective = getattr(scenario, "objective", None) or "cost"
     if objective not in OBJECTIVES:
-        from .errors import ScenarioError
+        from ..errors import ScenarioError
 
         raise ScenarioError(f"objective {objective!r} is unknown; use one of {', '.join(OBJECTIVES)}")
     commodities = resolve_commodities(commodity, applied)

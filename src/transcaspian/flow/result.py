@@ -123,7 +123,7 @@ class FlowResult:
 
         NaN for a commodity with nothing delivered.
         """
-        from ._params import usd_factor
+        from ..parameters import usd_factor
 
         out = {}
         delivered = self.total_delivered
@@ -147,7 +147,7 @@ class FlowResult:
         >>> s["delivered"], s["unserved"]
         ({'crude': 41.0}, {'crude': 4.0})
         """
-        from .units import CANONICAL_UNITS, cost_unit
+        from ..units import CANONICAL_UNITS, cost_unit
 
         def clean(v: float) -> float | None:
             return None if v != v else float(v)  # NaN -> None

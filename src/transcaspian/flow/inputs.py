@@ -25,7 +25,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import InfeasibleError, NetworkDataError
+from ..errors import InfeasibleError, NetworkDataError
 
 __all__ = ["FlowClass", "Contract", "contract_label", "flow_classes", "markets_for", "contracts_for"]
 

@@ -10,10 +10,10 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import _style as S
-from ._labels import get_renderer
-from ._layers import BACKDROP_WIDTH, NETWORK_WIDTH, WidthScale, nice_values
-from .units import CANONICAL_UNITS, COMMODITIES
+from . import style as S
+from .labels import get_renderer
+from .layers import BACKDROP_WIDTH, NETWORK_WIDTH, WidthScale, nice_values
+from ..units import CANONICAL_UNITS, COMMODITIES
 
 __all__ = ["legend_groups", "lay_out_legends"]
 

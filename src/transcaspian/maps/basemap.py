@@ -19,7 +19,7 @@ import numpy as np
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import LineString, box
 
-from . import _style as S
+from . import style as S
 
 __all__ = ["View", "natural_earth_path", "countries", "basemap", "make_view", "draw_basemap", "draw_scale_bar", "draw_north_arrow", "country_labels"]
 

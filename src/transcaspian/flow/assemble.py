@@ -9,13 +9,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ._decompose import cancel_cycles, decompose
-from ._elements import factor, node_capacity_commodities, usable_links
-from ._lp import FlowLP, LPSolution
-from ._params import factor_for, tonnes_per_unit, usd_factor
-from .errors import UnitError
-from .results import FlowResult
-from .units import CANONICAL_UNITS, cost_unit
+from .decompose import cancel_cycles, decompose
+from .elements import factor, node_capacity_commodities, usable_links
+from .lp import FlowLP, LPSolution
+from ..parameters import factor_for, tonnes_per_unit, usd_factor
+from ..errors import UnitError
+from .result import FlowResult
+from ..units import CANONICAL_UNITS, cost_unit
 
 #: Utilisation at or above which a capacity counts as saturated.
 SATURATED = 1.0 - 1e-6
@@ -212,7 +212,7 @@ def _unit(u: Any) -> str:
 
 
 def _cost(value: Any, c: str) -> float:
-    from ._elements import link_cost
+    from .elements import link_cost
 
     return link_cost({"cost": value}, c)
 

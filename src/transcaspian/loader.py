@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import shape
 
-from ._io import read_json, read_yaml
+from .io import read_json, read_yaml
 from .errors import ValidationError
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from ._baseline import Contract, FlowClass
-from ._elements import (
+from .inputs import Contract, FlowClass
+from .elements import (
     effective_capacities,
     factor,
     link_cost,
@@ -33,8 +33,8 @@ from ._elements import (
     usable_links,
     usable_nodes,
 )
-from ._params import emission_factors, factor_for, tonnes_per_unit, usd_factor
-from .errors import InfeasibleError, SolverError
+from ..parameters import emission_factors, factor_for, tonnes_per_unit, usd_factor
+from ..errors import InfeasibleError, SolverError
 
 log = logging.getLogger(__name__)
 

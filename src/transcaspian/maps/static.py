@@ -8,7 +8,7 @@ marked so a reader sees them at a glance. See docs/maps.md.
 Examples
 --------
 >>> import tempfile, transcaspian as tc
->>> from transcaspian.plot import save_map
+>>> from transcaspian.maps.static import save_map
 >>> net = tc.load_network("tests/fixtures/mini")
 >>> fig = tc.plot_map(net, title="Mini network")
 >>> save_map(fig, tempfile.mkdtemp() + "/mini_network.png").suffix
@@ -29,14 +29,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely.geometry import box
 
-from . import _style as S
-from ._basemap import View, country_labels, draw_basemap, draw_north_arrow, draw_scale_bar, make_view
-from ._io import save_figure_atomic
-from ._labels import DIRECTIONS, HALO, LabelSpec, artist_boxes, get_renderer, place_labels
-from ._layers import Layers, WidthScale, fmt_volume, project
-from ._legend import lay_out_legends, legend_groups
-from ._mapdata import FLOW_EPS, MapFrames, data_bounds, flow_changes, map_frames, resolve_ids
-from .units import CANONICAL_UNITS
+from . import style as S
+from .basemap import View, country_labels, draw_basemap, draw_north_arrow, draw_scale_bar, make_view
+from ..io import save_figure_atomic
+from .labels import DIRECTIONS, HALO, LabelSpec, artist_boxes, get_renderer, place_labels
+from .layers import Layers, WidthScale, fmt_volume, project
+from .legend import lay_out_legends, legend_groups
+from .data import FLOW_EPS, MapFrames, data_bounds, flow_changes, map_frames, resolve_ids
+from ..units import CANONICAL_UNITS
 
 __all__ = ["plot_map", "plot_comparison", "save_map", "export_map"]
 
@@ -490,7 +490,7 @@ def export_map(
 
     ``.png``/``.svg``/``.pdf``: :func:`plot_map`, or :func:`plot_comparison` of
     ``base`` and ``result`` when ``base`` is given. ``.html``: the interactive map of
-    ``result`` (:func:`transcaspian.webmap.explore_map`).
+    ``result`` (:func:`transcaspian.maps.interactive.explore_map`).
 
     Parameters
     ----------
@@ -512,7 +512,7 @@ def export_map(
     Examples
     --------
     >>> import tempfile, transcaspian as tc
-    >>> from transcaspian.plot import export_map
+    >>> from transcaspian.maps.static import export_map
     >>> net = tc.load_network("tests/fixtures/mini")
     >>> export_map(tempfile.mkdtemp() + "/mini.html", net).suffix
     '.html'
@@ -520,7 +520,7 @@ def export_map(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".html":
-        from .webmap import explore_map, write_html
+        from .interactive import explore_map, write_html
 
         return write_html(explore_map(net, result, commodity=commodity, extent=extent, title=title), path)
     if suffix not in _FORMATS:
@@ -564,7 +564,7 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Pa
     Examples
     --------
     >>> import tempfile, transcaspian as tc
-    >>> from transcaspian.plot import save_map
+    >>> from transcaspian.maps.static import save_map
     >>> fig = tc.plot_map(tc.load_network("tests/fixtures/mini"))
     >>> save_map(fig, tempfile.mkdtemp() + "/mini.svg").suffix
     '.svg'
@@ -575,7 +575,7 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Pa
         raise ValueError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg or .pdf")
     if fmt == "png" and dpi < 150:
         raise ValueError(f"{path}: dpi={dpi} is too coarse for a report map; use at least 150")
-    from . import __version__
+    from .. import __version__
 
     meta: dict[str, Any] = {"Software": f"transcaspian {__version__} (matplotlib)"}
     if fmt == "png":

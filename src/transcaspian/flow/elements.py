@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import UnitError
-from .units import CANONICAL_UNITS, capacity_factor
+from ..errors import UnitError
+from ..units import CANONICAL_UNITS, capacity_factor
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ http(s) source URLs become links.
 Examples
 --------
 >>> import tempfile, transcaspian as tc
->>> from transcaspian.webmap import explore_map, write_html
+>>> from transcaspian.maps.interactive import explore_map, write_html
 >>> m = explore_map(tc.load_network("tests/fixtures/mini"))
 >>> path = write_html(m, tempfile.mkdtemp() + "/mini.html")
 >>> "cdn" in path.read_text()
@@ -24,13 +24,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import _style as S
-from ._io import write_atomic
-from ._labels import short_label
-from ._layers import INACTIVE_STATUS, fmt_volume
-from ._mapdata import FLOW_EPS, MapFrames, data_bounds, map_frames
-from ._webassets import PAGE_CSS, esc, js_string, leaflet_assets, safe_url
-from .units import CANONICAL_UNITS, COMMODITIES
+from . import style as S
+from ..io import write_atomic
+from .labels import short_label
+from .layers import INACTIVE_STATUS, fmt_volume
+from .data import FLOW_EPS, MapFrames, data_bounds, map_frames
+from .webassets import PAGE_CSS, esc, js_string, leaflet_assets, safe_url
+from ..units import CANONICAL_UNITS, COMMODITIES
 
 __all__ = ["explore_map", "write_html"]
 
@@ -189,7 +189,7 @@ def _latlon(geom: Any) -> list[list[float]]:
 def _basemap_geojson(bounds: tuple[float, float, float, float]) -> str:
     from shapely.geometry import box, mapping
 
-    from ._basemap import countries
+    from .basemap import countries
 
     window = box(*bounds)
     gdf = countries()
@@ -563,7 +563,7 @@ def write_html(m: Any, path: str | os.PathLike[str]) -> Path:
     Examples
     --------
     >>> import tempfile, transcaspian as tc
-    >>> from transcaspian.webmap import write_html
+    >>> from transcaspian.maps.interactive import write_html
     >>> p = write_html(tc.explore_map(tc.load_network("tests/fixtures/mini")), tempfile.mkdtemp() + "/m.html")
     >>> p.read_text().startswith("<!DOCTYPE html>")
     True

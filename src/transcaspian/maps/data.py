@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .units import CANONICAL_UNITS, COMMODITIES
+from ..units import CANONICAL_UNITS, COMMODITIES
 
 __all__ = ["MapFrames", "map_frames", "flow_changes", "SATURATION", "FLOW_EPS"]
 
@@ -80,7 +80,7 @@ def _check_commodity(commodity: str | None, available: Iterable[str]) -> None:
         return
     avail = list(available)
     if commodity not in avail:
-        from .errors import UnitError
+        from ..errors import UnitError
 
         raise UnitError(
             f"commodity {commodity!r} is not in this map's data; use one of {', '.join(avail) or '(none)'}"

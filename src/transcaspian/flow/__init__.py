@@ -1,0 +1,30 @@
+"""The flow model: inputs from the baseline, the LP, route decomposition, results.
+
+Modules, in the order a solve runs through them:
+
+* :mod:`~transcaspian.flow.inputs` - supplies, markets, contracts and flow classes read
+  from ``net.baseline`` (after a scenario);
+* :mod:`~transcaspian.flow.elements` - which nodes and links are usable, their
+  capacities and costs in canonical units;
+* :mod:`~transcaspian.flow.lp` - the two-phase lexicographic LP (deliver the most, then
+  the cheapest), one function per constraint family;
+* :mod:`~transcaspian.flow.decompose` - link flows into origin-to-market routes;
+* :mod:`~transcaspian.flow.assemble` - the result tables;
+* :mod:`~transcaspian.flow.result` - :class:`FlowResult`;
+* :mod:`~transcaspian.flow.solver` - :func:`solve`, the entry point.
+
+Examples
+--------
+>>> import transcaspian as tc
+>>> from transcaspian.flow import solve
+>>> res = solve(tc.load_network("tests/fixtures/mini"), commodity="crude")
+>>> round(res.total_delivered["crude"], 3)
+41.0
+"""
+
+from __future__ import annotations
+
+from .result import FlowResult
+from .solver import OBJECTIVES, resolve_commodities, solve
+
+__all__ = ["solve", "resolve_commodities", "FlowResult", "OBJECTIVES"]
