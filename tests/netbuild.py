@@ -156,14 +156,14 @@ def nx_flow_graph(net: CorridorNetwork, commodity: str = "crude") -> tuple[nx.Di
     inflow + supply = outflow + delivered). Disabled or non-operating elements get
     capacity 0. Costs are the link costs (integers in the tests).
     """
-    from transcaspian.flow.elements import effective_capacity, usable_links, usable_nodes
+    from transcaspian.elements import effective_capacity, usable_links, usable_nodes
 
     G = nx.DiGraph()
     ok_nodes = usable_nodes(net.nodes)
     for nid, row in net.nodes.iterrows():
         cap = effective_capacity(row) if ok_nodes[nid] else 0.0
         attrs = {"weight": 0}
-        if not math.isnan(cap):
+        if math.isfinite(cap):
             attrs["capacity"] = cap
         G.add_edge(f"{nid}_in", f"{nid}_out", **attrs)
     usable = usable_links(net, commodity)
@@ -178,7 +178,7 @@ def nx_flow_graph(net: CorridorNetwork, commodity: str = "crude") -> tuple[nx.Di
         for u, v, d in dirs:
             mid = f"{lid}_{d}"
             attrs = {"weight": cost}
-            if not math.isnan(cap):
+            if math.isfinite(cap):
                 attrs["capacity"] = cap
             G.add_edge(f"{u}_out", mid, **attrs)
             G.add_edge(mid, f"{v}_in", weight=0)

@@ -40,7 +40,7 @@ def _quiet_relaxations() -> Iterator[None]:
 
 
 def _candidates(net: Any, commodities: Sequence[str], elements: str) -> list[str]:
-    from .flow.elements import usable_links, usable_nodes
+    from .elements import usable_links, usable_nodes
 
     mask = np.zeros(len(net.links), dtype=bool)
     for c in commodities:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import __name__ as _pkg
+from .elements import effective_capacity
 from .errors import UnknownElementError
 
 __all__ = ["CorridorNetwork", "default_data_path", "load_network", "normalize_key"]
@@ -180,14 +181,9 @@ class CorridorNetwork:
 
     def effective_capacity(self, element: str) -> float:
         """Capacity after derating; 0 if disabled, ``inf`` if uncapacitated."""
-        frame = self.nodes if element in self.nodes.index else self.links
-        row = frame.loc[self.resolve(element)]
-        if bool(row["disabled"]):
-            return 0.0
-        cap = row["capacity"]
-        if cap is None or (isinstance(cap, float) and np.isnan(cap)):
-            return float("inf")
-        return float(cap) * float(row["derate"])
+        key = self.resolve(element)
+        frame = self.nodes if key in self.nodes.index else self.links
+        return effective_capacity(frame.loc[key])
 
     def graph(self) -> nx.MultiDiGraph:
         """The network as a networkx MultiDiGraph with every attribute.

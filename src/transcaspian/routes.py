@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from .flow.elements import (
+from .elements import (
     effective_capacity,
     factor,
     link_cost,
@@ -129,7 +129,7 @@ def route_graph(
         if not ok[nid] or nid in banned or row["country"] in countries:
             continue
         cap = effective_capacity(row)
-        if not math.isnan(cap) and commodity in node_capacity_commodities(row, [commodity]):
+        if math.isfinite(cap) and commodity in node_capacity_commodities(row, [commodity]):
             node_cap[nid] = cap / factor(commodity, row["unit"])
             if node_cap[nid] <= 0:
                 continue
@@ -137,7 +137,7 @@ def route_graph(
     mask = usable_links(net, commodity)
     for lid, row in links[mask].iterrows():
         cap = effective_capacity(row)
-        cap = math.inf if math.isnan(cap) else cap / factor(commodity, row["unit"])
+        cap = cap if math.isinf(cap) else cap / factor(commodity, row["unit"])
         if cap <= 0:
             continue
         data = {

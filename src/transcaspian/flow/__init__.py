@@ -1,11 +1,10 @@
 """The flow model: inputs from the baseline, the LP, route decomposition, results.
 
-Modules, in the order a solve runs through them:
+Modules, in the order a solve runs through them (which elements are usable, and their
+capacities and costs, come from the data layer's :mod:`transcaspian.elements`):
 
 * :mod:`~transcaspian.flow.inputs` - supplies, markets, contracts and flow classes read
   from ``net.baseline`` (after a scenario);
-* :mod:`~transcaspian.flow.elements` - which nodes and links are usable, their
-  capacities and costs in canonical units;
 * :mod:`~transcaspian.flow.lp` - the two-phase lexicographic LP (deliver the most, then
   the cheapest), one function per constraint family;
 * :mod:`~transcaspian.flow.decompose` - link flows into origin-to-market routes;

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .decompose import cancel_cycles, decompose
-from .elements import factor, node_capacity_commodities, usable_links
+from ..elements import factor, link_cost, node_capacity_commodities, usable_links
 from .lp import FlowLP, LPSolution
 from ..parameters import factor_for, tonnes_per_unit, usd_factor
 from ..errors import UnitError
@@ -160,7 +160,7 @@ def _flows_frame(lp: FlowLP, fwd: dict, bwd: dict) -> gpd.GeoDataFrame:
         moved = np.flatnonzero(fwd[c] + bwd[c])
         f = np.array([factor(c, units_[i]) for i in moved])
         used[moved] += (fwd[c][moved] + bwd[c][moved]) * f
-    cap = lp.link_cap
+    cap = np.where(np.isinf(lp.link_cap), np.nan, lp.link_cap)  # tables: no capacity = blank
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(np.isnan(cap) | (cap <= 0), np.nan, used / cap)
     frames = []
@@ -212,15 +212,13 @@ def _unit(u: Any) -> str:
 
 
 def _cost(value: Any, c: str) -> float:
-    from .elements import link_cost
-
     return link_cost({"cost": value}, c)
 
 
 def _node_frame(lp: FlowLP, inflow: dict, outflow: dict, sent: dict, got: dict) -> pd.DataFrame:
     net = lp.net
     nodes = net.nodes
-    cap = lp.node_cap
+    cap = np.where(np.isinf(lp.node_cap), np.nan, lp.node_cap)  # tables: no capacity = blank
     units_ = nodes["unit"].to_numpy()
     used = np.zeros(len(nodes))
     counted: dict[int, set[str]] = {}

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from .inputs import Contract, FlowClass
-from .elements import (
+from ..elements import (
     effective_capacities,
     factor,
     link_cost,
@@ -237,7 +237,7 @@ class FlowLP:
             x0 = self.blocks[k][0]
             arcs = self.arcs[cl.commodity]
             for j, li in enumerate(arcs.link):
-                if np.isnan(self.link_cap[li]):
+                if not np.isfinite(self.link_cap[li]):
                     continue
                 cols, vals = per_link.setdefault(int(li), ([], []))
                 cols.append(x0 + j)
@@ -247,7 +247,7 @@ class FlowLP:
             add_row(Row("link", self.link_ids[li], self.link_cap[li], str(link_units[li] or "")), cols, vals, self.link_cap[li])
         # joint node throughput capacities (outflow + delivered)
         node_units = nodes["unit"].to_numpy()
-        cap_nodes = [i for i in range(N) if not np.isnan(self.node_cap[i]) and self.node_ok[i]]
+        cap_nodes = [i for i in range(N) if np.isfinite(self.node_cap[i]) and self.node_ok[i]]
         counted = {i: set(node_capacity_commodities(nodes.iloc[i], self.commodities)) for i in cap_nodes}
         per_node: dict[int, tuple[list[int], list[float]]] = {i: ([], []) for i in cap_nodes}
         for k, cl in enumerate(self.classes):

@@ -1,4 +1,4 @@
-"""Which nodes and links can carry what, and how much (internal).
+"""Which nodes and links can carry what, and how much.
 
 Shared by the flow solver and the route finder so both agree on what is usable:
 an element is usable when it is not disabled and its status is ``operating`` or
@@ -17,13 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import UnitError
-from ..units import CANONICAL_UNITS, capacity_factor
+from .errors import UnitError
+from .schema import OPERATING_STATUSES
+from .units import CANONICAL_UNITS, capacity_factor
 
 log = logging.getLogger(__name__)
 
-#: Statuses under which an element carries flow.
-OPERATING = frozenset({"operating", "disrupted"})
+#: Statuses under which an element carries flow (see :mod:`transcaspian.schema`).
+OPERATING = OPERATING_STATUSES
 
 
 def is_missing(value: Any) -> bool:
@@ -52,18 +53,33 @@ def usable_links(net: Any, commodity: str) -> pd.Series:
 
 
 def effective_capacity(row: Any) -> float:
-    """Capacity x derate of a row (NaN = uncapacitated, 0 when disabled)."""
+    """Capacity x derate of a node or link row, in the row's own unit.
+
+    The one definition the solver, the route finder and
+    :meth:`CorridorNetwork.effective_capacity` share: ``0.0`` when the element is
+    disabled, ``inf`` when it has no capacity (uncapacitated), else capacity x derate.
+
+    Examples
+    --------
+    >>> effective_capacity({"disabled": False, "capacity": 10.0, "derate": 0.5})
+    5.0
+    >>> effective_capacity({"disabled": False, "capacity": None, "derate": 1.0})
+    inf
+    >>> effective_capacity({"disabled": True, "capacity": None, "derate": 1.0})
+    0.0
+    """
     if bool(row["disabled"]):
         return 0.0
     cap = row["capacity"]
     if is_missing(cap):
-        return math.nan
+        return math.inf
     return float(cap) * float(row["derate"])
 
 
 def effective_capacities(frame: pd.DataFrame) -> np.ndarray:
-    """Vector version of :func:`effective_capacity` over a frame."""
+    """Vector version of :func:`effective_capacity` over a frame (``inf`` = uncapacitated)."""
     cap = frame["capacity"].to_numpy(dtype=float) * frame["derate"].to_numpy(dtype=float)
+    cap = np.where(np.isnan(cap), np.inf, cap)
     return np.where(frame["disabled"].to_numpy(dtype=bool), 0.0, cap)
 
 
