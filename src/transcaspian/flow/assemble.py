@@ -237,7 +237,8 @@ def _meta(
 def _arc_flow(lp: FlowLP, c: str, fwd: PerCommodity, bwd: PerCommodity) -> np.ndarray:
     """Flow per arc of commodity ``c`` from the per-link directional totals."""
     arcs = lp.arcs[c]
-    return np.where(arcs.forward, fwd[c][arcs.link], bwd[c][arcs.link])
+    flow: np.ndarray = np.where(arcs.forward, fwd[c][arcs.link], bwd[c][arcs.link])
+    return flow
 
 
 # --------------------------------------------------------------------------- links

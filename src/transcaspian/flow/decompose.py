@@ -178,7 +178,8 @@ def _walk(
     Returns the last node, the nodes and arcs walked, and whether the walk got stuck
     (no arc with flow left, or it would revisit a node).
     """
-    v, nodes, arcs, seen = o, [o], [], {o}
+    v, nodes, seen = o, [o], {o}
+    arcs: list[int] = []
     while rem_d.get(v, 0.0) <= eps:
         best, best_flow = -1, eps
         for a in out.get(v, ()):
@@ -195,7 +196,7 @@ def _walk(
 
 def _circulations(rem: np.ndarray, tail: np.ndarray, head: np.ndarray, *, eps: float) -> list[PathFlow]:
     """The flow left after decomposition (circulation through protected arcs) as closed routes."""
-    out = []
+    out: list[PathFlow] = []
     for cyc, m in _peel_cycles(_arc_graph(rem, tail, head, eps=eps), rem, eps=eps):
         nodes = tuple([cyc[0][0]] + [v for _, v, _ in cyc])
         out.append(PathFlow(nodes[0], nodes[0], nodes, tuple(a for _, _, a in cyc), m, circulation=True))

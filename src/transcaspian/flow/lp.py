@@ -74,7 +74,7 @@ class Arcs:
 class Row:
     """What an inequality row of the LP stands for."""
 
-    kind: str  # "link", "node", "market", "contract_min", "contract_max", "delivered"
+    kind: str  # "link", "node", "market", "contract_min" or "contract_max"
     element: str
     capacity: float = math.nan
     unit: str = ""
@@ -546,7 +546,7 @@ class FlowLP:
         short = res0.x[n:]
         b_new = b_ub.copy()
         relaxed = {}
-        ct_by_index = {ct.index: ct for ct in self.contracts}
+        ct_by_index: dict[int | None, Contract] = {ct.index: ct for ct in self.contracts}
         for i, s in zip(mins, short, strict=True):
             slack_tol = CONTRACT_TOL * max(1.0, rows[i].capacity)
             if s <= slack_tol:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from .. import units
-from ..errors import ScenarioError
+from ..errors import ScenarioError, UnitError
 from ..schema import OBJECTIVES, Objective
 from .inputs import contracts_for, flow_classes, markets_for
 from .lp import FlowLP
@@ -60,7 +60,7 @@ def resolve_commodities(commodity: str | Sequence[str], net: CorridorNetwork) ->
     else:
         names = list(commodity)
     if not names:
-        raise units.UnitError("no commodity given; name one, a list, or 'all'")
+        raise UnitError("no commodity given; name one, a list, or 'all'")
     for c in names:
         units.check_commodity(c)
     return tuple(c for c in units.COMMODITIES if c in set(names))
