@@ -16,7 +16,10 @@ from transcaspian.flow.result import FlowResult
 from transcaspian.units import CANONICAL_UNITS
 
 #: Mini fixture, base year: the sea terminal and the China line both full.
-MINI_BASE = {"a_hub": 30.0, "b_hub": 15.0, "hub_terminal": 35.0, "terminal_europe": 35.0, "hub_gate": 6.0, "gate_china": 6.0, "hub_port": 4.0, "port_europe": 4.0}
+MINI_BASE = {
+    "a_hub": 30.0, "b_hub": 15.0, "hub_terminal": 35.0, "terminal_europe": 35.0,
+    "hub_gate": 6.0, "gate_china": 6.0, "hub_port": 4.0, "port_europe": 4.0,
+}
 #: Mini fixture with the sea terminal out: rail to the west port and the China line full.
 MINI_OUTAGE = {"a_port": 5.0, "b_hub": 6.0, "hub_gate": 6.0, "gate_china": 6.0, "port_europe": 5.0}
 
@@ -107,7 +110,10 @@ def make_result(
     ).set_index(["commodity", "market"])
     un = pd.DataFrame(
         [
-            {"commodity": commodity, "origin": o, "supply": s, "delivered": min(s, out_of.get(o, 0.0)), "unserved": max(0.0, s - out_of.get(o, 0.0)), "unit": unit}
+            {
+                "commodity": commodity, "origin": o, "supply": s, "delivered": min(s, out_of.get(o, 0.0)),
+                "unserved": max(0.0, s - out_of.get(o, 0.0)), "unit": unit,
+            }
             for o, s in sup.items()
         ]
     ).set_index(["commodity", "origin"])
@@ -128,7 +134,9 @@ def make_result(
         objective="cost",
         flows=fl,
         node_flows=nf,
-        routes=pd.DataFrame(columns=["commodity", "origin", "market", "path", "links", "volume", "unit_cost", "time_days", "distance_km"]),
+        routes=pd.DataFrame(
+            columns=["commodity", "origin", "market", "path", "links", "volume", "unit_cost", "time_days", "distance_km"]
+        ),
         delivered=deliv,
         unserved=un,
         total_cost=0.0,

@@ -135,7 +135,8 @@ def test_market_cap_and_restricted_supply():
     net = build_network(
         nodes=[{"id": "o1"}, {"id": "o2"}, {"id": "h"}, {"id": "eu"}, {"id": "cn"}],
         links=[{"id": "o1h", "from": "o1", "to": "h"}, {"id": "o2h", "from": "o2", "to": "h"},
-               {"id": "heu", "from": "h", "to": "eu", "cost": 1}, {"id": "hcn", "from": "h", "to": "cn", "cost": 3, "capacity": 4}],
+               {"id": "heu", "from": "h", "to": "eu", "cost": 1},
+               {"id": "hcn", "from": "h", "to": "cn", "cost": 3, "capacity": 4}],
         supplies={"crude": {"o1": {"value": 10, "markets": ["cn"]}, "o2": 7}},
         markets={"crude": {"eu": 7, "cn": None}},
     )

@@ -47,6 +47,8 @@ __all__ = [
     "DELIVERED_TOL",
     "DELIVERED_TOL_RETRY",
     "CONTRACT_TOL",
+    "BINDING_RTOL",
+    "DUAL_EPS",
     "is_saturated",
 ]
 
@@ -118,6 +120,12 @@ DELIVERED_TOL: float = 1e-11
 DELIVERED_TOL_RETRY: float = 1e-7
 #: Relative slack when a ``min_flow`` contract had to be relaxed.
 CONTRACT_TOL: float = 1e-7
+#: A capacity row of the LP is binding when its activity is within this share of its
+#: capacity: ``activity >= capacity - BINDING_RTOL * max(1, |capacity|)`` (shadow prices).
+BINDING_RTOL: float = 1e-7
+#: A dual value (shadow price, in the solver's scaled units) at or below this in
+#: magnitude counts as zero.
+DUAL_EPS: float = 1e-9
 
 
 def is_saturated(flow: float, capacity: float) -> bool:

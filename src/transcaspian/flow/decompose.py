@@ -7,13 +7,14 @@ split greedily into paths: from each origin follow the arc with the most remaini
 flow until a market with remaining delivery is reached. Each step empties an arc,
 an origin or a market, so the loop ends; the paths sum back to the cleaned flow.
 Flows below the solver's tolerance that lead nowhere are dropped and their total
-reported.
+reported. Cancelling cycles and reporting the circulation left at the end (through
+arcs a ``min_flow`` contract holds) share one loop, :func:`_peel_cycles`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import networkx as nx
 import numpy as np
@@ -45,37 +46,59 @@ def cancel_cycles(
     [1.0, 0.0, 0.0]
     """
     x = np.where(x > eps, x, 0.0)
-    keep = set(int(a) for a in protected)
-    G = nx.MultiDiGraph()
-    for a in np.flatnonzero(x):
-        if int(a) not in keep:
-            G.add_edge(int(tail[a]), int(head[a]), key=int(a))
+    G = _arc_graph(x, tail, head, eps=eps, skip={int(a) for a in protected})
     if nx.is_directed_acyclic_graph(G):
         return x
     for comp in sorted(nx.strongly_connected_components(G), key=min):
         if len(comp) < 2:
             continue
-        H = G.subgraph(comp).copy()
-        while True:
-            try:
-                cyc = nx.find_cycle(H)
-            except nx.NetworkXNoCycle:
-                break
-            arcs = [k for _, _, k in cyc]
-            m = min(x[a] for a in arcs)
-            for u, v, a in cyc:
-                x[a] -= m
-                if x[a] <= eps:
-                    x[a] = 0.0
-                    H.remove_edge(u, v, key=a)
+        for _ in _peel_cycles(G.subgraph(comp).copy(), x, eps=eps):
+            pass
     return x
+
+
+def _arc_graph(x: np.ndarray, tail: np.ndarray, head: np.ndarray, *, eps: float, skip: set[int] | None = None) -> nx.MultiDiGraph:
+    """The arcs with flow above ``eps`` (but those in ``skip``), as a multigraph keyed by arc index."""
+    G = nx.MultiDiGraph()
+    for a in np.flatnonzero(x > eps):
+        if skip is None or int(a) not in skip:
+            G.add_edge(int(tail[a]), int(head[a]), key=int(a))
+    return G
+
+
+def _peel_cycles(G: nx.MultiDiGraph, x: np.ndarray, *, eps: float) -> Iterator[tuple[list[tuple[int, int, int]], float]]:
+    """Take cycles out of the flow ``x`` until ``G`` has none; yield each cycle and its volume.
+
+    Each step finds a cycle of ``G`` (edges keyed by arc index), subtracts its smallest
+    arc flow from every arc on it, drops from ``G`` (and zeroes in ``x``) the arcs left
+    at or below ``eps`` (so at least one arc goes per step), then yields the cycle's
+    edges ``(tail, head, arc)`` and the volume taken. Modifies ``G`` and ``x``.
+
+    Examples
+    --------
+    >>> x = np.array([2.0, 1.0, 1.0])
+    >>> G = _arc_graph(x, np.array([0, 1, 2]), np.array([1, 2, 0]), eps=0.0)
+    >>> [(len(cyc), m) for cyc, m in _peel_cycles(G, x, eps=0.0)], x.tolist()
+    ([(3, 1.0)], [1.0, 0.0, 0.0])
+    """
+    while G.number_of_edges():
+        try:
+            cyc = nx.find_cycle(G)
+        except nx.NetworkXNoCycle:
+            return
+        m = float(min(x[a] for _, _, a in cyc))
+        for u, v, a in cyc:
+            x[a] -= m
+            if x[a] <= eps:
+                x[a] = 0.0
+                G.remove_edge(u, v, key=a)
+        yield cyc, m
 
 
 def decompose(
     x: np.ndarray,
     tail: np.ndarray,
     head: np.ndarray,
-    order: np.ndarray,
     origins: Sequence[int],
     sent: np.ndarray,
     markets: Sequence[int],
@@ -90,9 +113,7 @@ def decompose(
     x : array
         Flow per arc (cycles already cancelled, except protected ones).
     tail, head : array of int
-        Arc end nodes.
-    order : array of int
-        Tie-break rank per arc (lower first) for equal remaining flows.
+        Arc end nodes; among arcs with equal remaining flow the lower index goes first.
     origins, sent : origin node positions and the volume each sends.
     markets, delivered : market node positions and the volume each receives.
     eps : float
@@ -103,11 +124,19 @@ def decompose(
     paths : list of PathFlow
     dropped : float
         Volume of flow fragments that led nowhere (solver round-off), discarded.
+
+    Examples
+    --------
+    >>> x = np.array([2.0, 2.0, 1.0])  # arcs 0 -> 1 -> 2, and 0 -> 2
+    >>> paths, dropped = decompose(x, np.array([0, 1, 0]), np.array([1, 2, 2]), [0], np.array([3.0]),
+    ...                            [2], np.array([3.0]), eps=1e-9)
+    >>> [(p.nodes, float(p.volume)) for p in paths], float(dropped)
+    ([((0, 1, 2), 2.0), ((0, 2), 1.0)], 0.0)
     """
     rem = np.where(x > eps, x, 0.0).astype(float)
     out: dict[int, list[int]] = {}
-    for a in np.argsort(order, kind="stable"):
-        out.setdefault(int(tail[a]), []).append(int(a))
+    for a in range(len(tail)):
+        out.setdefault(int(tail[a]), []).append(a)
     rem_d: dict[int, float] = {}
     for m, v in zip(markets, delivered, strict=True):
         rem_d[int(m)] = rem_d.get(int(m), 0.0) + float(v)
@@ -121,20 +150,7 @@ def decompose(
             if guard > 10 * (len(rem) + len(rem_d) + 10):  # pragma: no cover - defensive
                 dropped += left
                 break
-            v, nodes, arcs, seen = int(o), [int(o)], [], {int(o)}
-            stuck = False
-            while rem_d.get(v, 0.0) <= eps:
-                best, best_flow = -1, eps
-                for a in out.get(v, ()):
-                    if rem[a] > best_flow:
-                        best, best_flow = a, rem[a]
-                if best < 0 or int(head[best]) in seen:
-                    stuck = True
-                    break
-                arcs.append(best)
-                v = int(head[best])
-                nodes.append(v)
-                seen.add(v)
+            v, nodes, arcs, stuck = _walk(int(o), out, rem, head, rem_d, eps=eps)
             amount = min([left] + [rem[a] for a in arcs] + ([] if stuck else [rem_d[v]]))
             for a in arcs:
                 rem[a] -= amount
@@ -154,23 +170,34 @@ def decompose(
     return paths, dropped
 
 
+def _walk(
+    o: int, out: dict[int, list[int]], rem: np.ndarray, head: np.ndarray, rem_d: dict[int, float], *, eps: float
+) -> tuple[int, list[int], list[int], bool]:
+    """From ``o`` follow the arc with the most remaining flow until a market still taking flow.
+
+    Returns the last node, the nodes and arcs walked, and whether the walk got stuck
+    (no arc with flow left, or it would revisit a node).
+    """
+    v, nodes, seen = o, [o], {o}
+    arcs: list[int] = []
+    while rem_d.get(v, 0.0) <= eps:
+        best, best_flow = -1, eps
+        for a in out.get(v, ()):
+            if rem[a] > best_flow:
+                best, best_flow = a, rem[a]
+        if best < 0 or int(head[best]) in seen:
+            return v, nodes, arcs, True
+        arcs.append(best)
+        v = int(head[best])
+        nodes.append(v)
+        seen.add(v)
+    return v, nodes, arcs, False
+
+
 def _circulations(rem: np.ndarray, tail: np.ndarray, head: np.ndarray, *, eps: float) -> list[PathFlow]:
-    G = nx.MultiDiGraph()
-    for a in np.flatnonzero(rem > eps):
-        G.add_edge(int(tail[a]), int(head[a]), key=int(a))
-    out = []
-    while G.number_of_edges():
-        try:
-            cyc = nx.find_cycle(G)
-        except nx.NetworkXNoCycle:
-            break
-        arcs = [k for _, _, k in cyc]
-        m = min(rem[a] for a in arcs)
+    """The flow left after decomposition (circulation through protected arcs) as closed routes."""
+    out: list[PathFlow] = []
+    for cyc, m in _peel_cycles(_arc_graph(rem, tail, head, eps=eps), rem, eps=eps):
         nodes = tuple([cyc[0][0]] + [v for _, v, _ in cyc])
-        out.append(PathFlow(nodes[0], nodes[0], nodes, tuple(arcs), float(m), circulation=True))
-        for u, v, a in cyc:
-            rem[a] -= m
-            if rem[a] <= eps:
-                rem[a] = 0.0
-                G.remove_edge(u, v, key=a)
+        out.append(PathFlow(nodes[0], nodes[0], nodes, tuple(a for _, _, a in cyc), m, circulation=True))
     return out

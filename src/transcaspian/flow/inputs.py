@@ -23,9 +23,12 @@ import dataclasses
 import logging
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InfeasibleError, NetworkDataError
+
+if TYPE_CHECKING:
+    from ..network import CorridorNetwork
 
 __all__ = ["FlowClass", "Contract", "contract_label", "flow_classes", "markets_for", "contracts_for"]
 
@@ -98,7 +101,7 @@ def _num(value: Any, where: str) -> float:
     return v
 
 
-def markets_for(net: Any, commodity: str) -> dict[str, float]:
+def markets_for(net: CorridorNetwork, commodity: str) -> dict[str, float]:
     """Market node -> cap (``inf`` when uncapped) for ``commodity``."""
     out: dict[str, float] = {}
     entries = ((net.baseline or {}).get("markets") or {}).get(commodity) or []
@@ -116,7 +119,7 @@ def markets_for(net: Any, commodity: str) -> dict[str, float]:
     return out
 
 
-def flow_classes(net: Any, commodity: str, *, split: frozenset[str] | set[str] = frozenset()) -> list[FlowClass]:
+def flow_classes(net: CorridorNetwork, commodity: str, *, split: frozenset[str] | set[str] = frozenset()) -> list[FlowClass]:
     """Supplies of ``commodity`` grouped by where they may go.
 
     The first class (if any) holds every origin free to reach all the commodity's
@@ -162,7 +165,7 @@ def flow_classes(net: Any, commodity: str, *, split: frozenset[str] | set[str] =
     return out
 
 
-def contracts_for(net: Any, commodities: tuple[str, ...]) -> list[Contract]:
+def contracts_for(net: CorridorNetwork, commodities: tuple[str, ...]) -> list[Contract]:
     """Contracts on the solved commodities, checked for min <= max."""
     out = []
     for i, e in enumerate((net.baseline or {}).get("contracts") or []):

@@ -8,8 +8,10 @@ or a commodity from origins restricted to some markets):
 * ``d[m]`` >= 0, volume delivered at market ``m``.
 
 Rows: conservation per class and node (equality), joint link and node capacities,
-market caps and contract bounds (inequalities). Phase 1 minimises weighted unserved
-supply; phase 2 holds it (within a tolerance) and minimises cost, time or emissions.
+market caps and contract bounds (inequalities), one method per family, composed by
+:meth:`FlowLP.build`. Phase 1 minimises weighted unserved supply; phase 2 holds it
+(within a tolerance) and minimises cost, time or emissions. Tolerances come from
+:mod:`transcaspian.schema`.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ import dataclasses
 import logging
 import math
 import time
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 
-from .inputs import Contract, FlowClass
 from ..elements import (
     effective_capacities,
     factor,
@@ -33,21 +35,29 @@ from ..elements import (
     usable_links,
     usable_nodes,
 )
-from ..parameters import emission_factors, factor_for, tonnes_per_unit, usd_factor
 from ..errors import InfeasibleError, SolverError
+from ..parameters import emission_factors, factor_for, tonnes_per_unit, usd_factor
+from ..schema import (
+    CONTRACT_TOL,
+    DELIVERED_TOL,
+    DELIVERED_TOL_RETRY,
+    OBJECTIVES,
+    SOLVER_FEAS_TOL,
+    Objective,
+)
+from .inputs import Contract, FlowClass
+
+if TYPE_CHECKING:
+    from ..network import CorridorNetwork
+
+__all__ = ["Arcs", "Row", "LPSolution", "FlowLP", "OBJECTIVES"]
 
 log = logging.getLogger(__name__)
 
-#: Slack on the phase-1 optimum allowed in phase 2, relative to the largest total supply.
-DELIVERED_TOL = 1e-11
-#: Looser slack tried if phase 2 is numerically infeasible with the tight one.
-DELIVERED_TOL_RETRY = 1e-7
-#: HiGHS primal/dual feasibility tolerance (tighter than its 1e-7 default, so phase 2
-#: cannot trade delivered volume for cost within the solver's own slack).
-FEAS_TOL = 1e-9
-#: Relative slack when a min_flow contract had to be relaxed.
-CONTRACT_TOL = 1e-7
-OBJECTIVES = ("cost", "time", "emissions")
+#: The arc coefficient phase 2 minimises, per objective.
+OBJECTIVE_COEFFICIENT: dict[str, str] = {"cost": "usd", "time": "tonne_days", "emissions": "co2_t"}
+#: Grams per tonne (emission factors are g CO2 per tonne-km).
+G_PER_TONNE = 1e6
 
 
 @dataclasses.dataclass
@@ -62,7 +72,9 @@ class Arcs:
 
 @dataclasses.dataclass
 class Row:
-    kind: str  # "link", "node", "market", "contract_min", "contract_max", "delivered"
+    """What an inequality row of the LP stands for."""
+
+    kind: str  # "link", "node", "market", "contract_min" or "contract_max"
     element: str
     capacity: float = math.nan
     unit: str = ""
@@ -89,41 +101,73 @@ class LPSolution:
     meta: dict[str, Any]
 
 
+class _Inequalities:
+    """Collects the inequality rows ``A_ub @ z <= b_ub`` one at a time, with their meaning."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self._r: list[int] = []
+        self._c: list[int] = []
+        self._v: list[float] = []
+        self._b: list[float] = []
+
+    def add(self, row: Row, cols: Sequence[int] | np.ndarray, vals: Sequence[float] | np.ndarray, rhs: float) -> None:
+        """Append the row ``sum(vals * z[cols]) <= rhs``."""
+        i = len(self.rows)
+        self.rows.append(row)
+        self._r.extend([i] * len(cols))
+        self._c.extend(int(c) for c in cols)
+        self._v.extend(float(v) for v in vals)
+        self._b.append(rhs)
+
+    def matrix(self, n_vars: int) -> tuple[sp.csr_matrix, np.ndarray]:
+        """``A_ub`` (sparse, ``n_vars`` columns) and ``b_ub``."""
+        A = sp.csr_matrix((self._v, (self._r, self._c)), shape=(len(self.rows), n_vars))
+        return A, np.array(self._b, dtype=float)
+
+
 class FlowLP:
     """Build the LP for a network, the commodities solved together and their classes."""
 
     def __init__(
         self,
-        net: Any,
+        net: CorridorNetwork,
         classes: list[FlowClass],
         market_caps: dict[str, dict[str, float]],
         contracts: list[Contract],
         *,
-        objective: str,
+        objective: Objective,
     ) -> None:
-        if objective not in OBJECTIVES:
-            raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
         self.net, self.classes, self.contracts, self.objective = net, classes, contracts, objective
         self.market_caps = market_caps
-        self.commodities = tuple(dict.fromkeys(c.commodity for c in classes))
+        self.commodities: tuple[str, ...] = tuple(dict.fromkeys(c.commodity for c in classes))
         nodes, links = net.nodes, net.links
-        self.node_ids = list(nodes.index)
-        self.link_ids = list(links.index)
+        self.node_ids: list[str] = list(nodes.index)
+        self.link_ids: list[str] = list(links.index)
         self.node_pos = {n: i for i, n in enumerate(self.node_ids)}
         self.link_pos = {lid: i for i, lid in enumerate(self.link_ids)}
-        self.node_ok = usable_nodes(nodes).to_numpy()
+        self.node_ok: np.ndarray = usable_nodes(nodes).to_numpy()
         self.link_cap = effective_capacities(links)
         self.node_cap = effective_capacities(nodes)
         self.arcs: dict[str, Arcs] = {c: self._arcs(c) for c in self.commodities}
         self.ef_table, self.ef_source = emission_factors(net.parameters)
-        self.weights = {}
-        for c in self.commodities:
-            total = sum(v for k in classes if k.commodity == c for _, v in k.supplies)
-            self.weights[c] = 1.0 / total if total > 0 else 0.0
+        self.weights = self._weights()
+        self._coef: dict[str, dict[str, np.ndarray]] = {}
         self._layout()
+        #: Per contract index: the columns its bounds sum over (empty: link not usable).
+        self.contract_cols = self._contract_columns()
+
+    def _weights(self) -> dict[str, float]:
+        """Phase-1 weight of a commodity's unserved volume: 1 / its total supply (0 if none)."""
+        weights = {}
+        for c in self.commodities:
+            total = sum(v for k in self.classes if k.commodity == c for _, v in k.supplies)
+            weights[c] = 1.0 / total if total > 0 else 0.0
+        return weights
 
     # ------------------------------------------------------------------ arcs
     def _arcs(self, commodity: str) -> Arcs:
+        """Usable links of ``commodity`` as arcs: every link forward, then bidirectional ones backward."""
         links = self.net.links
         mask = usable_links(self.net, commodity).to_numpy()
         idx = np.flatnonzero(mask)
@@ -137,18 +181,20 @@ class FlowLP:
             forward=np.concatenate([np.ones(len(idx), bool), np.zeros(int(bidi.sum()), bool)]),
         )
 
+    def link_unit_costs(self, commodity: str) -> np.ndarray:
+        """Unit cost of ``commodity`` per link of ``net.links`` (its cost unit; NaN when absent)."""
+        return np.array([link_cost({"cost": v}, commodity) for v in self.net.links["cost"].to_numpy()], dtype=float)
+
     def arc_coefficients(self, commodity: str) -> dict[str, np.ndarray]:
         """Per-arc unit cost (cost unit), USD/y per flow unit, time, length, tonne-km and CO2 per flow unit."""
-        cache = self.__dict__.setdefault("_coef", {})
-        if commodity not in cache:
-            cache[commodity] = self._coefficients(commodity)
-        return cache[commodity]
+        if commodity not in self._coef:
+            self._coef[commodity] = self._coefficients(commodity)
+        return self._coef[commodity]
 
     def _coefficients(self, commodity: str) -> dict[str, np.ndarray]:
         links = self.net.links
         arcs = self.arcs[commodity]
-        per_link = np.array([link_cost({"cost": v}, commodity) for v in links["cost"].to_numpy()], dtype=float)
-        cost = per_link[arcs.link]
+        cost = self.link_unit_costs(commodity)[arcs.link]
         if np.isnan(cost).any():
             bad = sorted({self.link_ids[i] for i in arcs.link[np.isnan(cost)]})
             log.warning("no %s cost on links %s; counted as 0", commodity, ", ".join(bad))
@@ -165,11 +211,12 @@ class FlowLP:
             "length_km": km,
             "tonne_days": t * tonnes,
             "tonne_km": km * tonnes,
-            "co2_t": km * tonnes * ef / 1e6,
+            "co2_t": km * tonnes * ef / G_PER_TONNE,
         }
 
     # ---------------------------------------------------------------- layout
     def _layout(self) -> None:
+        """Column blocks: per class its arcs ``x``, then unserved ``u`` per origin, then delivered ``d`` per market."""
         self.blocks: list[tuple[int, int, int, int]] = []  # (x0, u0, d0, end) per class
         self.origins: list[list[int]] = []
         self.supply: list[np.ndarray] = []
@@ -190,53 +237,76 @@ class FlowLP:
         self.n_vars = start
 
     def build(self) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_matrix, np.ndarray, list[Row], np.ndarray]:
-        """A_eq, b_eq, A_ub, b_ub, the inequality rows' meaning and the variable bounds."""
-        N = len(self.node_ids)
+        """A_eq, b_eq, A_ub, b_ub, the inequality rows' meaning and the variable bounds.
+
+        Equality rows are flow conservation, class by class. Inequality rows come in a
+        fixed order: joint link capacities, joint node capacities, market caps, then
+        contract bounds.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> from transcaspian.flow.solver import prepare
+        >>> lp = prepare(tc.load_network("tests/fixtures/mini"), ("crude",), objective="cost")
+        >>> A_eq, b_eq, A_ub, b_ub, rows, bounds = lp.build()
+        >>> A_eq.shape[1] == A_ub.shape[1] == len(bounds) == lp.n_vars
+        True
+        >>> sorted({r.kind for r in rows})
+        ['link', 'node']
+        """
+        A_eq, b_eq = self._conservation()
+        ub = _Inequalities()
+        self._link_capacity_rows(ub)
+        self._node_capacity_rows(ub)
+        self._market_cap_rows(ub)
+        self._contract_rows(ub)
+        A_ub, b_ub = ub.matrix(self.n_vars)
+        return A_eq, b_eq, A_ub, b_ub, ub.rows, self._bounds()
+
+    def _conservation(self) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Flow conservation per class and node: outflow - inflow + unserved + delivered = supply.
+
+        Only the nodes a class touches get a row; rows are numbered class after class.
+        """
         er, ec, ev, b_eq = [], [], [], []
         n_eq = 0
-        for k, cl in enumerate(self.classes):
-            x0, u0, d0, end = self.blocks[k]
-            arcs = self.arcs[cl.commodity]
-            n_x = len(arcs.link)
-            r_rows = np.concatenate([arcs.tail, arcs.head, np.array(self.origins[k], int), np.array(self.markets[k], int)])
-            cols = np.concatenate([np.arange(x0, u0), np.arange(x0, u0), np.arange(u0, d0), np.arange(d0, end)])
-            vals = np.concatenate([np.ones(n_x), -np.ones(n_x), np.ones(d0 - u0), np.ones(end - d0)])
-            rhs = np.zeros(N)
-            np.add.at(rhs, np.array(self.origins[k], int), self.supply[k])
-            used = np.unique(np.concatenate([r_rows, np.array(self.origins[k], int)]))
-            remap = -np.ones(N, dtype=int)
-            remap[used] = np.arange(len(used)) + n_eq
-            er.append(remap[r_rows])
+        for k in range(len(self.classes)):
+            rows, cols, vals, rhs = self._conservation_block(k, n_eq)
+            er.append(rows)
             ec.append(cols)
             ev.append(vals)
-            b_eq.append(rhs[used])
-            n_eq += len(used)
+            b_eq.append(rhs)
+            n_eq += len(rhs)
         A_eq = sp.csr_matrix(
             (np.concatenate(ev) if ev else [], (np.concatenate(er) if er else [], np.concatenate(ec) if ec else [])),
             shape=(n_eq, self.n_vars),
         )
-        rows: list[Row] = []
-        ur: list[int] = []
-        uc: list[int] = []
-        uv: list[float] = []
-        b_ub: list[float] = []
+        return A_eq, np.concatenate(b_eq) if b_eq else np.zeros(0)
 
-        def add_row(row: Row, cols: list[int] | np.ndarray, vals: list[float] | np.ndarray, rhs: float) -> None:
-            i = len(rows)
-            rows.append(row)
-            ur.extend([i] * len(cols))
-            uc.extend(int(c) for c in cols)
-            uv.extend(float(v) for v in vals)
-            b_ub.append(rhs)
+    def _conservation_block(self, k: int, first_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Row indices, columns, values and right-hand sides of class ``k``'s conservation rows."""
+        N = len(self.node_ids)
+        x0, u0, d0, end = self.blocks[k]
+        arcs = self.arcs[self.classes[k].commodity]
+        n_x = len(arcs.link)
+        origins = np.array(self.origins[k], int)
+        r_rows = np.concatenate([arcs.tail, arcs.head, origins, np.array(self.markets[k], int)])
+        cols = np.concatenate([np.arange(x0, u0), np.arange(x0, u0), np.arange(u0, d0), np.arange(d0, end)])
+        vals = np.concatenate([np.ones(n_x), -np.ones(n_x), np.ones(d0 - u0), np.ones(end - d0)])
+        rhs = np.zeros(N)
+        np.add.at(rhs, origins, self.supply[k])
+        used = np.unique(np.concatenate([r_rows, origins]))
+        remap = -np.ones(N, dtype=int)
+        remap[used] = np.arange(len(used)) + first_row
+        return remap[r_rows], cols, vals, rhs[used]
 
-        links, nodes = self.net.links, self.net.nodes
-        # joint link capacities
+    def _link_capacity_rows(self, ub: _Inequalities) -> None:
+        """Joint link capacities: every class's arcs on a capacitated link, in the link's unit."""
         per_link: dict[int, tuple[list[int], list[float]]] = {}
-        link_units = links["unit"].to_numpy()
+        link_units = self.net.links["unit"].to_numpy()
         for k, cl in enumerate(self.classes):
             x0 = self.blocks[k][0]
-            arcs = self.arcs[cl.commodity]
-            for j, li in enumerate(arcs.link):
+            for j, li in enumerate(self.arcs[cl.commodity].link):
                 if not np.isfinite(self.link_cap[li]):
                     continue
                 cols, vals = per_link.setdefault(int(li), ([], []))
@@ -244,28 +314,35 @@ class FlowLP:
                 vals.append(factor(cl.commodity, link_units[li]))
         for li in sorted(per_link):
             cols, vals = per_link[li]
-            add_row(Row("link", self.link_ids[li], self.link_cap[li], str(link_units[li] or "")), cols, vals, self.link_cap[li])
-        # joint node throughput capacities (outflow + delivered)
+            cap = float(self.link_cap[li])
+            ub.add(Row("link", self.link_ids[li], cap, str(link_units[li] or "")), cols, vals, cap)
+
+    def _node_capacity_rows(self, ub: _Inequalities) -> None:
+        """Joint node throughput capacities: outflow plus delivered of the commodities the node counts."""
+        nodes = self.net.nodes
         node_units = nodes["unit"].to_numpy()
-        cap_nodes = [i for i in range(N) if np.isfinite(self.node_cap[i]) and self.node_ok[i]]
+        cap_nodes = [i for i in range(len(self.node_ids)) if np.isfinite(self.node_cap[i]) and self.node_ok[i]]
         counted = {i: set(node_capacity_commodities(nodes.iloc[i], self.commodities)) for i in cap_nodes}
         per_node: dict[int, tuple[list[int], list[float]]] = {i: ([], []) for i in cap_nodes}
         for k, cl in enumerate(self.classes):
             x0, _, d0, _ = self.blocks[k]
-            arcs = self.arcs[cl.commodity]
-            for j, t in enumerate(arcs.tail):
-                if t in per_node and cl.commodity in counted[t]:
+            c = cl.commodity
+            for j, t in enumerate(self.arcs[c].tail):
+                if t in per_node and c in counted[t]:
                     per_node[t][0].append(x0 + j)
-                    per_node[t][1].append(factor(cl.commodity, node_units[t]))
+                    per_node[t][1].append(factor(c, node_units[t]))
             for j, m in enumerate(self.markets[k]):
-                if m in per_node and cl.commodity in counted[m]:
+                if m in per_node and c in counted[m]:
                     per_node[m][0].append(d0 + j)
-                    per_node[m][1].append(factor(cl.commodity, node_units[m]))
+                    per_node[m][1].append(factor(c, node_units[m]))
         for i in cap_nodes:
             cols, vals = per_node[i]
             if cols:
-                add_row(Row("node", self.node_ids[i], self.node_cap[i], str(node_units[i] or "")), cols, vals, self.node_cap[i])
-        # market caps (shared by a commodity's classes)
+                cap = float(self.node_cap[i])
+                ub.add(Row("node", self.node_ids[i], cap, str(node_units[i] or "")), cols, vals, cap)
+
+    def _market_cap_rows(self, ub: _Inequalities) -> None:
+        """Market caps: what a market takes of a commodity, shared by the commodity's classes."""
         for c in self.commodities:
             for m, cap in sorted(self.market_caps.get(c, {}).items()):
                 if not math.isfinite(cap):
@@ -278,26 +355,39 @@ class FlowLP:
                     if self.node_ids[mi] == m
                 ]
                 if cols:
-                    add_row(Row("market", m, cap, "", c), cols, [1.0] * len(cols), cap)
-        # contracts: flow from_node -> to_node on the link, all classes of the commodity
-        # (or the one class of the contract's origin)
-        self.contract_cols: dict[int, list[int]] = {}
+                    ub.add(Row("market", m, cap, "", c), cols, [1.0] * len(cols), cap)
+
+    def _contract_columns(self) -> dict[int, list[int]]:
+        """Per contract index: the forward-arc columns its bounds sum over.
+
+        All classes of the contract's commodity, or only the class of its origin.
+        """
+        out: dict[int, list[int]] = {}
         for ct in self.contracts:
             li = self.link_pos[ct.link]
-            cols = [
-                self.blocks[k][0] + j
+            out[ct.index] = [
+                self.blocks[k][0] + int(j)
                 for k, cl in enumerate(self.classes)
                 if cl.commodity == ct.commodity and (ct.origin is None or cl.origin == ct.origin)
                 for j in np.flatnonzero((self.arcs[cl.commodity].link == li) & self.arcs[cl.commodity].forward)
             ]
-            self.contract_cols[ct.index] = cols
+        return out
+
+    def _contract_rows(self, ub: _Inequalities) -> None:
+        """Contract bounds on the flow from_node -> to_node: a max row, then a min row (negated)."""
+        for ct in self.contracts:
+            cols = self.contract_cols[ct.index]
             if not cols:
                 continue
             if math.isfinite(ct.max_flow):
-                add_row(Row("contract_max", ct.link, ct.max_flow, "", ct.commodity, ct.index), cols, [1.0] * len(cols), ct.max_flow)
+                row = Row("contract_max", ct.link, ct.max_flow, "", ct.commodity, ct.index)
+                ub.add(row, cols, [1.0] * len(cols), ct.max_flow)
             if ct.min_flow > 0:
-                add_row(Row("contract_min", ct.link, ct.min_flow, "", ct.commodity, ct.index), cols, [-1.0] * len(cols), -ct.min_flow)
-        A_ub = sp.csr_matrix((uv, (ur, uc)), shape=(len(rows), self.n_vars))
+                row = Row("contract_min", ct.link, ct.min_flow, "", ct.commodity, ct.index)
+                ub.add(row, cols, [-1.0] * len(cols), -ct.min_flow)
+
+    def _bounds(self) -> np.ndarray:
+        """Variable bounds: ``0 <= x``, ``0 <= u <= supply``, ``0 <= d``; arcs a class avoids fixed at 0."""
         bounds = np.zeros((self.n_vars, 2))
         bounds[:, 1] = np.inf
         countries = self.net.nodes["country"].reindex(self.node_ids).astype(str).to_numpy()
@@ -308,13 +398,13 @@ class FlowLP:
                 arcs = self.arcs[cl.commodity]
                 banned = np.isin(countries[arcs.tail], cl.avoid) | np.isin(countries[arcs.head], cl.avoid)
                 bounds[x0 + np.flatnonzero(banned), 1] = 0.0
-        return A_eq, np.concatenate(b_eq) if b_eq else np.zeros(0), A_ub, np.array(b_ub, dtype=float), rows, bounds
+        return bounds
 
     # ---------------------------------------------------------------- solve
     def objective_vector(self) -> tuple[np.ndarray, float]:
         """Phase-2 cost vector (scaled to max |c| = 1) and the scale."""
         c = np.zeros(self.n_vars)
-        key = {"cost": "usd", "time": "tonne_days", "emissions": "co2_t"}[self.objective]
+        key = OBJECTIVE_COEFFICIENT[self.objective]
         for k, cl in enumerate(self.classes):
             x0, u0, _, _ = self.blocks[k]
             c[x0:u0] = self.arc_coefficients(cl.commodity)[key]
@@ -322,6 +412,7 @@ class FlowLP:
         return c / scale, scale
 
     def phase1_vector(self) -> np.ndarray:
+        """Phase-1 cost vector: unserved volume weighted by its commodity's weight."""
         c = np.zeros(self.n_vars)
         for k, cl in enumerate(self.classes):
             _, u0, d0, _ = self.blocks[k]
@@ -329,6 +420,7 @@ class FlowLP:
         return c
 
     def solve(self) -> LPSolution:
+        """Phase 1 (most delivered; phase 0 first if min_flow contracts make it infeasible), then phase 2."""
         t0 = time.perf_counter()
         A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
         t_build = time.perf_counter() - t0
@@ -336,30 +428,15 @@ class FlowLP:
         relaxed: dict[int, float] = {}
         if self.n_vars == 0:
             return self._empty(rows, t_build)
-        res1 = _linprog(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase="phase 1 (max delivered)", allow_infeasible=True)
+        phase1 = "phase 1 (max delivered)"
+        res1 = _linprog_if_feasible(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase1)
         if res1 is None:
             b_ub, relaxed = self._relax_contracts(A_eq, b_eq, A_ub, b_ub, rows, bounds)
-            res1 = _linprog(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase="phase 1 (max delivered)")
+            res1 = _linprog(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase1)
         opt1 = float(res1.fun)
         c2, scale = self.objective_vector()
-        # hold delivered: the phase-1 objective as a row, in volume units of the
-        # largest supply so the solver's absolute tolerance means a tiny volume
-        ref = 1.0 / min((w for w in self.weights.values() if w > 0), default=1.0)
-        A2 = sp.vstack([A_ub, sp.csr_matrix(c1.reshape(1, -1) * ref)]).tocsr()
-        res2 = None
-        for tol in (DELIVERED_TOL, DELIVERED_TOL_RETRY):
-            b2 = np.append(b_ub, opt1 * ref + tol * max(1.0, ref))
-            res2 = _linprog(c2, A2, b2, A_eq, b_eq, bounds, phase=f"phase 2 (min {self.objective})", allow_infeasible=tol < DELIVERED_TOL_RETRY)
-            if res2 is not None:
-                break
-            log.debug("phase 2 infeasible with delivered tolerance %g; retrying looser", tol)
+        res2, tol = self._phase2(c1, c2, opt1, A_eq, b_eq, A_ub, b_ub, bounds)
         z = res2.x
-        x, u, d = [], [], []
-        for k in range(len(self.classes)):
-            x0, u0, d0, end = self.blocks[k]
-            x.append(np.clip(z[x0:u0], 0, None))
-            u.append(np.clip(z[u0:d0], 0, None))
-            d.append(np.clip(z[d0:end], 0, None))
         n_rows = len(rows)
         meta = {
             "solver": "scipy.optimize.linprog(method='highs')",
@@ -374,6 +451,7 @@ class FlowLP:
             "weights": dict(self.weights),
             "emission_factors_source": self.ef_source,
         }
+        x, u, d = self._split(z)
         return LPSolution(
             x=x,
             u=u,
@@ -389,16 +467,71 @@ class FlowLP:
             meta=meta,
         )
 
+    def _phase2(
+        self,
+        c1: np.ndarray,
+        c2: np.ndarray,
+        opt1: float,
+        A_eq: sp.csr_matrix,
+        b_eq: np.ndarray,
+        A_ub: sp.csr_matrix,
+        b_ub: np.ndarray,
+        bounds: np.ndarray,
+    ) -> tuple[OptimizeResult, float]:
+        """Minimise ``c2`` with the phase-1 objective held at ``opt1``; the result and the tolerance used.
+
+        The held objective is a row in volume units of the largest supply, so the
+        solver's absolute tolerance means a tiny volume; if the tight slack
+        (:data:`~transcaspian.schema.DELIVERED_TOL`) is numerically infeasible, the
+        looser :data:`~transcaspian.schema.DELIVERED_TOL_RETRY` is tried.
+        """
+        ref = 1.0 / min((w for w in self.weights.values() if w > 0), default=1.0)
+        A2 = sp.vstack([A_ub, sp.csr_matrix(c1.reshape(1, -1) * ref)]).tocsr()
+        phase = f"phase 2 (min {self.objective})"
+
+        def held(tol: float) -> np.ndarray:
+            return np.append(b_ub, opt1 * ref + tol * max(1.0, ref))
+
+        res2 = _linprog_if_feasible(c2, A2, held(DELIVERED_TOL), A_eq, b_eq, bounds, phase=phase)
+        if res2 is not None:
+            return res2, DELIVERED_TOL
+        log.debug("phase 2 infeasible with delivered tolerance %g; retrying looser", DELIVERED_TOL)
+        return _linprog(c2, A2, held(DELIVERED_TOL_RETRY), A_eq, b_eq, bounds, phase=phase), DELIVERED_TOL_RETRY
+
+    def _split(self, z: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """Per class ``x``, ``u`` and ``d`` out of the solution vector, clipped at 0."""
+        x, u, d = [], [], []
+        for x0, u0, d0, end in self.blocks:
+            x.append(np.clip(z[x0:u0], 0, None))
+            u.append(np.clip(z[u0:d0], 0, None))
+            d.append(np.clip(z[d0:end], 0, None))
+        return x, u, d
+
     def _empty(self, rows: list[Row], t_build: float) -> LPSolution:
         """Nothing to route (no supply): an all-zero solution."""
         n = len(self.classes)
         z = [np.zeros(0)] * n
-        meta = {"solver": "none (no variables)", "variables": 0, "build_seconds": t_build, "solve_seconds": 0.0,
-                "delivered_tolerance": DELIVERED_TOL, "weights": dict(self.weights), "emission_factors_source": self.ef_source}
+        meta = {
+            "solver": "none (no variables)",
+            "variables": 0,
+            "build_seconds": t_build,
+            "solve_seconds": 0.0,
+            "delivered_tolerance": DELIVERED_TOL,
+            "weights": dict(self.weights),
+            "emission_factors_source": self.ef_source,
+        }
         zeros = np.zeros(len(rows))
         return LPSolution(list(z), list(z), list(z), rows, zeros, zeros, zeros, 0.0, 1.0, 0.0, {}, meta)
 
-    def _relax_contracts(self, A_eq, b_eq, A_ub, b_ub, rows, bounds) -> tuple[np.ndarray, dict[int, float]]:
+    def _relax_contracts(
+        self,
+        A_eq: sp.csr_matrix,
+        b_eq: np.ndarray,
+        A_ub: sp.csr_matrix,
+        b_ub: np.ndarray,
+        rows: list[Row],
+        bounds: np.ndarray,
+    ) -> tuple[np.ndarray, dict[int, float]]:
         """Phase 0: the smallest total (relative) shortfall on min_flow contracts."""
         mins = [i for i, r in enumerate(rows) if r.kind == "contract_min"]
         if not mins:
@@ -413,11 +546,12 @@ class FlowLP:
         short = res0.x[n:]
         b_new = b_ub.copy()
         relaxed = {}
-        ct_by_index = {ct.index: ct for ct in self.contracts}
+        ct_by_index: dict[int | None, Contract] = {ct.index: ct for ct in self.contracts}
         for i, s in zip(mins, short, strict=True):
-            if s <= CONTRACT_TOL * max(1.0, rows[i].capacity):
+            slack_tol = CONTRACT_TOL * max(1.0, rows[i].capacity)
+            if s <= slack_tol:
                 continue
-            new_min = max(0.0, rows[i].capacity - s - CONTRACT_TOL * max(1.0, rows[i].capacity))
+            new_min = max(0.0, rows[i].capacity - s - slack_tol)
             b_new[i] = -new_min
             ct = ct_by_index[rows[i].contract]
             relaxed[ct.index] = new_min
@@ -429,27 +563,69 @@ class FlowLP:
         return b_new, relaxed
 
 
-def _linprog(c, A_ub, b_ub, A_eq, b_eq, bounds, *, phase: str, allow_infeasible: bool = False):
+def _highs(
+    c: np.ndarray,
+    A_ub: sp.csr_matrix,
+    b_ub: np.ndarray,
+    A_eq: sp.csr_matrix,
+    b_eq: np.ndarray,
+    bounds: np.ndarray,
+) -> OptimizeResult:
+    """One HiGHS run at :data:`~transcaspian.schema.SOLVER_FEAS_TOL` (empty row blocks left out)."""
     kw: dict[str, Any] = {
         "method": "highs",
         "bounds": bounds,
-        "options": {"primal_feasibility_tolerance": FEAS_TOL, "dual_feasibility_tolerance": FEAS_TOL},
+        "options": {"primal_feasibility_tolerance": SOLVER_FEAS_TOL, "dual_feasibility_tolerance": SOLVER_FEAS_TOL},
     }
-    if A_ub is not None and A_ub.shape[0]:
+    if A_ub.shape[0]:
         kw.update(A_ub=A_ub, b_ub=b_ub)
-    if A_eq is not None and A_eq.shape[0]:
+    if A_eq.shape[0]:
         kw.update(A_eq=A_eq, b_eq=b_eq)
-    res = linprog(c, **kw)
-    if res.status == 2 and allow_infeasible:
-        return None
+    return linprog(c, **kw)
+
+
+def _check(res: OptimizeResult, phase: str) -> OptimizeResult:
+    """``res`` if HiGHS reached an optimum, else the matching error."""
     if res.status == 2:
-        raise InfeasibleError(f"{phase}: the flow problem has no feasible solution ({res.message}); check contracts and market caps")
+        raise InfeasibleError(
+            f"{phase}: the flow problem has no feasible solution ({res.message}); check contracts and market caps"
+        )
     if res.status != 0:
         raise SolverError(f"{phase}: HiGHS did not reach an optimum (status {res.status}: {res.message})")
     return res
 
 
-def _marginals(res: Any, n_rows: int) -> np.ndarray:
+def _linprog(
+    c: np.ndarray,
+    A_ub: sp.csr_matrix,
+    b_ub: np.ndarray,
+    A_eq: sp.csr_matrix,
+    b_eq: np.ndarray,
+    bounds: np.ndarray,
+    *,
+    phase: str,
+) -> OptimizeResult:
+    """Solve, raising :class:`InfeasibleError` or :class:`SolverError` unless optimal."""
+    return _check(_highs(c, A_ub, b_ub, A_eq, b_eq, bounds), phase)
+
+
+def _linprog_if_feasible(
+    c: np.ndarray,
+    A_ub: sp.csr_matrix,
+    b_ub: np.ndarray,
+    A_eq: sp.csr_matrix,
+    b_eq: np.ndarray,
+    bounds: np.ndarray,
+    *,
+    phase: str,
+) -> OptimizeResult | None:
+    """Like :func:`_linprog`, but ``None`` when the problem is infeasible."""
+    res = _highs(c, A_ub, b_ub, A_eq, b_eq, bounds)
+    return None if res.status == 2 else _check(res, phase)
+
+
+def _marginals(res: OptimizeResult, n_rows: int) -> np.ndarray:
+    """Duals of the first ``n_rows`` inequality rows (zeros when HiGHS gave none)."""
     ineq = getattr(res, "ineqlin", None)
     m = getattr(ineq, "marginals", None) if ineq is not None else None
     if m is None or len(m) < n_rows:

@@ -11,10 +11,14 @@ True
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ..network import CorridorNetwork
+    from ..scenario import Scenario
 
 __all__ = ["FlowResult"]
 
@@ -83,8 +87,8 @@ class FlowResult:
     ``objective_per_unit`` (the phase-2 dual in the objective's unit).
     """
 
-    network: Any
-    scenario: Any
+    network: CorridorNetwork
+    scenario: Scenario | None
     commodities: tuple[str, ...]
     objective: str
     flows: gpd.GeoDataFrame
@@ -103,19 +107,19 @@ class FlowResult:
     @property
     def total_delivered(self) -> dict[str, float]:
         """Delivered volume per commodity."""
-        return self.delivered.groupby(level="commodity")["volume"].sum().to_dict()
+        return _by_commodity(self.delivered.groupby(level="commodity")["volume"].sum())
 
     @property
     def total_unserved(self) -> dict[str, float]:
         """Stranded volume per commodity."""
-        return self.unserved.groupby(level="commodity")["unserved"].sum().to_dict()
+        return _by_commodity(self.unserved.groupby(level="commodity")["unserved"].sum())
 
     @property
     def cost_by_commodity(self) -> dict[str, float]:
         """Transport cost per commodity, USD per year."""
         if len(self.flows) == 0:
             return {}
-        return self.flows.groupby("commodity")["cost_usd"].sum().to_dict()
+        return _by_commodity(self.flows.groupby("commodity")["cost_usd"].sum())
 
     @property
     def unit_cost(self) -> dict[str, float]:
@@ -152,20 +156,17 @@ class FlowResult:
         def clean(v: float) -> float | None:
             return None if v != v else float(v)  # NaN -> None
 
+        as_of = getattr(self.network, "as_of", None)
         return {
             "scenario": getattr(self.scenario, "name", None) or "baseline",
-            "as_of": self.network.as_of.isoformat() if getattr(self.network, "as_of", None) else None,
+            "as_of": as_of.isoformat() if as_of else None,
             "commodities": list(self.commodities),
             "objective": self.objective,
             "units": {c: CANONICAL_UNITS[c] for c in self.commodities},
             "delivered": {c: round(v, 6) for c, v in self.total_delivered.items()},
-            "delivered_by_market": {
-                f"{c}:{m}": round(float(v), 6) for (c, m), v in self.delivered["volume"].items()
-            },
+            "delivered_by_market": {k: round(v, 6) for k, v in _by_pair(self.delivered["volume"])},
             "unserved": {c: round(v, 6) for c, v in self.total_unserved.items()},
-            "unserved_by_origin": {
-                f"{c}:{o}": round(float(v), 6) for (c, o), v in self.unserved["unserved"].items() if v > 0
-            },
+            "unserved_by_origin": {k: round(v, 6) for k, v in _by_pair(self.unserved["unserved"]) if v > 0},
             "total_cost_usd": round(self.total_cost, 2),
             "unit_cost": {c: clean(v) for c, v in self.unit_cost.items()},
             "cost_units": {c: cost_unit(c) for c in self.commodities},
@@ -180,3 +181,15 @@ class FlowResult:
         u = ", ".join(f"{c} {v:.4g}" for c, v in self.total_unserved.items())
         name = getattr(self.scenario, "name", None) or "baseline"
         return f"<FlowResult {name}: delivered {d}; unserved {u}; cost {self.total_cost:,.0f} USD/y>"
+
+
+def _by_commodity(series: pd.Series) -> dict[str, float]:
+    """A Series indexed by commodity as a plain dict."""
+    return {str(c): float(v) for c, v in series.items()}
+
+
+def _by_pair(series: pd.Series) -> list[tuple[str, float]]:
+    """``("a:b", value)`` for each entry of a Series indexed by pairs ``(a, b)``."""
+    idx = series.index
+    pairs = zip(idx.get_level_values(0), idx.get_level_values(1), series.to_numpy(dtype=float), strict=True)
+    return [(f"{a}:{b}", float(v)) for a, b, v in pairs]

@@ -20,19 +20,25 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from .. import units
+from ..errors import ScenarioError, UnitError
+from ..schema import OBJECTIVES, Objective
 from .inputs import contracts_for, flow_classes, markets_for
-from .lp import OBJECTIVES, FlowLP
+from .lp import FlowLP
 from .result import FlowResult
 
-__all__ = ["solve", "resolve_commodities", "OBJECTIVES"]
+if TYPE_CHECKING:
+    from ..network import CorridorNetwork
+    from ..scenario import Scenario
+
+__all__ = ["solve", "resolve_commodities", "prepare", "OBJECTIVES"]
 
 log = logging.getLogger(__name__)
 
 
-def resolve_commodities(commodity: str | Sequence[str], net: Any) -> tuple[str, ...]:
+def resolve_commodities(commodity: str | Sequence[str], net: CorridorNetwork) -> tuple[str, ...]:
     """Commodities named by ``commodity``: one name, a list, or ``"all"``.
 
     ``"all"`` means every commodity some link carries. Order follows
@@ -54,15 +60,38 @@ def resolve_commodities(commodity: str | Sequence[str], net: Any) -> tuple[str, 
     else:
         names = list(commodity)
     if not names:
-        raise units.UnitError("no commodity given; name one, a list, or 'all'")
+        raise UnitError("no commodity given; name one, a list, or 'all'")
     for c in names:
         units.check_commodity(c)
     return tuple(c for c in units.COMMODITIES if c in set(names))
 
 
+def prepare(net: CorridorNetwork, commodities: tuple[str, ...], *, objective: Objective) -> FlowLP:
+    """The LP for ``commodities`` on ``net`` (a scenario already applied), not yet solved.
+
+    Reads the contracts, the flow classes (an origin named by an origin-specific
+    contract gets a class of its own) and the market caps from ``net.baseline``.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> lp = prepare(tc.load_network("tests/fixtures/mini"), ("crude",), objective="cost")
+    >>> [cl.label for cl in lp.classes]
+    ['crude']
+    """
+    contracts = contracts_for(net, commodities)
+    classes = [
+        cl
+        for c in commodities
+        for cl in flow_classes(net, c, split={ct.origin for ct in contracts if ct.commodity == c and ct.origin})
+    ]
+    caps = {c: markets_for(net, c) for c in commodities}
+    return FlowLP(net, classes, caps, contracts, objective=objective)
+
+
 def solve(
-    net: Any,
-    scenario: Any = None,
+    net: CorridorNetwork,
+    scenario: Scenario | str | Path | None = None,
     *,
     commodity: str | Sequence[str] | None = None,
     objective: str | None = None,
@@ -108,8 +137,8 @@ def solve(
     >>> res.saturated["element"].tolist()[:2]
     ['hub_gate', 'hub_port']
     """
-    from .assemble import assemble
     from ..scenario import Scenario
+    from .assemble import assemble
 
     t0 = time.perf_counter()
     if isinstance(scenario, str | Path):
@@ -120,20 +149,12 @@ def solve(
     if objective is None:
         objective = getattr(scenario, "objective", None) or "cost"
     if objective not in OBJECTIVES:
-        from ..errors import ScenarioError
-
         raise ScenarioError(f"objective {objective!r} is unknown; use one of {', '.join(OBJECTIVES)}")
+    goal = cast(Objective, objective)
     commodities = resolve_commodities(commodity, applied)
-    contracts = contracts_for(applied, commodities)
-    classes = [
-        cl
-        for c in commodities
-        for cl in flow_classes(applied, c, split={ct.origin for ct in contracts if ct.commodity == c and ct.origin})
-    ]
-    caps = {c: markets_for(applied, c) for c in commodities}
-    lp = FlowLP(applied, classes, caps, contracts, objective=objective)
+    lp = prepare(applied, commodities, objective=goal)
     sol = lp.solve()
-    result = assemble(lp, sol, scenario=scenario, objective=objective)
+    result = assemble(lp, sol, scenario=scenario, objective=goal)
     result.meta["total_seconds"] = time.perf_counter() - t0
     log.info(
         "solved %s (%s) in %.3f s: delivered %s",
