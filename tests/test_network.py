@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 import transcaspian as tc
-from transcaspian.network import normalize_key
+from transcaspian.aliases import normalize_key
 
 
 def test_frames_indexed_by_id(mini_net):

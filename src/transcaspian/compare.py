@@ -16,14 +16,17 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .flow.inputs import contract_label
-from .flow.result import FlowResult
-from .tables import fmt_number, format_table
+from .elements import contract_label
+from .tables import fmt_number, format_table, frame_records
 from .units import CANONICAL_UNITS, cost_unit
+
+if TYPE_CHECKING:  # importing transcaspian.flow loads scipy.optimize; compare needs none of it
+    from .flow.result import FlowResult
+    from .network import CorridorNetwork
 
 __all__ = ["Comparison", "compare"]
 
@@ -83,8 +86,6 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Tables and lines as plain data."""
-        from .tables import frame_records
-
         return {
             "base": _name(self.base),
             "other": _name(self.other),
@@ -179,7 +180,7 @@ def _link_changes(base: FlowResult, other: FlowResult) -> pd.DataFrame:
     return df[cols].reset_index(drop=True)
 
 
-def _label(net: Any, eid: str) -> str:
+def _label(net: CorridorNetwork, eid: str) -> str:
     frame = net.nodes if eid in net.nodes.index else net.links
     name = str(frame.at[eid, "name"] or "").strip() if eid in frame.index else ""
     name = _shorten(name) if frame is net.nodes else _unbracket(name)
@@ -225,7 +226,7 @@ def _changes(base: FlowResult, other: FlowResult) -> list[str]:
     return out
 
 
-def _contract_labels(net: Any) -> set[str]:
+def _contract_labels(net: CorridorNetwork) -> set[str]:
     """``link:commodity[@origin]`` of every contract in a network's baseline."""
     return {contract_label(c) for c in (net.baseline or {}).get("contracts") or []}
 
@@ -314,11 +315,11 @@ def _shorten(name: str) -> str:
     return _unbracket(name).split(", ")[0].strip()
 
 
-def _short(net: Any, nid: str) -> str:
+def _short(net: CorridorNetwork, nid: str) -> str:
     name = str(net.nodes.at[nid, "name"] or "") if nid in net.nodes.index else ""
     return _shorten(name) or nid
 
 
-def _short_link(net: Any, lid: str) -> str:
+def _short_link(net: CorridorNetwork, lid: str) -> str:
     name = str(net.links.at[lid, "name"] or "") if lid in net.links.index else ""
     return _unbracket(name) or lid
