@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from pyproj import Geod
 
@@ -211,7 +211,8 @@ def _check_features(doc: Any, file: str, geom_type: str, col: _Collector) -> lis
     if not isinstance(feats, list):
         col.add(file, "-", "features", "no features list", 'add "features": [...]')
         return []
-    out, seen = [], Counter()
+    out: list[dict] = []
+    seen: Counter[str] = Counter()
     for i, feat in enumerate(feats):
         props = (feat or {}).get("properties") or {}
         fid = props.get("id", (feat or {}).get("id"))
@@ -258,7 +259,7 @@ def _coords_ok(f: dict) -> bool:
     return isinstance(c, list | tuple) and len(c) >= 2 and all(isinstance(v, int | float) for v in c[:2])
 
 
-def _is_number(v: Any) -> bool:
+def _is_number(v: Any) -> TypeGuard[int | float]:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
