@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 import transcaspian as tc
-from transcaspian.network import normalize_key
+from transcaspian.aliases import normalize_key
 
 
 def test_frames_indexed_by_id(mini_net):
@@ -75,3 +75,32 @@ def test_normalize_key_folds_accents_and_case():
 def test_summary_by_mode_and_commodity(mini_net):
     s = mini_net.summary()
     assert s.loc[("pipeline", "crude"), "links"] == 6
+
+
+def test_loader_defaults_come_from_the_field_specs():
+    import math
+
+    from transcaspian import loader, schema
+
+    assert loader.NODE_DEFAULTS == schema.field_defaults(schema.NODE_FIELDS)
+    assert loader.LINK_DEFAULTS == schema.field_defaults(schema.LINK_FIELDS)
+    assert "id" not in loader.NODE_DEFAULTS and "aliases" not in loader.LINK_DEFAULTS
+    assert loader.NODE_DEFAULTS["status"] == "operating" and loader.NODE_DEFAULTS["location"] == "onshore"
+    assert loader.LINK_DEFAULTS["cost"] is dict and loader.LINK_DEFAULTS["bidirectional"] is False
+    assert math.isnan(loader.LINK_DEFAULTS["capacity"])
+    assert schema.NUMERIC_FIELDS == {"capacity", "time_days", "length_km", "length_published_km", "coord_tolerance_km"}
+
+
+def test_every_spec_column_exists(mini_net):
+    from transcaspian import schema
+
+    assert set(schema.field_defaults(schema.NODE_FIELDS)) <= set(mini_net.nodes.columns)
+    assert set(schema.field_defaults(schema.LINK_FIELDS)) <= set(mini_net.links.columns)
+
+
+def test_public_names_keep_working():
+    from transcaspian import io, loader, network
+
+    assert tc.load_network is loader.load_network and tc.default_data_path is io.default_data_path
+    assert tc.CorridorNetwork is network.CorridorNetwork
+    assert callable(tc.compare) and callable(tc.criticality) and callable(tc.solve)

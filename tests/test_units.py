@@ -55,3 +55,10 @@ def test_shared_capacity_factors():
     with pytest.raises(UnitError):
         units.capacity_factor("gas", "Mt/y")
     assert units.commodities_for_unit("bcm/y") == ["gas"]
+
+
+def test_commodities_are_the_schema_vocabulary():
+    from transcaspian import schema
+
+    assert units.COMMODITIES is schema.COMMODITIES
+    assert set(units.CANONICAL_UNITS) == set(schema.COMMODITIES)

@@ -86,3 +86,91 @@ def test_missing_file_is_named(tmp_path):
     report = tc.validate_network(tmp_path)
     assert not report.ok
     assert any("nodes.geojson" in p.file for p in report.errors)
+
+
+# ------------------------------------------------------------------ field specs drive validation
+def _mini_raw(mini_path):
+    import copy
+
+    from transcaspian.io import raw_files
+
+    return copy.deepcopy(raw_files(mini_path))
+
+
+_WRONG_TYPE = {"str": 7, "number": "12 Mt", "bool": "yes", "list[str]": "not a list", "mapping": [1, 2]}
+
+
+def _spec_cases(kind):
+    from transcaspian.schema import LINK_FIELDS, NODE_FIELDS
+
+    specs = NODE_FIELDS if kind == "nodes" else LINK_FIELDS
+    return [(kind, name) for name in specs if name != "id"]
+
+
+@pytest.mark.parametrize("kind,field", _spec_cases("nodes") + _spec_cases("links"))
+def test_every_field_spec_type_is_checked(kind, field, mini_path):
+    raw = _mini_raw(mini_path)
+    from transcaspian.schema import LINK_FIELDS, NODE_FIELDS
+    from transcaspian.validation import validate_raw
+
+    spec = (NODE_FIELDS if kind == "nodes" else LINK_FIELDS)[field]
+    feat = raw[kind]["features"][0]
+    feat["properties"][field] = _WRONG_TYPE[spec.type]
+    report = validate_raw(raw, mini_path)
+    eid = feat["properties"].get("id", feat.get("id"))
+    hits = [p for p in report.errors if p.file.endswith(f"{kind}.geojson") and p.element == eid and p.field == field]
+    assert hits, f"{kind}.{field} = {_WRONG_TYPE[spec.type]!r} not reported:\n{report}"
+
+
+def _enumerated(kind):
+    from transcaspian.schema import LINK_FIELDS, NODE_FIELDS
+
+    specs = NODE_FIELDS if kind == "nodes" else LINK_FIELDS
+    return [(kind, name) for name, spec in specs.items() if spec.allowed is not None]
+
+
+@pytest.mark.parametrize("kind,field", _enumerated("nodes") + _enumerated("links"))
+def test_every_enumerated_field_rejects_unknown_values(kind, field, mini_path):
+    from transcaspian.schema import LINK_FIELDS, NODE_FIELDS
+    from transcaspian.validation import validate_raw
+
+    spec = (NODE_FIELDS if kind == "nodes" else LINK_FIELDS)[field]
+    raw = _mini_raw(mini_path)
+    feat = raw[kind]["features"][0]
+    feat["properties"][field] = ["bogus"] if spec.type == "list[str]" else "bogus"
+    report = validate_raw(raw, mini_path)
+    eid = feat["properties"].get("id", feat.get("id"))
+    hits = [p for p in report.errors if p.element == eid and p.field == field]
+    assert hits and "bogus" in hits[0].message, f"{kind}.{field} = 'bogus' not reported:\n{report}"
+
+
+@pytest.mark.parametrize("kind,field", _spec_cases("nodes") + _spec_cases("links"))
+def test_required_fields_are_required(kind, field, mini_path):
+    from transcaspian.schema import LINK_FIELDS, NODE_FIELDS
+    from transcaspian.validation import validate_raw
+
+    spec = (NODE_FIELDS if kind == "nodes" else LINK_FIELDS)[field]
+    raw = _mini_raw(mini_path)
+    feat = raw[kind]["features"][0]
+    feat["properties"].pop(field, None)
+    report = validate_raw(raw, mini_path)
+    eid = feat["properties"].get("id", feat.get("id"))
+    hit = [p for p in report.errors if p.element == eid and p.field == field]
+    if spec.required:
+        assert hit, f"missing required {kind}.{field} not reported:\n{report}"
+    elif field not in ("capacity", "unit") and not field.endswith(("_sources", "_confidence", "_note")):
+        # (a capacity needs a unit, a figure its provenance: rules beyond the specs)
+        assert not hit, f"optional {kind}.{field} reported when absent: {hit}"
+
+
+def test_data_dictionary_tables_match_the_field_specs():
+    import importlib.util
+
+    tool = Path(__file__).resolve().parents[1] / "tools" / "data_dictionary.py"
+    spec = importlib.util.spec_from_file_location("data_dictionary", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = module.DOC.read_text(encoding="utf-8")
+    assert module.update(current) == current, "docs/data_dictionary.md is out of step with transcaspian.schema: run tools/data_dictionary.py"
+    for name in ("coord_tolerance_km", "capacity_commodities", "length_published_km", "bidirectional"):
+        assert f"| `{name}` |" in current

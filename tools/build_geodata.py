@@ -170,7 +170,7 @@ LINK_FIELDS = ["id", "name", "from_node", "to_node", "mode", "medium", "commodit
 
 
 def normalize_key(text: str) -> str:
-    """Same folding as transcaspian.network.normalize_key (case, accents, separators)."""
+    """Same folding as transcaspian.aliases.normalize_key (case, accents, separators)."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     key = "".join(ch if ch.isalnum() else "_" for ch in stripped.casefold().strip())

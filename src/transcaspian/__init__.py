@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import logging
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+# Defined before any submodule is imported: submodules may read it from here.
 __version__ = "0.1.0"
 
-from . import errors, units
+from . import errors, schema, units
 from .errors import (
     InfeasibleError,
     NetworkDataError,
@@ -30,13 +31,25 @@ from .errors import (
     UnknownElementError,
     ValidationError,
 )
-from .network import CorridorNetwork, default_data_path, load_network
+from .io import default_data_path
+from .loader import load_network
+from .network import CorridorNetwork
 from .validation import Problem, ValidationReport, validate_network
 
 # Imported eagerly: a submodule named like the function it exports would otherwise
 # replace the function on the package as soon as anything imports the submodule.
+# Both stay light: they import the solver (scipy.optimize) only when called.
 from .compare import Comparison, compare  # noqa: E402
 from .criticality import criticality  # noqa: E402
+
+if TYPE_CHECKING:  # the lazily exported names below, for type checkers and IDEs
+    from .calibration import calibration_table as calibration_table
+    from .flow.result import FlowResult as FlowResult
+    from .flow.solver import solve as solve
+    from .maps.interactive import explore_map as explore_map, write_html as write_html
+    from .maps.static import export_map as export_map, plot_comparison as plot_comparison, plot_map as plot_map, save_map as save_map
+    from .routes import Route as Route, find_routes as find_routes
+    from .scenario import Scenario as Scenario
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -67,6 +80,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "__version__",
     "errors",
+    "schema",
     "units",
     "CorridorNetwork",
     "load_network",

@@ -21,7 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from .network import CorridorNetwork, load_network
+from .flow.result import FlowResult
+from .flow.solver import solve
+from .loader import load_network
+from .network import CorridorNetwork
 
 __all__ = ["Tolerance", "TOLERANCE", "REPORTED_CPC_SHARE", "calibration_table", "cpc_share"]
 
@@ -90,7 +93,7 @@ def _basis(contracts: pd.DataFrame, link: str, commodity: str, flow: float) -> s
     return "emergent"
 
 
-def cpc_share(result: Any, net: CorridorNetwork, *, country: str = "KAZ") -> tuple[float, float, float]:
+def cpc_share(result: FlowResult, net: CorridorNetwork, *, country: str = "KAZ") -> tuple[float, float, float]:
     """Share of a country's delivered crude that enters CPC.
 
     Returns
@@ -143,8 +146,6 @@ def calibration_table(
     >>> bool(t.loc[t.link == "atyrau_komsomolskaya_cpc", "within"].iloc[0])
     True
     """
-    from .flow.solver import solve
-
     net = net if net is not None else load_network()
     observed = (net.baseline or {}).get("observed") or []
     wanted = sorted({str(o["commodity"]) for o in observed})

@@ -27,7 +27,7 @@ _EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 
 # --------------------------------------------------------------- data commands
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .network import load_network
+    from .loader import load_network
     from .validation import validate_network
 
     report = validate_network(args.path)
@@ -45,7 +45,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from .network import load_network
+    from .loader import load_network
 
     net = load_network(args.path, as_of=args.as_of)
     print(repr(net))
@@ -55,7 +55,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------- model commands
 def _net(args: argparse.Namespace) -> Any:
-    from .network import load_network
+    from .loader import load_network
 
     return load_network(args.data, as_of=getattr(args, "as_of", None))
 
@@ -194,9 +194,6 @@ def _one(commodity: str | None) -> str | None:
 def _export(path: str | Path, net: Any, result: Any = None, **kw: Any) -> Path:
     """Write a map with :func:`transcaspian.maps.static.export_map` (the suffix picks PNG/SVG/PDF/HTML)."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
         from .maps import static as plot
     except ImportError as exc:
         from .errors import TranscaspianError

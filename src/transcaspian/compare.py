@@ -16,14 +16,17 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .flow.inputs import contract_label
-from .flow.result import FlowResult
-from .tables import fmt_number, format_table
+from .elements import contract_label
+from .tables import fmt_number, format_table, frame_records
 from .units import CANONICAL_UNITS, cost_unit
+
+if TYPE_CHECKING:  # importing transcaspian.flow loads scipy.optimize; compare needs none of it
+    from .flow.result import FlowResult
+    from .network import CorridorNetwork
 
 __all__ = ["Comparison", "compare"]
 
@@ -83,8 +86,6 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Tables and lines as plain data."""
-        from .tables import frame_records
-
         return {
             "base": _name(self.base),
             "other": _name(self.other),
@@ -179,7 +180,7 @@ def _link_changes(base: FlowResult, other: FlowResult) -> pd.DataFrame:
     return df[cols].reset_index(drop=True)
 
 
-def _label(net: Any, eid: str) -> str:
+def _label(net: CorridorNetwork, eid: str) -> str:
     frame = net.nodes if eid in net.nodes.index else net.links
     name = str(frame.at[eid, "name"] or "").strip() if eid in frame.index else ""
     name = _shorten(name) if frame is net.nodes else _unbracket(name)
@@ -225,7 +226,7 @@ def _changes(base: FlowResult, other: FlowResult) -> list[str]:
     return out
 
 
-def _contract_labels(net: Any) -> set[str]:
+def _contract_labels(net: CorridorNetwork) -> set[str]:
     """``link:commodity[@origin]`` of every contract in a network's baseline."""
     return {contract_label(c) for c in (net.baseline or {}).get("contracts") or []}
 
@@ -236,41 +237,65 @@ def _lines(cmp: Comparison) -> list[str]:
     moved = (cmp.delivered["change"] != 0).any() or (cmp.unserved["change"] != 0).any() or len(cmp.links)
     if not lines and not moved and abs(cmp.total_cost["change"]) <= 1e-6 * max(1.0, abs(cmp.total_cost["base"])):
         return ["Nothing changes: same deliveries, same flows, same cost."]
-    net = other.network
     for c in other.commodities:
-        unit = CANONICAL_UNITS[c]
-        b = base.total_delivered.get(c, 0.0)
-        o = other.total_delivered.get(c, 0.0)
-        if abs(o - b) > TOL:
-            verb = "falls" if o < b else "rises"
-            lines.append(f"Delivered {c} {verb} from {fmt_number(b)} to {fmt_number(o)} {unit} ({_signed(o - b)}).")
-        un = other.unserved.loc[c] if c in other.unserved.index.get_level_values(0) else None
-        if un is not None and un["unserved"].sum() > TOL:
-            stranded = un[un["unserved"] > TOL].copy()
-            stranded["country"] = [str(net.nodes.at[o_, "country"]) for o_ in stranded.index]
-            by_country = stranded.groupby("country")["unserved"].sum().sort_values(ascending=False)
-            was_un = base.unserved.loc[c]["unserved"] if c in base.unserved.index.get_level_values(0) else pd.Series(dtype=float)
-            for i, (country, total) in enumerate(by_country.items()):
-                part = stranded[stranded["country"] == country].sort_values("unserved", ascending=False)
-                # every origin of that country stranded in the base case, not only those still stranded
-                was = float(sum(v for o_, v in was_un.items() if v > TOL and str(net.nodes.at[o_, "country"]) == country))
-                if abs(total - was) <= TOL:
-                    since = ", as in the base case"
-                elif was > TOL:
-                    since = f", {'up' if total > was else 'down'} from {fmt_number(was)}"
-                else:
-                    since = ""
-                parts = ", ".join(f"{_short(net, o_)} {fmt_number(v)}" for o_, v in part["unserved"].head(4).items())
-                adj = DEMONYMS.get(country, country)
-                lead = f"{fmt_number(total)} {unit} of {adj} {c} is stranded" if i == 0 else f"{fmt_number(total)} {unit} of {adj} {c} too"
-                lines.append(f"{lead}{since} ({parts}).")
-        elif base.total_unserved.get(c, 0.0) > TOL:
-            lines.append(f"No {c} is stranded any more (was {fmt_number(base.total_unserved[c])} {unit}).")
-        moved = cmp.delivered.loc[c] if c in cmp.delivered.index.get_level_values(0) else None
-        if moved is not None:
-            for m, r in moved[moved["change"].abs() > TOL].sort_values("change").iterrows():
-                verb = "fall" if r["change"] < 0 else "rise"
-                lines.append(f"Deliveries of {c} to {_short(net, m)} {verb} from {fmt_number(r['base'])} to {fmt_number(r['other'])} {unit}.")
+        lines += _delivered_lines(cmp, c)
+    lines += _link_lines(cmp)
+    lines += _cost_lines(cmp)
+    return lines
+
+
+def _delivered_lines(cmp: Comparison, c: str) -> list[str]:
+    """What is delivered and stranded of commodity ``c``, and deliveries by market."""
+    base, other, net = cmp.base, cmp.other, cmp.other.network
+    unit = CANONICAL_UNITS[c]
+    lines = []
+    b = base.total_delivered.get(c, 0.0)
+    o = other.total_delivered.get(c, 0.0)
+    if abs(o - b) > TOL:
+        verb = "falls" if o < b else "rises"
+        lines.append(f"Delivered {c} {verb} from {fmt_number(b)} to {fmt_number(o)} {unit} ({_signed(o - b)}).")
+    un = other.unserved.loc[c] if c in other.unserved.index.get_level_values(0) else None
+    if un is not None and un["unserved"].sum() > TOL:
+        lines += _stranded_lines(cmp, c, un)
+    elif base.total_unserved.get(c, 0.0) > TOL:
+        lines.append(f"No {c} is stranded any more (was {fmt_number(base.total_unserved[c])} {unit}).")
+    moved = cmp.delivered.loc[c] if c in cmp.delivered.index.get_level_values(0) else None
+    if moved is not None:
+        for m, r in moved[moved["change"].abs() > TOL].sort_values("change").iterrows():
+            verb = "fall" if r["change"] < 0 else "rise"
+            lines.append(f"Deliveries of {c} to {_short(net, m)} {verb} from {fmt_number(r['base'])} to {fmt_number(r['other'])} {unit}.")
+    return lines
+
+
+def _stranded_lines(cmp: Comparison, c: str, un: pd.DataFrame) -> list[str]:
+    """Stranded volume of ``c`` by country of origin, against the base case."""
+    base, net = cmp.base, cmp.other.network
+    unit = CANONICAL_UNITS[c]
+    lines = []
+    stranded = un[un["unserved"] > TOL].copy()
+    stranded["country"] = [str(net.nodes.at[o_, "country"]) for o_ in stranded.index]
+    by_country = stranded.groupby("country")["unserved"].sum().sort_values(ascending=False)
+    was_un = base.unserved.loc[c]["unserved"] if c in base.unserved.index.get_level_values(0) else pd.Series(dtype=float)
+    for i, (country, total) in enumerate(by_country.items()):
+        part = stranded[stranded["country"] == country].sort_values("unserved", ascending=False)
+        # every origin of that country stranded in the base case, not only those still stranded
+        was = float(sum(v for o_, v in was_un.items() if v > TOL and str(net.nodes.at[o_, "country"]) == country))
+        if abs(total - was) <= TOL:
+            since = ", as in the base case"
+        elif was > TOL:
+            since = f", {'up' if total > was else 'down'} from {fmt_number(was)}"
+        else:
+            since = ""
+        parts = ", ".join(f"{_short(net, o_)} {fmt_number(v)}" for o_, v in part["unserved"].head(4).items())
+        adj = DEMONYMS.get(country, country)
+        lead = f"{fmt_number(total)} {unit} of {adj} {c} is stranded" if i == 0 else f"{fmt_number(total)} {unit} of {adj} {c} too"
+        lines.append(f"{lead}{since} ({parts}).")
+    return lines
+
+
+def _link_lines(cmp: Comparison) -> list[str]:
+    """The links that lost most flow (3) and gained most (4)."""
+    other, net = cmp.other, cmp.other.network
     limits = {}
     if len(other.contracts):
         for r in other.contracts.itertuples():
@@ -279,6 +304,7 @@ def _lines(cmp: Comparison) -> list[str]:
     moving = cmp.links[~cmp.links["disabled"] & ((cmp.links["other"] > TOL) | (cmp.links["base"] > TOL))]
     falls = moving[moving["change"] < 0].head(3)
     rises = moving[moving["change"] > 0].head(4)
+    lines = []
     for _, r in pd.concat([falls, rises]).iterrows():
         name = _short_link(net, r["link"])
         unit = r["unit"]
@@ -295,6 +321,11 @@ def _lines(cmp: Comparison) -> list[str]:
         else:
             verb = "rises" if r["change"] > 0 else "falls"
             lines.append(f"{name} {verb} from {fmt_number(r['base'])} to {fmt_number(r['other'])} {unit}{note}.")
+    return lines
+
+
+def _cost_lines(cmp: Comparison) -> list[str]:
+    lines = []
     for c, r in cmp.unit_cost.iterrows():
         if not (math.isnan(r["base"]) or math.isnan(r["other"])) and abs(r["change"]) > 1e-9:
             verb = "rises" if r["change"] > 0 else "falls"
@@ -314,11 +345,11 @@ def _shorten(name: str) -> str:
     return _unbracket(name).split(", ")[0].strip()
 
 
-def _short(net: Any, nid: str) -> str:
+def _short(net: CorridorNetwork, nid: str) -> str:
     name = str(net.nodes.at[nid, "name"] or "") if nid in net.nodes.index else ""
     return _shorten(name) or nid
 
 
-def _short_link(net: Any, lid: str) -> str:
+def _short_link(net: CorridorNetwork, lid: str) -> str:
     name = str(net.links.at[lid, "name"] or "") if lid in net.links.index else ""
     return _unbracket(name) or lid

@@ -22,6 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .elements import usable_links, usable_nodes
+from .network import CorridorNetwork
+from .scenario import Scenario
+
 __all__ = ["criticality"]
 
 log = logging.getLogger(__name__)
@@ -39,9 +43,7 @@ def _quiet_relaxations() -> Iterator[None]:
         lp_log.setLevel(level)
 
 
-def _candidates(net: Any, commodities: Sequence[str], elements: str) -> list[str]:
-    from .elements import usable_links, usable_nodes
-
+def _candidates(net: CorridorNetwork, commodities: Sequence[str], elements: str) -> list[str]:
     mask = np.zeros(len(net.links), dtype=bool)
     for c in commodities:
         mask |= usable_links(net, c).to_numpy()
@@ -56,11 +58,11 @@ def _candidates(net: Any, commodities: Sequence[str], elements: str) -> list[str
 
 
 def criticality(
-    net: Any,
+    net: CorridorNetwork,
     *,
     commodity: str | Sequence[str] = "crude",
     elements: str = "nodes",
-    scenario: Any = None,
+    scenario: Scenario | None = None,
     objective: str = "cost",
     candidates: Iterable[str] | None = None,
 ) -> pd.DataFrame:
@@ -103,8 +105,8 @@ def criticality(
     >>> tc.criticality(net, elements="links").iloc[0].name
     'hub_terminal'
     """
+    # imported here: the solver loads scipy.optimize, and `import transcaspian` imports this module
     from .flow.solver import resolve_commodities, solve
-    from .scenario import Scenario
 
     if elements not in ("nodes", "links"):
         raise ValueError(f"elements must be 'nodes' or 'links', not {elements!r}")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ import pandas as pd
 from .errors import UnitError
 from .schema import OPERATING_STATUSES
 from .units import CANONICAL_UNITS, capacity_factor
+
+if TYPE_CHECKING:  # the network sits in the data layer, above this module
+    from .network import CorridorNetwork
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ def usable_nodes(nodes: pd.DataFrame) -> pd.Series:
     return (~nodes["disabled"].astype(bool)) & nodes["status"].isin(OPERATING)
 
 
-def usable_links(net: Any, commodity: str) -> pd.Series:
+def usable_links(net: CorridorNetwork, commodity: str) -> pd.Series:
     """Boolean Series over ``net.links``: usable for ``commodity``."""
     links = net.links
     ok_nodes = usable_nodes(net.nodes)
@@ -132,3 +135,15 @@ def link_cost(row: Any, commodity: str) -> float:
 def canonical(commodity: str) -> str:
     """Canonical unit of a commodity."""
     return CANONICAL_UNITS[commodity]
+
+
+def contract_label(entry: Mapping[str, Any]) -> str:
+    """``link:commodity`` or ``link:commodity@origin`` of a baseline.yaml contract entry.
+
+    Examples
+    --------
+    >>> contract_label({"link": "atyrau_samara", "commodity": "crude", "origin": "uzen"})
+    'atyrau_samara:crude@uzen'
+    """
+    tail = f"@{entry['origin']}" if entry.get("origin") else ""
+    return f"{entry.get('link')}:{entry.get('commodity')}{tail}"

@@ -1,9 +1,22 @@
-"""Reading a geodata folder into a CorridorNetwork (internal)."""
+"""Loading a geodata folder into a :class:`~transcaspian.network.CorridorNetwork`.
+
+Reads the files (:mod:`transcaspian.io`), validates them
+(:mod:`transcaspian.validation`), builds the node and link frames with every column
+of the field specs (:mod:`transcaspian.schema`) and applies dated events
+(:mod:`transcaspian.events`).
+
+Examples
+--------
+>>> net = load_network("tests/fixtures/mini")
+>>> sorted(net.links["status"].unique()), "length_confidence" in net.links
+(['operating'], True)
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,85 +24,43 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import shape
 
-from .io import read_json, read_yaml
 from .errors import ValidationError
+from .events import apply_events
+from .io import FILES, default_data_path, raw_files
+from .network import CRS, CorridorNetwork
+from .schema import LINK_FIELDS, NODE_FIELDS, NUMERIC_FIELDS, field_defaults
+from .validation import validate_raw
+
+__all__ = [
+    "FILES",
+    "NODE_DEFAULTS",
+    "LINK_DEFAULTS",
+    "default_data_path",
+    "frame_from_features",
+    "load_network",
+    "raw_files",
+    "read_network",
+]
 
 log = logging.getLogger(__name__)
 
-FILES = {
-    "nodes": "nodes.geojson",
-    "links": "links.geojson",
-    "sources": "sources.yaml",
-    "baseline": "baseline.yaml",
-    "events": "events.yaml",
-    "parameters": "parameters.yaml",
-}
-
-# Column defaults, so code can rely on every column existing.
-NODE_DEFAULTS: dict[str, Any] = {
-    "name": "",
-    "kind": "",
-    "country": "",
-    "aliases": list,
-    "status": "operating",
-    "location": "onshore",
-    "coord_tolerance_km": 0.0,
-    "capacity": math.nan,
-    "unit": None,
-    "capacity_commodities": list,
-    "capacity_sources": list,
-    "capacity_confidence": None,
-    "capacity_note": "",
-    "sources": list,
-    "notes": "",
-}
-LINK_DEFAULTS: dict[str, Any] = {
-    "name": "",
-    "from_node": "",
-    "to_node": "",
-    "mode": "",
-    "medium": None,
-    "commodities": list,
-    "capacity": math.nan,
-    "unit": None,
-    "capacity_sources": list,
-    "capacity_confidence": None,
-    "capacity_note": "",
-    "cost": dict,
-    "cost_sources": list,
-    "cost_confidence": None,
-    "cost_note": "",
-    "time_days": math.nan,
-    "time_sources": list,
-    "time_confidence": None,
-    "time_note": "",
-    "length_km": math.nan,
-    "length_published_km": math.nan,
-    "length_sources": list,
-    "length_note": "",
-    "status": "operating",
-    "bidirectional": False,
-    "operator": "",
-    "sources": list,
-    "confidence": None,
-    "notes": "",
-}
+#: Node column defaults (from :data:`transcaspian.schema.NODE_FIELDS`), so code can
+#: rely on every column existing; ``list``/``dict`` mean a new empty one per row.
+NODE_DEFAULTS: dict[str, Any] = field_defaults(NODE_FIELDS)
+#: Link column defaults (from :data:`transcaspian.schema.LINK_FIELDS`).
+LINK_DEFAULTS: dict[str, Any] = field_defaults(LINK_FIELDS)
 
 
-def raw_files(folder: Path) -> dict[str, Any]:
-    """Parse every file of a geodata folder (syntax errors raise NetworkDataError)."""
-    out: dict[str, Any] = {}
-    for key, name in FILES.items():
-        p = folder / name
-        if name.endswith(".geojson"):
-            out[key] = read_json(p)
-        else:
-            out[key] = read_yaml(p, required=key in ("sources", "baseline"))
-    return out
+def frame_from_features(features: list[dict], defaults: Mapping[str, Any]) -> gpd.GeoDataFrame:
+    """GeoDataFrame indexed by id from GeoJSON features, with default columns filled.
 
-
-def frame_from_features(features: list[dict], defaults: dict[str, Any]) -> gpd.GeoDataFrame:
-    """GeoDataFrame indexed by id from GeoJSON features, with default columns filled."""
+    Examples
+    --------
+    >>> feat = {"id": "a", "properties": {"name": "A"}, "geometry": {"type": "Point", "coordinates": [50, 45]}}
+    >>> frame = frame_from_features([feat], NODE_DEFAULTS)
+    >>> frame.loc["a", "status"], frame.loc["a", "aliases"], bool(frame.loc["a", "disabled"])
+    ('operating', [], False)
+    """
     rows, geoms = [], []
     for f in features:
         props = dict(f.get("properties") or {})
@@ -100,21 +71,24 @@ def frame_from_features(features: list[dict], defaults: dict[str, Any]) -> gpd.G
         rows.append(props)
         geoms.append(shape(f["geometry"]))
     df = pd.DataFrame(rows)
-    for col in ("capacity", "time_days", "length_km", "length_published_km", "coord_tolerance_km"):
-        if col in df:
+    for col in df.columns:
+        if col in NUMERIC_FIELDS:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
-    gdf = gpd.GeoDataFrame(df, geometry=geoms, crs="EPSG:4326").set_index("id")
+    gdf = gpd.GeoDataFrame(df, geometry=geoms, crs=CRS).set_index("id")
     gdf.index.name = "id"
     gdf["disabled"] = False
     gdf["derate"] = 1.0
     return gdf
 
 
-def read_network(folder: Path, *, validate: bool = True):  # -> CorridorNetwork
-    """Read and (optionally) validate a geodata folder."""
-    from .network import CorridorNetwork
-    from .validation import validate_raw
+def read_network(folder: str | Path, *, validate: bool = True) -> CorridorNetwork:
+    """Read and (optionally) validate a geodata folder; no events applied.
 
+    Raises
+    ------
+    ValidationError
+        When ``validate`` and the data has errors (every one listed).
+    """
     folder = Path(folder)
     raw = raw_files(folder)
     if validate:
@@ -137,3 +111,37 @@ def read_network(folder: Path, *, validate: bool = True):  # -> CorridorNetwork
         events=events,
         path=folder,
     )
+
+
+def load_network(
+    path: str | Path | None = None, *, as_of: str | dt.date | None = None, validate: bool = True
+) -> CorridorNetwork:
+    """Load a corridor network from a geodata folder.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder holding nodes.geojson, links.geojson, sources.yaml, baseline.yaml
+        (and optionally events.yaml, parameters.yaml). Default: the bundled data.
+    as_of : str or datetime.date, optional
+        Apply every event in events.yaml dated on or before this date.
+    validate : bool, default True
+        Check the data first and raise :class:`~transcaspian.errors.ValidationError`
+        listing every problem.
+
+    Returns
+    -------
+    CorridorNetwork
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> net = tc.load_network(as_of="2025-12-01")
+    >>> net.links.crs.to_string()
+    'EPSG:4326'
+    """
+    folder = Path(path) if path is not None else default_data_path()
+    net = read_network(folder, validate=validate)
+    if as_of is not None:
+        net = apply_events(net, as_of)
+    return net

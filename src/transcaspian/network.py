@@ -1,5 +1,8 @@
 """The corridor network: nodes and links as GeoDataFrames, with lookup by id or alias.
 
+Only the :class:`CorridorNetwork` data type lives here; reading a geodata folder is
+:func:`transcaspian.loader.load_network`'s job.
+
 Examples
 --------
 >>> import transcaspian as tc
@@ -16,65 +19,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import importlib.resources
 import logging
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import networkx as nx
-import numpy as np
 import pandas as pd
 
-from . import __name__ as _pkg
+from . import __version__
+from .aliases import build_alias_index, normalize_key
 from .elements import effective_capacity
 from .errors import UnknownElementError
+from .schema import COMMODITIES, OPERATING_STATUSES
 
-__all__ = ["CorridorNetwork", "default_data_path", "load_network", "normalize_key"]
+__all__ = ["CorridorNetwork", "CRS"]
 
 log = logging.getLogger(__name__)
 
+#: Coordinate reference system of every geometry (lon, lat in degrees).
 CRS = "EPSG:4326"
-
-
-def default_data_path() -> Path:
-    """Folder of the bundled geodata (inside the installed package, or the repo checkout).
-
-    Examples
-    --------
-    >>> (default_data_path() / "nodes.geojson").exists()
-    True
-    """
-    try:
-        bundled = Path(str(importlib.resources.files(_pkg) / "geodata"))
-        if (bundled / "nodes.geojson").exists():
-            return bundled
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover - zip imports
-        pass
-    return Path(__file__).resolve().parents[2] / "geodata"
-
-
-def normalize_key(text: str) -> str:
-    """Fold case, accents and separators so 'Novorossiïsk' finds 'novorossiisk'.
-
-    Examples
-    --------
-    >>> normalize_key("Novorossiïsk") == normalize_key("novorossiisk")
-    True
-    >>> normalize_key("Baku-Tbilisi Ceyhan")
-    'baku_tbilisi_ceyhan'
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    out = []
-    for ch in stripped.casefold().strip():
-        out.append(ch if ch.isalnum() else "_")
-    key = "".join(out)
-    while "__" in key:
-        key = key.replace("__", "_")
-    return key.strip("_")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -118,7 +83,7 @@ class CorridorNetwork:
     applied: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_alias_index", _build_alias_index(self.nodes, self.links))
+        object.__setattr__(self, "_alias_index", build_alias_index(self.nodes, self.links))
 
     # ------------------------------------------------------------------ lookup
     def resolve(self, key: str, *, kind: str = "any") -> str:
@@ -174,8 +139,6 @@ class CorridorNetwork:
     @property
     def commodities(self) -> list[str]:
         """Commodities carried by at least one link, in canonical order."""
-        from .units import COMMODITIES
-
         seen = {c for cs in self.links["commodities"] for c in cs}
         return [c for c in COMMODITIES if c in seen]
 
@@ -200,8 +163,6 @@ class CorridorNetwork:
         >>> G.has_edge("atyrau", "samara")
         True
         """
-        from . import __version__
-
         G = nx.MultiDiGraph(
             crs=CRS,
             created_date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -238,7 +199,7 @@ class CorridorNetwork:
                         "commodity": c,
                         "link": lid,
                         "length_km": float(row["length_km"]),
-                        "operating": row["status"] in ("operating", "disrupted"),
+                        "operating": row["status"] in OPERATING_STATUSES,
                     }
                 )
         df = pd.DataFrame(rows)
@@ -262,57 +223,3 @@ class CorridorNetwork:
         src = f" from {self.path}" if self.path else ""
         asof = f", as_of={self.as_of}" if self.as_of else ""
         return f"<CorridorNetwork {len(self.nodes)} nodes, {len(self.links)} links{asof}{src}>"
-
-
-def _build_alias_index(nodes: pd.DataFrame, links: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    index: dict[str, tuple[str, str]] = {}
-    for kind, frame in (("link", links), ("node", nodes)):  # nodes win on a clash
-        for eid, row in frame.iterrows():
-            keys: Iterable[str] = [eid, row.get("name") or "", *(row.get("aliases") or [])]
-            for k in keys:
-                nk = normalize_key(k)
-                if nk:
-                    index[nk] = (kind, eid)
-    # ids always win over aliases and names
-    for kind, frame in (("link", links), ("node", nodes)):
-        for eid in frame.index:
-            index[normalize_key(eid)] = (kind, eid)
-    return index
-
-
-def load_network(
-    path: str | Path | None = None, *, as_of: str | dt.date | None = None, validate: bool = True
-) -> CorridorNetwork:
-    """Load a corridor network from a geodata folder.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        Folder holding nodes.geojson, links.geojson, sources.yaml, baseline.yaml
-        (and optionally events.yaml, parameters.yaml). Default: the bundled data.
-    as_of : str or datetime.date, optional
-        Apply every event in events.yaml dated on or before this date.
-    validate : bool, default True
-        Check the data first and raise :class:`~transcaspian.errors.ValidationError`
-        listing every problem.
-
-    Returns
-    -------
-    CorridorNetwork
-
-    Examples
-    --------
-    >>> import transcaspian as tc
-    >>> net = tc.load_network(as_of="2025-12-01")
-    >>> net.links.crs.to_string()
-    'EPSG:4326'
-    """
-    from .loader import read_network
-
-    folder = Path(path) if path is not None else default_data_path()
-    net = read_network(folder, validate=validate)
-    if as_of is not None:
-        from .events import apply_events
-
-        net = apply_events(net, as_of)
-    return net

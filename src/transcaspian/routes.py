@@ -28,6 +28,7 @@ from .elements import (
     usable_links,
     usable_nodes,
 )
+from .network import CorridorNetwork
 from .units import CANONICAL_UNITS, check_commodity, cost_unit
 
 __all__ = ["Route", "find_routes", "routes_frame", "WEIGHTS"]
@@ -104,12 +105,12 @@ class Route:
         )
 
 
-def _resolve_all(net: Any, keys: Iterable[str]) -> set[str]:
+def _resolve_all(net: CorridorNetwork, keys: Iterable[str]) -> set[str]:
     return {net.resolve(str(k), kind="node") for k in keys}
 
 
 def route_graph(
-    net: Any, commodity: str, *, weight: str = "cost", avoid_nodes: Iterable[str] = (), avoid_countries: Iterable[str] = ()
+    net: CorridorNetwork, commodity: str, *, weight: str = "cost", avoid_nodes: Iterable[str] = (), avoid_countries: Iterable[str] = ()
 ) -> nx.DiGraph:
     """Simple DiGraph of the usable links for ``commodity``, best parallel link per pair.
 
@@ -166,7 +167,7 @@ def route_graph(
 
 
 def find_routes(
-    net: Any,
+    net: CorridorNetwork,
     origin: str,
     destination: str,
     *,
@@ -244,7 +245,7 @@ def find_routes(
     return [_route(G, net, commodity, p, weight) for _, p in found[: int(k)]]
 
 
-def _route(G: nx.DiGraph, net: Any, commodity: str, path: list[str], weight: str) -> Route:
+def _route(G: nx.DiGraph, net: CorridorNetwork, commodity: str, path: list[str], weight: str) -> Route:
     edges = [G.edges[u, v] for u, v in itertools.pairwise(path)]
     caps = [e["capacity"] for e in edges] + [G.nodes[n]["capacity"] for n in path]
     return Route(

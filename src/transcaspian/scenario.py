@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .flow.inputs import contract_label
+from .elements import contract_label
 from .io import read_yaml, write_atomic
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
 from .units import CANONICAL_UNITS, COMMODITIES

@@ -20,8 +20,10 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from typing import Literal, get_args
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, get_args
 
 __all__ = [
     "Commodity",
@@ -50,6 +52,13 @@ __all__ = [
     "BINDING_RTOL",
     "DUAL_EPS",
     "is_saturated",
+    "FieldType",
+    "FieldSpec",
+    "NODE_FIELDS",
+    "LINK_FIELDS",
+    "NUMERIC_FIELDS",
+    "field_defaults",
+    "type_ok",
 ]
 
 # --------------------------------------------------------------------------- vocabulary
@@ -141,3 +150,197 @@ def is_saturated(flow: float, capacity: float) -> bool:
     if not math.isfinite(capacity) or capacity <= 0:
         return False
     return flow >= capacity * (1.0 - SATURATION_RTOL)
+
+
+# --------------------------------------------------------------------------- field specs
+
+#: The JSON type of a property of nodes.geojson / links.geojson.
+FieldType = Literal["str", "number", "bool", "list[str]", "mapping"]
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldSpec:
+    """One property of a node or link Feature: what it holds and what it may be.
+
+    The specs drive the loader's column defaults, the validation of types and
+    enumerated values, and the field tables of docs/data_dictionary.md.
+
+    Attributes
+    ----------
+    name : str
+        Property name in the GeoJSON ``properties`` (and column of the frame).
+    type : FieldType
+        JSON type; ``number`` is an int or a float (not a bool), ``list[str]`` a
+        list of strings.
+    description : str
+        One line for the data dictionary.
+    required : bool
+        The property must be given (not null, not an empty string).
+    default : object
+        Column value when the property is absent or null (a fresh list or dict when
+        ``factory`` is set).
+    factory : callable, optional
+        ``list`` or ``dict``: the default is a new empty container per row.
+    unit : str, optional
+        Unit of a number.
+    allowed : frozenset of str or tuple of str, optional
+        Allowed values (of each item, for a list).
+    column : bool
+        Whether the loader always creates the column (filled with the default);
+        when False the column exists only if the file gives the property.
+
+    Examples
+    --------
+    >>> spec = NODE_FIELDS["kind"]
+    >>> spec.required, "port" in spec.allowed
+    (True, True)
+    >>> LINK_FIELDS["time_days"].unit
+    'd'
+    """
+
+    name: str
+    type: FieldType
+    description: str
+    required: bool = False
+    default: Any = None
+    factory: Callable[[], Any] | None = None
+    unit: str | None = None
+    allowed: frozenset[str] | tuple[str, ...] | None = None
+    column: bool = True
+
+    @property
+    def fill(self) -> Any:
+        """The loader's default: the factory (called per row) or the default value."""
+        return self.factory if self.factory is not None else self.default
+
+    def allowed_text(self) -> str:
+        """Allowed values, in canonical order when they have one, else sorted."""
+        if self.allowed is None:
+            return ""
+        values = self.allowed if isinstance(self.allowed, tuple) else sorted(self.allowed)
+        return ", ".join(values)
+
+
+def _specs(*specs: FieldSpec) -> dict[str, FieldSpec]:
+    return {s.name: s for s in specs}
+
+
+def _provenance(field: str, what: str, *, confidence: bool = True) -> list[FieldSpec]:
+    out = [FieldSpec(f"{field}_sources", "list[str]", f"source ids stating the {what}", factory=list)]
+    if confidence:
+        out.append(
+            FieldSpec(f"{field}_confidence", "str", f"how the {what} was obtained: reported, derived or estimate", allowed=CONFIDENCES)
+        )
+    out.append(FieldSpec(f"{field}_note", "str", f"basis of the {what}; for derived/estimate, how it was obtained", default=""))
+    return out
+
+
+#: Properties of a node Feature (nodes.geojson), in file order.
+NODE_FIELDS: dict[str, FieldSpec] = _specs(
+    FieldSpec("id", "str", "stable snake_case identifier, unique (also the Feature id)", required=True, column=False),
+    FieldSpec("name", "str", "display name", required=True, default=""),
+    FieldSpec("kind", "str", "what the node is", required=True, default="", allowed=NODE_KINDS),
+    FieldSpec("country", "str", "ISO 3166-1 alpha-3 code", required=True, default=""),
+    FieldSpec("aliases", "list[str]", "other spellings and scripts (French, Russian, Kazakh, local)", factory=list),
+    FieldSpec("status", "str", "whether the node is in service", default="operating", allowed=STATUSES),
+    FieldSpec(
+        "location",
+        "str",
+        "coastal/offshore nodes may lie outside their country polygon by up to coord_tolerance_km",
+        default="onshore",
+        allowed=LOCATIONS,
+    ),
+    FieldSpec("coord_tolerance_km", "number", "distance the point may lie outside its country outline (0 for onshore)", default=0.0, unit="km"),
+    FieldSpec("capacity", "number", "throughput limit of the node, in `unit` (null: uncapacitated)", default=math.nan, unit="`unit`"),
+    FieldSpec("unit", "str", "unit of `capacity` (see transcaspian.units)"),
+    FieldSpec(
+        "capacity_commodities",
+        "list[str]",
+        "commodities that share the node capacity (empty: every commodity whose unit converts to `unit`)",
+        factory=list,
+        allowed=COMMODITIES,
+    ),
+    *_provenance("capacity", "capacity"),
+    FieldSpec("sources", "list[str]", "every source id the node cites", factory=list),
+    FieldSpec("notes", "str", "free text", default=""),
+)
+
+#: Properties of a link Feature (links.geojson), in file order.
+LINK_FIELDS: dict[str, FieldSpec] = _specs(
+    FieldSpec("id", "str", "stable snake_case identifier, unique (also the Feature id)", required=True, column=False),
+    FieldSpec("name", "str", "display name", required=True, default=""),
+    FieldSpec("from_node", "str", "node id where the geometry starts", required=True, default=""),
+    FieldSpec("to_node", "str", "node id where the geometry ends", required=True, default=""),
+    FieldSpec("mode", "str", "transport mode", required=True, default="", allowed=MODES),
+    FieldSpec("medium", "str", "whether the link runs over land, sea or both", allowed=MEDIA),
+    FieldSpec("commodities", "list[str]", "commodities the link can carry", required=True, factory=list, allowed=COMMODITIES),
+    FieldSpec("capacity", "number", "joint capacity of every listed commodity (see Shared capacities; null: uncapacitated)", default=math.nan, unit="`unit`"),
+    FieldSpec("unit", "str", "unit of `capacity` (see transcaspian.units)"),
+    *_provenance("capacity", "capacity"),
+    FieldSpec("cost", "mapping", "`{commodity: number}`: USD per unit moved over the link, in the commodity's cost unit", required=True, factory=dict, unit="USD/t, USD/kcm, USD/TEU"),
+    *_provenance("cost", "cost"),
+    FieldSpec("time_days", "number", "transit time over the link", required=True, default=math.nan, unit="d"),
+    *_provenance("time", "transit time"),
+    FieldSpec("length_km", "number", "geodesic length of the geometry (WGS84), computed by tools/build_geodata.py", required=True, default=math.nan, unit="km"),
+    FieldSpec("length_published_km", "number", "published route length where one was found", default=math.nan, unit="km"),
+    *_provenance("length", "published length"),
+    FieldSpec("status", "str", "whether the link is in service", default="operating", allowed=STATUSES),
+    FieldSpec("bidirectional", "bool", "flow may run either way (the capacity is shared by both directions)", default=False),
+    FieldSpec("operator", "str", "operator or owners", default=""),
+    FieldSpec("sources", "list[str]", "every source id the link cites", factory=list),
+    FieldSpec("confidence", "str", "the weakest of its field confidences", allowed=CONFIDENCES),
+    FieldSpec("notes", "str", "free text", default=""),
+    FieldSpec("aliases", "list[str]", "other spellings (optional; no column when absent)", factory=list, column=False),
+)
+
+#: Fields of nodes or links that hold numbers (the loader makes them float columns).
+NUMERIC_FIELDS: frozenset[str] = frozenset(
+    s.name for s in (*NODE_FIELDS.values(), *LINK_FIELDS.values()) if s.type == "number"
+)
+
+
+def field_defaults(specs: Mapping[str, FieldSpec]) -> dict[str, Any]:
+    """Column -> default (a value, or ``list``/``dict`` to call per row) for the loader.
+
+    Examples
+    --------
+    >>> d = field_defaults(NODE_FIELDS)
+    >>> d["status"], d["aliases"], "id" in d
+    ('operating', <class 'list'>, False)
+    """
+    return {s.name: s.fill for s in specs.values() if s.column}
+
+
+def type_ok(spec: FieldSpec, value: Any) -> bool:
+    """Whether a (non-null) property value has the spec's JSON type.
+
+    Examples
+    --------
+    >>> type_ok(LINK_FIELDS["capacity"], 3), type_ok(LINK_FIELDS["capacity"], True)
+    (True, False)
+    >>> type_ok(NODE_FIELDS["aliases"], ["a", 1])
+    False
+    """
+    if spec.type == "str":
+        return isinstance(value, str)
+    if spec.type == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if spec.type == "bool":
+        return isinstance(value, bool)
+    if spec.type == "list[str]":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, Mapping)
+
+
+def unknown_values(spec: FieldSpec, value: Any) -> list[str]:
+    """Values of a well-typed property outside ``spec.allowed`` (each item, for a list).
+
+    Examples
+    --------
+    >>> unknown_values(LINK_FIELDS["commodities"], ["crude", "coal"])
+    ['coal']
+    """
+    if spec.allowed is None:
+        return []
+    items: Iterable[Any] = value if isinstance(value, list) else [value]
+    return [v for v in items if v not in spec.allowed]

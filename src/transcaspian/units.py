@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .errors import UnitError
+from .schema import COMMODITIES
 
 __all__ = [
     "COMMODITIES",
@@ -37,10 +38,11 @@ __all__ = [
     "mt_per_year_to_bbl_per_day",
     "capacity_factor",
     "check_commodity",
+    "commodities_for_unit",
 ]
 
-#: Commodities the model knows, in display order.
-COMMODITIES: tuple[str, ...] = ("crude", "gas", "containers", "rare_earths", "uranium")
+# COMMODITIES (the commodities the model knows, in display order) is
+# :data:`transcaspian.schema.COMMODITIES`, re-exported here.
 
 #: Canonical flow/capacity unit of each commodity.
 CANONICAL_UNITS: dict[str, str] = {

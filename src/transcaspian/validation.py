@@ -1,7 +1,9 @@
 """Validation of a geodata folder: every problem reported at once.
 
 Each :class:`Problem` names the file, the element id, the field, what is wrong and
-the fix.
+the fix. Types and enumerated values of node and link properties are checked
+against the field specs of :mod:`transcaspian.schema`; the checks here add what a
+spec cannot say (references between files, ranges, provenance, geometry).
 
 Examples
 --------
@@ -18,33 +20,35 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from pyproj import Geod
 
+from .aliases import normalize_key
 from .errors import NetworkDataError, UnitError
-from .units import CANONICAL_UNITS, COMMODITIES, capacity_factor, is_convertible
+from .io import FILES, OPTIONAL_FILES, default_data_path, raw_files, read_json, read_yaml
+from .schema import COMMODITIES, CONFIDENCES, LINK_FIELDS, NODE_FIELDS, FieldSpec, type_ok, unknown_values
+from .units import CANONICAL_UNITS, capacity_factor, is_convertible
 
-__all__ = ["Problem", "ValidationReport", "validate_network"]
+__all__ = ["Problem", "ValidationReport", "validate_network", "validate_raw"]
 
-NODE_KINDS = frozenset(
-    "oil_field gas_field gas_condensate_field processing_plant terminal port pump_station "
-    "junction border_crossing rail_hub refinery gas_hub chokepoint mine market".split()
-)
-MODES = frozenset({"pipeline", "tanker", "ferry", "rail", "road"})
-MEDIA = frozenset({"land", "sea", "mixed"})
-STATUSES = frozenset(
-    {"operating", "disrupted", "planned", "under_construction", "stalled", "idle", "proposed"}
-)
-CONFIDENCES = frozenset({"reported", "derived", "estimate"})
-LOCATIONS = frozenset({"onshore", "coastal", "offshore"})
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Largest distance (km) allowed between a link geometry's end and its node.
 ENDPOINT_TOLERANCE_KM = 5.0
+#: Operations an event's change may use.
+CHANGE_OPS = ("derate", "disable", "enable", "set_status", "restore")
 _GEOD = Geod(ellps="WGS84")
 _ACCEPTED_CRS = {"EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "OGC:CRS84"}
+#: How to write a value of each field type (the fix of a type problem).
+_TYPE_FIX = {
+    "str": "write a string",
+    "number": "write a finite number",
+    "bool": "write true or false",
+    "list[str]": "write a list of strings",
+    "mapping": "write a mapping",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,32 +137,31 @@ def validate_network(path: str | Path | None = None) -> ValidationReport:
     >>> tc.validate_network().counts["nodes"] >= 45
     True
     """
-    from .loader import FILES, raw_files
-    from .network import default_data_path
-
     folder = Path(path) if path is not None else default_data_path()
     try:
         raw = raw_files(folder)
     except NetworkDataError as exc:
-        # Parse every file separately so all syntax errors are reported together.
-        from .io import read_json, read_yaml
-
-        col = _Collector()
-        for key, name in FILES.items():
-            try:
-                (read_json if name.endswith(".geojson") else read_yaml)(folder / name)
-            except NetworkDataError as e:
-                if key in ("events", "parameters") and not (folder / name).exists():
-                    continue
-                msg = str(e).split(": ", 1)[-1].split("; fix the syntax")[0]
-                col.add(str(folder / name), "-", "-", msg, "fix the syntax so the file parses")
-        if not col.problems:  # pragma: no cover - defensive
-            col.add("-", "-", "-", str(exc), "fix the file")
-        return ValidationReport(folder, col.problems)
+        return _syntax_report(folder, exc)
     return validate_raw(raw, folder)
 
 
-def validate_raw(raw: dict[str, Any], folder: Path) -> ValidationReport:
+def _syntax_report(folder: Path, exc: NetworkDataError) -> ValidationReport:
+    """Parse every file separately so all syntax errors are reported together."""
+    col = _Collector()
+    for key, name in FILES.items():
+        try:
+            (read_json if name.endswith(".geojson") else read_yaml)(folder / name)
+        except NetworkDataError as e:
+            if key in OPTIONAL_FILES and not (folder / name).exists():
+                continue
+            msg = str(e).split(": ", 1)[-1].split("; fix the syntax")[0]
+            col.add(str(folder / name), "-", "-", msg, "fix the syntax so the file parses")
+    if not col.problems:  # pragma: no cover - defensive
+        col.add("-", "-", "-", str(exc), "fix the file")
+    return ValidationReport(folder, col.problems)
+
+
+def validate_raw(raw: Mapping[str, Any], folder: Path) -> ValidationReport:
     """Validate already-parsed files (see :func:`validate_network`)."""
     col = _Collector()
     sources = _check_sources(raw.get("sources"), col)
@@ -203,16 +206,13 @@ def _check_features(doc: Any, file: str, geom_type: str, col: _Collector) -> lis
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         col.add(file, "-", "type", "not a GeoJSON FeatureCollection", 'set "type": "FeatureCollection" with a "features" list')
         return []
-    crs = doc.get("crs")
-    if crs is not None:
-        name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else crs
-        if str(name) not in _ACCEPTED_CRS:
-            col.add(file, "-", "crs", f"CRS is {name!r}, not EPSG:4326", "reproject to EPSG:4326 (lon, lat), e.g. GeoDataFrame.to_crs(4326), or drop the crs member")
+    _check_crs(doc.get("crs"), file, col)
     feats = doc.get("features")
     if not isinstance(feats, list):
         col.add(file, "-", "features", "no features list", 'add "features": [...]')
         return []
-    out, seen = [], Counter()
+    out: list[dict] = []
+    seen: Counter[str] = Counter()
     for i, feat in enumerate(feats):
         props = (feat or {}).get("properties") or {}
         fid = props.get("id", (feat or {}).get("id"))
@@ -226,20 +226,32 @@ def _check_features(doc: Any, file: str, geom_type: str, col: _Collector) -> lis
         if seen[fid] == 2:
             col.add(file, fid, "id", "duplicate id", "rename one of the features; ids must be unique")
         geom = (feat or {}).get("geometry") or {}
-        gtype = geom.get("type")
-        if gtype != geom_type:
-            col.add(file, fid, "geometry", f"geometry type is {gtype!r}, expected {geom_type}", f"store a {geom_type} in EPSG:4326")
-        else:
-            coords = geom.get("coordinates")
-            pts = [coords] if geom_type == "Point" else (coords or [])
-            if geom_type == "LineString" and len(pts) < 2:
-                col.add(file, fid, "geometry", "LineString with fewer than 2 points", "give the route's vertices from start to end")
-            bad = [p for p in pts if not (isinstance(p, list | tuple) and len(p) >= 2 and -180 <= p[0] <= 180 and -90 <= p[1] <= 90)]
-            if bad:
-                col.add(file, fid, "geometry", f"coordinate {bad[0]!r} is not lon/lat in EPSG:4326", "give [lon, lat] in degrees")
+        _check_geometry(geom, geom_type, file, fid, col)
         if seen[fid] == 1:
             out.append({"_id": fid, "_file": file, "props": props, "geometry": geom})
     return out
+
+
+def _check_crs(crs: Any, file: str, col: _Collector) -> None:
+    if crs is None:
+        return
+    name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else crs
+    if str(name) not in _ACCEPTED_CRS:
+        col.add(file, "-", "crs", f"CRS is {name!r}, not EPSG:4326", "reproject to EPSG:4326 (lon, lat), e.g. GeoDataFrame.to_crs(4326), or drop the crs member")
+
+
+def _check_geometry(geom: dict, geom_type: str, file: str, fid: str, col: _Collector) -> None:
+    gtype = geom.get("type")
+    if gtype != geom_type:
+        col.add(file, fid, "geometry", f"geometry type is {gtype!r}, expected {geom_type}", f"store a {geom_type} in EPSG:4326")
+        return
+    coords = geom.get("coordinates")
+    pts = [coords] if geom_type == "Point" else (coords or [])
+    if geom_type == "LineString" and len(pts) < 2:
+        col.add(file, fid, "geometry", "LineString with fewer than 2 points", "give the route's vertices from start to end")
+    bad = [p for p in pts if not (isinstance(p, list | tuple) and len(p) >= 2 and -180 <= p[0] <= 180 and -90 <= p[1] <= 90)]
+    if bad:
+        col.add(file, fid, "geometry", f"coordinate {bad[0]!r} is not lon/lat in EPSG:4326", "give [lon, lat] in degrees")
 
 
 def _coords_ok(f: dict) -> bool:
@@ -247,24 +259,68 @@ def _coords_ok(f: dict) -> bool:
     return isinstance(c, list | tuple) and len(c) >= 2 and all(isinstance(v, int | float) for v in c[:2])
 
 
-def _is_number(v: Any) -> bool:
+def _is_number(v: Any) -> TypeGuard[int | float]:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _check_provenance(f: dict, field: str, sources: dict, col: _Collector, *, value_present: bool) -> None:
+# ------------------------------------------------------------------ field specs
+def _check_fields(f: dict, specs: Mapping[str, FieldSpec], col: _Collector) -> None:
+    """Presence of required properties, their types and enumerated values, per the specs.
+
+    The id is checked by :func:`_check_features`. Every later check relies on this
+    one: it looks only at present, well-typed values.
+    """
     file, eid, p = f["_file"], f["_id"], f["props"]
-    srcs = p.get(f"{field}_sources") or []
-    conf = p.get(f"{field}_confidence")
-    note = p.get(f"{field}_note") or ""
-    if not isinstance(srcs, list):
-        col.add(file, eid, f"{field}_sources", "not a list", "write a list of source ids")
-        srcs = []
+    for spec in specs.values():
+        if spec.name == "id":
+            continue
+        value = p.get(spec.name)
+        if value is None or (spec.type == "str" and value == ""):
+            if spec.required:
+                _missing(file, eid, spec, value, col)
+            continue
+        if not type_ok(spec, value):
+            col.add(file, eid, spec.name, f"{spec.name} {value!r} is not a {spec.type}", f"{_TYPE_FIX[spec.type]} ({spec.description})")
+            continue
+        unknown = unknown_values(spec, value)
+        if not unknown:
+            continue
+        if spec.type == "list[str]":
+            col.add(file, eid, spec.name, f"unknown {spec.name} {unknown}", f"use {spec.allowed_text()}")
+        else:
+            col.add(file, eid, spec.name, f"{spec.name} {value!r} unknown", f"use one of {spec.allowed_text()}")
+
+
+def _missing(file: str, eid: str, spec: FieldSpec, value: Any, col: _Collector) -> None:
+    if spec.allowed is not None and spec.type == "str":
+        col.add(file, eid, spec.name, f"{spec.name} {value!r} unknown", f"use one of {spec.allowed_text()}")
+    elif spec.type == "list[str]":
+        col.add(file, eid, spec.name, f"no {spec.name}", f"list them ({spec.allowed_text() or spec.description})")
+    else:
+        col.add(file, eid, spec.name, f"missing {spec.name}", f"give the {spec.description}")
+
+
+def _source_ids(value: Any) -> list[Any]:
+    """Cited source ids (a non-list was reported by :func:`_check_fields`)."""
+    return value if isinstance(value, list) else []
+
+
+def _check_cited(file: str, eid: str, field: str, srcs: Iterable[Any], sources: Mapping[str, Any], col: _Collector) -> None:
     for s in srcs:
         if s not in sources:
-            col.add(file, eid, f"{field}_sources", f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
+            col.add(file, eid, field, f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
+
+
+# ------------------------------------------------------------------ provenance
+def _check_provenance(f: dict, field: str, sources: Mapping[str, Any], col: _Collector, *, value_present: bool) -> None:
+    file, eid, p = f["_file"], f["_id"], f["props"]
+    srcs = _source_ids(p.get(f"{field}_sources"))
+    conf = p.get(f"{field}_confidence")
+    note = p.get(f"{field}_note") or ""
+    _check_cited(file, eid, f"{field}_sources", srcs, sources, col)
     if not value_present:
         return
-    if conf not in CONFIDENCES:
+    if conf is None:
         col.add(file, eid, f"{field}_confidence", f"confidence {conf!r} is not one of reported/derived/estimate", "set reported (with sources), derived (with sources and a note) or estimate (with a note)")
     elif conf in ("reported", "derived") and not srcs:
         col.add(file, eid, f"{field}_sources", f"{conf} {field} cites no source", f"cite the source ids stating the {field}, or mark it estimate with a note")
@@ -282,7 +338,7 @@ def _check_unit(f: dict, unit: Any, commodities: Iterable[str], col: _Collector)
             col.add(f["_file"], f["_id"], "unit", str(exc), f"give the capacity in {CANONICAL_UNITS[c]} for {c}")
 
 
-def _check_capacity(f: dict, commodities: list[str], sources: dict, col: _Collector) -> None:
+def _check_capacity(f: dict, commodities: list[str], sources: Mapping[str, Any], col: _Collector) -> None:
     file, eid, p = f["_file"], f["_id"], f["props"]
     cap, unit = p.get("capacity"), p.get("unit")
     if cap is None:
@@ -290,16 +346,15 @@ def _check_capacity(f: dict, commodities: list[str], sources: dict, col: _Collec
             col.add(file, eid, "capacity", "missing capacity without an estimate flag", "give the capacity and unit with sources, or set capacity_confidence: estimate with a note (then the link is uncapacitated)")
         _check_provenance(f, "capacity", sources, col, value_present=False)
         return
-    if not _is_number(cap):
-        col.add(file, eid, "capacity", f"capacity {cap!r} is not a number", "write a number in the stated unit")
+    if not _is_number(cap):  # reported by _check_fields
         return
     if cap < 0:
         col.add(file, eid, "capacity", f"negative capacity {cap}", "capacities are >= 0; use 0 with status idle, or disable the element in a scenario")
     if not unit:
         col.add(file, eid, "unit", "capacity has no unit", f"add a unit, e.g. {CANONICAL_UNITS.get(commodities[0] if commodities else 'crude', 'Mt/y')}")
-    else:
+    elif isinstance(unit, str):
         try:
-            is_convertible(str(unit), "Mt/y")
+            is_convertible(unit, "Mt/y")
         except UnitError as exc:
             col.add(file, eid, "unit", str(exc), "use a unit listed in transcaspian.units")
         else:
@@ -307,99 +362,77 @@ def _check_capacity(f: dict, commodities: list[str], sources: dict, col: _Collec
     _check_provenance(f, "capacity", sources, col, value_present=True)
 
 
-def _check_common(f: dict, sources: dict, col: _Collector) -> None:
+# ------------------------------------------------------------------ nodes and links
+def _check_common(f: dict, specs: Mapping[str, FieldSpec], sources: Mapping[str, Any], col: _Collector) -> None:
+    _check_fields(f, specs, col)
     file, eid, p = f["_file"], f["_id"], f["props"]
-    if not p.get("name"):
-        col.add(file, eid, "name", "missing name", "give a display name")
-    status = p.get("status", "operating")
-    if status not in STATUSES:
-        col.add(file, eid, "status", f"status {status!r} unknown", f"use one of {', '.join(sorted(STATUSES))}")
-    srcs = p.get("sources") or []
-    if not isinstance(srcs, list):
-        col.add(file, eid, "sources", "not a list", "write a list of source ids")
-        srcs = []
-    for s in srcs:
-        if s not in sources:
-            col.add(file, eid, "sources", f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
-    aliases = p.get("aliases", [])
-    if aliases is not None and (not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases)):
-        col.add(file, eid, "aliases", "aliases is not a list of strings", "write aliases as a list of names")
+    _check_cited(file, eid, "sources", _source_ids(p.get("sources")), sources, col)
 
 
-def _check_node(f: dict, sources: dict, col: _Collector) -> None:
+def _known_commodities(value: Any) -> list[str]:
+    return [c for c in value if c in CANONICAL_UNITS] if isinstance(value, list) else []
+
+
+def _check_node(f: dict, sources: Mapping[str, Any], col: _Collector) -> None:
     file, eid, p = f["_file"], f["_id"], f["props"]
-    _check_common(f, sources, col)
-    kind = p.get("kind")
-    if kind not in NODE_KINDS:
-        col.add(file, eid, "kind", f"kind {kind!r} unknown", f"use one of {', '.join(sorted(NODE_KINDS))}")
+    _check_common(f, NODE_FIELDS, sources, col)
     country = p.get("country")
-    if not (isinstance(country, str) and re.fullmatch(r"[A-Z]{3}", country)):
+    if isinstance(country, str) and country and not re.fullmatch(r"[A-Z]{3}", country):
         col.add(file, eid, "country", f"country {country!r} is not an ISO 3166-1 alpha-3 code", "use e.g. KAZ, RUS, AZE")
-    loc = p.get("location", "onshore")
-    if loc not in LOCATIONS:
-        col.add(file, eid, "location", f"location {loc!r} unknown", "use onshore, coastal or offshore")
-    tol = p.get("coord_tolerance_km", 0)
-    if tol is not None and (not _is_number(tol) or tol < 0):
+    tol = p.get("coord_tolerance_km")
+    if _is_number(tol) and tol < 0:
         col.add(file, eid, "coord_tolerance_km", f"{tol!r} is not a distance >= 0", "give kilometres")
-    comms = p.get("capacity_commodities") or []
-    unknown = [c for c in comms if c not in CANONICAL_UNITS]
-    if unknown:
-        col.add(file, eid, "capacity_commodities", f"unknown commodities {unknown}", f"use {', '.join(COMMODITIES)}")
-    _check_capacity(f, [c for c in comms if c in CANONICAL_UNITS], sources, col)
+    _check_capacity(f, _known_commodities(p.get("capacity_commodities")), sources, col)
 
 
-def _check_link(f: dict, node_ids: set[str], node_geom: dict, sources: dict, col: _Collector) -> None:
+def _check_link(f: dict, node_ids: set[str], node_geom: dict, sources: Mapping[str, Any], col: _Collector) -> None:
     file, eid, p = f["_file"], f["_id"], f["props"]
-    _check_common(f, sources, col)
+    _check_common(f, LINK_FIELDS, sources, col)
     for end in ("from_node", "to_node"):
         nid = p.get(end)
-        if nid not in node_ids:
+        if isinstance(nid, str) and nid and nid not in node_ids:
             col.add(file, eid, end, f"unknown endpoint {nid!r}", "use the id of a node in nodes.geojson")
     if p.get("from_node") == p.get("to_node") and p.get("from_node"):
         col.add(file, eid, "to_node", "link starts and ends at the same node", "connect two different nodes")
-    mode = p.get("mode")
-    if mode not in MODES:
-        col.add(file, eid, "mode", f"mode {mode!r} unknown", f"use one of {', '.join(sorted(MODES))}")
-    medium = p.get("medium")
-    if medium is not None and medium not in MEDIA:
-        col.add(file, eid, "medium", f"medium {medium!r} unknown", "use land, sea or mixed")
-    comms = p.get("commodities")
-    if not isinstance(comms, list) or not comms:
+    if p.get("commodities") == []:
         col.add(file, eid, "commodities", "no commodities", f"list what the link carries ({', '.join(COMMODITIES)})")
-        comms = []
-    unknown = [c for c in comms if c not in CANONICAL_UNITS]
-    if unknown:
-        col.add(file, eid, "commodities", f"unknown commodities {unknown}", f"use {', '.join(COMMODITIES)}")
-    known = [c for c in comms if c in CANONICAL_UNITS]
+    known = _known_commodities(p.get("commodities"))
     _check_capacity(f, known, sources, col)
-    cost = p.get("cost")
-    if not isinstance(cost, dict):
-        col.add(file, eid, "cost", "cost is not a mapping commodity -> USD per unit", "write e.g. cost: {crude: 4.5}")
-    else:
-        for c in known:
-            v = cost.get(c)
-            if not _is_number(v) or v < 0:
-                col.add(file, eid, "cost", f"no valid cost for {c} (got {v!r})", f"give cost.{c} >= 0 in the commodity's cost unit")
-        for c in cost:
-            if c not in known:
-                col.add(file, eid, "cost", f"cost given for {c!r}, which the link does not carry", "drop it or add the commodity")
-        _check_provenance(f, "cost", sources, col, value_present=True)
+    _check_cost(f, known, sources, col)
+    _check_time_and_length(f, sources, col)
+    _check_link_ends(f, node_geom, col)
+
+
+def _check_cost(f: dict, known: list[str], sources: Mapping[str, Any], col: _Collector) -> None:
+    file, eid, cost = f["_file"], f["_id"], f["props"].get("cost")
+    if not isinstance(cost, dict):  # missing or mistyped: reported by _check_fields
+        return
+    for c in known:
+        v = cost.get(c)
+        if not _is_number(v) or v < 0:
+            col.add(file, eid, "cost", f"no valid cost for {c} (got {v!r})", f"give cost.{c} >= 0 in the commodity's cost unit")
+    for c in cost:
+        if c not in known:
+            col.add(file, eid, "cost", f"cost given for {c!r}, which the link does not carry", "drop it or add the commodity")
+    _check_provenance(f, "cost", sources, col, value_present=True)
+
+
+def _check_time_and_length(f: dict, sources: Mapping[str, Any], col: _Collector) -> None:
+    file, eid, p = f["_file"], f["_id"], f["props"]
     t = p.get("time_days")
-    if not _is_number(t) or t < 0:
-        col.add(file, eid, "time_days", f"time_days {t!r} is not a duration >= 0", "give the transit time in days")
-    else:
-        _check_provenance(f, "time", sources, col, value_present=True)
+    if _is_number(t):
+        if t < 0:
+            col.add(file, eid, "time_days", f"time_days {t!r} is not a duration >= 0", "give the transit time in days")
+        else:
+            _check_provenance(f, "time", sources, col, value_present=True)
     length = p.get("length_km")
-    if not _is_number(length) or length <= 0:
+    if _is_number(length) and length <= 0:
         col.add(file, eid, "length_km", f"length_km {length!r} is not a positive number", "recompute it from the geometry (tools/build_geodata.py)")
     pub = p.get("length_published_km")
     if pub is not None:
-        if not _is_number(pub) or pub <= 0:
+        if _is_number(pub) and pub <= 0:
             col.add(file, eid, "length_published_km", f"{pub!r} is not a positive number", "give km or null")
         _check_provenance(f, "length", sources, col, value_present=True)
-    if not isinstance(p.get("bidirectional", False), bool):
-        col.add(file, eid, "bidirectional", "not true/false", "write true or false")
-    _check_link_ends(f, node_geom, col)
 
 
 def _check_link_ends(f: dict, node_geom: dict, col: _Collector) -> None:
@@ -420,11 +453,10 @@ def _check_link_ends(f: dict, node_geom: dict, col: _Collector) -> None:
 
 
 def _check_aliases(nodes: list[dict], links: list[dict], col: _Collector) -> None:
-    from .network import normalize_key
-
     owner: dict[str, str] = {normalize_key(f["_id"]): f["_id"] for f in nodes + links}
     for f in nodes:
-        for a in f["props"].get("aliases") or []:
+        aliases = f["props"].get("aliases")
+        for a in aliases if isinstance(aliases, list) else []:
             if not isinstance(a, str):
                 continue
             k = normalize_key(a)
@@ -434,66 +466,78 @@ def _check_aliases(nodes: list[dict], links: list[dict], col: _Collector) -> Non
             owner.setdefault(k, f["_id"])
 
 
-def _check_baseline(doc: Any, node_ids: set[str], link_ids: set[str], sources: dict, col: _Collector) -> None:
+# ----------------------------------------------------------------------------- baseline
+def _check_baseline(doc: Any, node_ids: set[str], link_ids: set[str], sources: Mapping[str, Any], col: _Collector) -> None:
     file = "baseline.yaml"
     if not isinstance(doc, dict):
         col.add(file, "-", "-", "not a mapping", "write year, supplies, markets and contracts")
         return
-    supplies = doc.get("supplies") or {}
-    for comm, entries in supplies.items():
-        if comm not in CANONICAL_UNITS:
-            col.add(file, f"supplies.{comm}", "commodity", f"unknown commodity {comm!r}", f"use {', '.join(COMMODITIES)}")
-            continue
-        for i, e in enumerate(entries or []):
-            el = f"supplies.{comm}[{i}]"
-            origin = (e or {}).get("origin")
-            if origin not in node_ids:
-                col.add(file, el, "origin", f"unknown origin {origin!r}", "use a node id")
-            v = (e or {}).get("value")
-            if not _is_number(v) or v < 0:
-                col.add(file, el, "value", f"supply {v!r} is not a number >= 0", "give the volume")
-            avoid = (e or {}).get("avoid_countries")
-            if avoid is not None:
-                codes = [avoid] if isinstance(avoid, str) else avoid
-                iso3 = lambda a: isinstance(a, str) and len(a) == 3 and a.isalpha()  # noqa: E731
-                if not isinstance(codes, list) or not all(map(iso3, codes)):
-                    col.add(file, el, "avoid_countries", f"{avoid!r} is not a list of ISO 3166-1 alpha-3 codes", "write e.g. [RUS, BLR]")
-            unit = (e or {}).get("unit", CANONICAL_UNITS[comm])
-            if unit != CANONICAL_UNITS[comm]:
-                col.add(file, el, "unit", f"unit {unit!r} does not fit {comm}", f"give supplies of {comm} in {CANONICAL_UNITS[comm]}")
-            _check_entry_sources(file, el, e or {}, sources, col)
+    for comm, entries in (doc.get("supplies") or {}).items():
+        if _known_commodity(file, f"supplies.{comm}", comm, col):
+            for i, e in enumerate(entries or []):
+                _check_supply(file, f"supplies.{comm}[{i}]", comm, e or {}, node_ids, sources, col)
     for comm, entries in (doc.get("markets") or {}).items():
-        if comm not in CANONICAL_UNITS:
-            col.add(file, f"markets.{comm}", "commodity", f"unknown commodity {comm!r}", f"use {', '.join(COMMODITIES)}")
-            continue
-        for i, e in enumerate(entries or []):
-            nid = e.get("node") if isinstance(e, dict) else e
-            if nid not in node_ids:
-                col.add(file, f"markets.{comm}[{i}]", "node", f"unknown market {nid!r}", "use a node id (kind market)")
+        if _known_commodity(file, f"markets.{comm}", comm, col):
+            for i, e in enumerate(entries or []):
+                nid = e.get("node") if isinstance(e, dict) else e
+                if nid not in node_ids:
+                    col.add(file, f"markets.{comm}[{i}]", "node", f"unknown market {nid!r}", "use a node id (kind market)")
     for i, e in enumerate(doc.get("contracts") or []):
-        el = f"contracts[{i}]"
-        lid = (e or {}).get("link")
-        if lid not in link_ids:
-            col.add(file, el, "link", f"unknown link {lid!r}", "use a link id")
-        origin = (e or {}).get("origin")
-        if origin is not None and origin not in node_ids:
-            col.add(file, el, "origin", f"unknown origin {origin!r}", "use the node id of a supply origin, or drop the field")
-        lo, hi = (e or {}).get("min_flow"), (e or {}).get("max_flow")
-        if _is_number(lo) and _is_number(hi) and lo > hi:
-            col.add(file, el, "min_flow", f"min_flow {lo!r} exceeds max_flow {hi!r}", "lower min_flow or raise max_flow")
-        for k in ("min_flow", "max_flow"):
-            v = (e or {}).get(k)
-            if v is not None and (not _is_number(v) or v < 0):
-                col.add(file, el, k, f"{k} {v!r} is not a number >= 0", "give the volume or drop the field")
-        if (e or {}).get("commodity") not in CANONICAL_UNITS:
-            col.add(file, el, "commodity", f"unknown commodity {(e or {}).get('commodity')!r}", f"use {', '.join(COMMODITIES)}")
-        _check_entry_sources(file, el, e or {}, sources, col)
+        _check_contract(file, f"contracts[{i}]", e or {}, node_ids, link_ids, sources, col)
 
 
-def _check_entry_sources(file: str, el: str, e: dict, sources: dict, col: _Collector) -> None:
-    for s in e.get("sources") or []:
-        if s not in sources:
-            col.add(file, el, "sources", f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
+def _known_commodity(file: str, el: str, comm: Any, col: _Collector) -> bool:
+    if comm in CANONICAL_UNITS:
+        return True
+    col.add(file, el, "commodity", f"unknown commodity {comm!r}", f"use {', '.join(COMMODITIES)}")
+    return False
+
+
+def _is_iso3(code: Any) -> bool:
+    return isinstance(code, str) and len(code) == 3 and code.isalpha()
+
+
+def _check_supply(file: str, el: str, comm: str, e: dict, node_ids: set[str], sources: Mapping[str, Any], col: _Collector) -> None:
+    origin = e.get("origin")
+    if origin not in node_ids:
+        col.add(file, el, "origin", f"unknown origin {origin!r}", "use a node id")
+    v = e.get("value")
+    if not _is_number(v) or v < 0:
+        col.add(file, el, "value", f"supply {v!r} is not a number >= 0", "give the volume")
+    avoid = e.get("avoid_countries")
+    if avoid is not None:
+        codes = [avoid] if isinstance(avoid, str) else avoid
+        if not isinstance(codes, list) or not all(map(_is_iso3, codes)):
+            col.add(file, el, "avoid_countries", f"{avoid!r} is not a list of ISO 3166-1 alpha-3 codes", "write e.g. [RUS, BLR]")
+    unit = e.get("unit", CANONICAL_UNITS[comm])
+    if unit != CANONICAL_UNITS[comm]:
+        col.add(file, el, "unit", f"unit {unit!r} does not fit {comm}", f"give supplies of {comm} in {CANONICAL_UNITS[comm]}")
+    _check_entry_sources(file, el, e, sources, col)
+
+
+def _check_contract(
+    file: str, el: str, e: dict, node_ids: set[str], link_ids: set[str], sources: Mapping[str, Any], col: _Collector
+) -> None:
+    lid = e.get("link")
+    if lid not in link_ids:
+        col.add(file, el, "link", f"unknown link {lid!r}", "use a link id")
+    origin = e.get("origin")
+    if origin is not None and origin not in node_ids:
+        col.add(file, el, "origin", f"unknown origin {origin!r}", "use the node id of a supply origin, or drop the field")
+    lo, hi = e.get("min_flow"), e.get("max_flow")
+    if _is_number(lo) and _is_number(hi) and lo > hi:
+        col.add(file, el, "min_flow", f"min_flow {lo!r} exceeds max_flow {hi!r}", "lower min_flow or raise max_flow")
+    for k in ("min_flow", "max_flow"):
+        v = e.get(k)
+        if v is not None and (not _is_number(v) or v < 0):
+            col.add(file, el, k, f"{k} {v!r} is not a number >= 0", "give the volume or drop the field")
+    if e.get("commodity") not in CANONICAL_UNITS:
+        col.add(file, el, "commodity", f"unknown commodity {e.get('commodity')!r}", f"use {', '.join(COMMODITIES)}")
+    _check_entry_sources(file, el, e, sources, col)
+
+
+def _check_entry_sources(file: str, el: str, e: dict, sources: Mapping[str, Any], col: _Collector) -> None:
+    _check_cited(file, el, "sources", e.get("sources") or [], sources, col)
     conf = e.get("confidence", "reported")
     if conf not in CONFIDENCES:
         col.add(file, el, "confidence", f"confidence {conf!r} unknown", "use reported, derived or estimate")
@@ -503,7 +547,8 @@ def _check_entry_sources(file: str, el: str, e: dict, sources: dict, col: _Colle
         col.add(file, el, "note", "estimate without a note", "say how it was estimated")
 
 
-def _check_events(doc: Any, ids: set[str], sources: dict, col: _Collector) -> None:
+# ----------------------------------------------------------------------------- events
+def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Collector) -> None:
     file = "events.yaml"
     if doc is None:
         return
@@ -517,13 +562,17 @@ def _check_events(doc: Any, ids: set[str], sources: dict, col: _Collector) -> No
         _check_entry_sources(file, el, ev or {}, sources, col)
         for ch in (ev or {}).get("changes") or []:
             for op, arg in (ch or {}).items():
-                targets = list(arg) if isinstance(arg, dict | list) else [arg]
-                for t in targets:
-                    if t not in ids:
-                        col.add(file, el, op, f"unknown element {t!r}", "use a node or link id")
-                if op == "derate" and isinstance(arg, dict):
-                    for t, fac in arg.items():
-                        if not _is_number(fac) or not 0 <= fac <= 1:
-                            col.add(file, el, "derate", f"factor {fac!r} for {t} is not within 0-1", "give the remaining share of capacity, 0-1")
-                elif op not in ("derate", "disable", "enable", "set_status", "restore"):
-                    col.add(file, el, op, f"unknown change {op!r}", "use derate, disable, enable, restore or set_status")
+                _check_change(file, el, op, arg, ids, col)
+
+
+def _check_change(file: str, el: str, op: str, arg: Any, ids: set[str], col: _Collector) -> None:
+    targets = list(arg) if isinstance(arg, dict | list) else [arg]
+    for t in targets:
+        if t not in ids:
+            col.add(file, el, op, f"unknown element {t!r}", "use a node or link id")
+    if op == "derate" and isinstance(arg, dict):
+        for t, fac in arg.items():
+            if not _is_number(fac) or not 0 <= fac <= 1:
+                col.add(file, el, "derate", f"factor {fac!r} for {t} is not within 0-1", "give the remaining share of capacity, 0-1")
+    elif op not in CHANGE_OPS:
+        col.add(file, el, op, f"unknown change {op!r}", "use derate, disable, enable, restore or set_status")

@@ -25,6 +25,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..elements import contract_label  # re-exported; defined in transcaspian.elements
 from ..errors import InfeasibleError, NetworkDataError
 
 if TYPE_CHECKING:
@@ -77,18 +78,6 @@ class Contract:
     @property
     def label(self) -> str:
         return contract_label({"link": self.link, "commodity": self.commodity, "origin": self.origin})
-
-
-def contract_label(entry: Mapping[str, Any]) -> str:
-    """``link:commodity`` or ``link:commodity@origin`` of a baseline.yaml contract entry.
-
-    Examples
-    --------
-    >>> contract_label({"link": "atyrau_samara", "commodity": "crude", "origin": "uzen"})
-    'atyrau_samara:crude@uzen'
-    """
-    tail = f"@{entry['origin']}" if entry.get("origin") else ""
-    return f"{entry.get('link')}:{entry.get('commodity')}{tail}"
 
 
 def _num(value: Any, where: str) -> float:
