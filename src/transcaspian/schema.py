@@ -48,6 +48,8 @@ __all__ = [
     "DELIVERED_TOL_RETRY",
     "CONTRACT_TOL",
     "is_saturated",
+    "EventChange",
+    "EVENT_CHANGES",
 ]
 
 # --------------------------------------------------------------------------- vocabulary
@@ -133,3 +135,11 @@ def is_saturated(flow: float, capacity: float) -> bool:
     if not math.isfinite(capacity) or capacity <= 0:
         return False
     return flow >= capacity * (1.0 - SATURATION_RTOL)
+
+
+# --------------------------------------------------------------------------- events
+
+#: A change a dated event of events.yaml may make to nodes and links.
+EventChange = Literal["derate", "disable", "enable", "restore", "set_status"]
+#: Event changes in the order messages list them.
+EVENT_CHANGES: tuple[str, ...] = get_args(EventChange)

@@ -1,0 +1,169 @@
+"""One engine for changes of nodes and links, shared by events and scenarios.
+
+A :class:`Change` is one typed operation (disable, enable, restore, derate,
+set_status, switch_on) on one or more elements, named by their resolved ids. The
+dated events of events.yaml (:mod:`transcaspian.events`) and
+:meth:`transcaspian.Scenario.apply` both turn their own syntax into changes and apply
+them here, so the two cannot disagree about what "disable" or "derate" does to a
+network. The engine copies the frames and never touches its input.
+
+Examples
+--------
+>>> import transcaspian as tc
+>>> from transcaspian.changes import Change, apply_changes
+>>> net = tc.load_network("tests/fixtures/mini")
+>>> half = apply_changes(net, [Change("derate", ("terminal",), 0.5)])
+>>> half.effective_capacity("terminal"), net.effective_capacity("terminal")
+(15.0, 30.0)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from .errors import NetworkDataError, UnknownElementError
+from .schema import OPERATING_STATUSES, EventChange
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .network import CorridorNetwork
+
+__all__ = ["Op", "OPS", "Change", "apply_changes", "apply_to_frames"]
+
+#: What a change does to its elements: the changes of events.yaml, plus ``switch_on``
+#: (a planned element put into service by a scenario's ``add_links``).
+Op = Literal[EventChange, "switch_on"]
+#: Every operation, in the order of :data:`Op`.
+OPS: tuple[str, ...] = get_args(Op)
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One typed operation on one or more nodes or links.
+
+    Parameters
+    ----------
+    op : {"derate", "disable", "enable", "restore", "set_status", "switch_on"}
+        ``derate``: capacity factor ``value`` (replaces any earlier derate);
+        ``disable``: switched off; ``restore``: switched on at full capacity (status
+        kept); ``enable``: restored, and ``operating`` unless already operating or
+        disrupted; ``set_status``: status ``value``; ``switch_on``: switched on with
+        status ``operating`` (derate kept).
+    ids : tuple of str
+        Resolved node or link ids (see :meth:`CorridorNetwork.resolve`).
+    value : float or str, optional
+        The factor of ``derate`` (converted with ``float``), the status of
+        ``set_status`` (converted with ``str``); ignored otherwise.
+
+    Examples
+    --------
+    >>> Change("derate", ("terminal",), "0.5").value
+    0.5
+    """
+
+    op: Op
+    ids: tuple[str, ...]
+    value: float | str | None = None
+
+    def __post_init__(self) -> None:
+        if self.op not in OPS:
+            raise NetworkDataError(f"unknown change {self.op!r}; use one of {', '.join(OPS)}")
+        object.__setattr__(self, "ids", tuple(self.ids))
+        if self.op == "derate":
+            object.__setattr__(self, "value", float(self.value))  # type: ignore[arg-type]
+        elif self.op == "set_status":
+            object.__setattr__(self, "value", str(self.value))
+
+
+def apply_changes(net: CorridorNetwork, changes: Iterable[Change]) -> CorridorNetwork:
+    """A new network with ``changes`` applied in order (``net`` is left untouched).
+
+    Raises
+    ------
+    UnknownElementError
+        If a change names an id that is neither a node nor a link of ``net``.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> net = tc.load_network("tests/fixtures/mini")
+    >>> off = apply_changes(net, [Change("disable", ("terminal", "hub_terminal"))])
+    >>> off.effective_capacity("hub_terminal"), bool(net.links.at["hub_terminal", "disabled"])
+    (0.0, False)
+    """
+    nodes, links = apply_to_frames(net.nodes, net.links, changes)
+    return net.replace(nodes=nodes, links=links)
+
+
+def apply_to_frames(nodes: pd.DataFrame, links: pd.DataFrame, changes: Iterable[Change]) -> tuple[Any, Any]:
+    """Copies of the ``nodes`` and ``links`` frames with ``changes`` applied in order.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> net = tc.load_network("tests/fixtures/mini")
+    >>> nodes, links = apply_to_frames(net.nodes, net.links, [Change("set_status", ("hub_gate",), "idle")])
+    >>> links.at["hub_gate", "status"], net.links.at["hub_gate", "status"]
+    ('idle', 'operating')
+    """
+    nodes, links = nodes.copy(deep=True), links.copy(deep=True)
+    for change in changes:
+        for frame, ids in _split(nodes, links, change.ids):
+            if ids:
+                _APPLY[change.op](frame, ids, change.value)
+    return nodes, links
+
+
+def _split(nodes: pd.DataFrame, links: pd.DataFrame, ids: Iterable[str]) -> tuple[tuple[Any, list[str]], ...]:
+    """The ids that are nodes and those that are links (a node wins a shared id)."""
+    on_nodes, on_links = [], []
+    for eid in ids:
+        if eid in nodes.index:
+            on_nodes.append(eid)
+        elif eid in links.index:
+            on_links.append(eid)
+        else:
+            raise UnknownElementError(f"no node or link with id {eid!r} to change")
+    return (nodes, on_nodes), (links, on_links)
+
+
+def _derate(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
+    frame.loc[ids, "derate"] = value
+
+
+def _disable(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
+    frame.loc[ids, "disabled"] = True
+
+
+def _restore(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
+    frame.loc[ids, "disabled"] = False
+    frame.loc[ids, "derate"] = 1.0
+
+
+def _enable(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
+    _restore(frame, ids, value)
+    inactive = [eid for eid in ids if frame.at[eid, "status"] not in OPERATING_STATUSES]
+    if inactive:
+        frame.loc[inactive, "status"] = "operating"
+
+
+def _set_status(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
+    frame.loc[ids, "status"] = value
+
+
+def _switch_on(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
+    frame.loc[ids, "disabled"] = False
+    frame.loc[ids, "status"] = "operating"
+
+
+_APPLY: dict[str, Callable[[Any, list[str], Any], None]] = {
+    "derate": _derate,
+    "disable": _disable,
+    "restore": _restore,
+    "enable": _enable,
+    "set_status": _set_status,
+    "switch_on": _switch_on,
+}
