@@ -57,6 +57,9 @@ class Change:
     value : float or str, optional
         The factor of ``derate`` (converted with ``float``), the status of
         ``set_status`` (converted with ``str``); ignored otherwise.
+    kind : {"any", "node", "link"}, default "any"
+        Where the ids are looked up, as in :meth:`CorridorNetwork.resolve`: with
+        ``"any"`` an id that names both a node and a link is the node.
 
     Examples
     --------
@@ -67,10 +70,13 @@ class Change:
     op: Op
     ids: tuple[str, ...]
     value: float | str | None = None
+    kind: Literal["any", "node", "link"] = "any"
 
     def __post_init__(self) -> None:
         if self.op not in OPS:
             raise NetworkDataError(f"unknown change {self.op!r}; use one of {', '.join(OPS)}")
+        if self.kind not in ("any", "node", "link"):
+            raise NetworkDataError(f"change kind must be 'any', 'node' or 'link', not {self.kind!r}")
         object.__setattr__(self, "ids", tuple(self.ids))
         if self.op == "derate":
             object.__setattr__(self, "value", float(self.value))  # type: ignore[arg-type]
@@ -111,22 +117,24 @@ def apply_to_frames(nodes: pd.DataFrame, links: pd.DataFrame, changes: Iterable[
     """
     nodes, links = nodes.copy(deep=True), links.copy(deep=True)
     for change in changes:
-        for frame, ids in _split(nodes, links, change.ids):
+        for frame, ids in _split(nodes, links, change):
             if ids:
                 _APPLY[change.op](frame, ids, change.value)
     return nodes, links
 
 
-def _split(nodes: pd.DataFrame, links: pd.DataFrame, ids: Iterable[str]) -> tuple[tuple[Any, list[str]], ...]:
-    """The ids that are nodes and those that are links (a node wins a shared id)."""
-    on_nodes, on_links = [], []
-    for eid in ids:
-        if eid in nodes.index:
+def _split(nodes: pd.DataFrame, links: pd.DataFrame, change: Change) -> tuple[tuple[Any, list[str]], ...]:
+    """The ids of ``change`` that are nodes and those that are links."""
+    on_nodes: list[str] = []
+    on_links: list[str] = []
+    for eid in change.ids:
+        if change.kind != "link" and eid in nodes.index:
             on_nodes.append(eid)
-        elif eid in links.index:
+        elif change.kind != "node" and eid in links.index:
             on_links.append(eid)
         else:
-            raise UnknownElementError(f"no node or link with id {eid!r} to change")
+            what = {"any": "node or link", "node": "node", "link": "link"}[change.kind]
+            raise UnknownElementError(f"no {what} with id {eid!r} to {change.op}")
     return (nodes, on_nodes), (links, on_links)
 
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from .changes import Change, apply_changes
+from .changes import Change, Op, apply_changes
 from .errors import NetworkDataError
 from .schema import EVENT_CHANGES
 
@@ -116,5 +116,5 @@ def _parse_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: st
             targets = [(net.resolve(key), None) for key in (arg if isinstance(arg, list | tuple) else [arg])]
         if targets and op not in EVENT_CHANGES:
             raise NetworkDataError(f"{origin}: unknown change {op!r}; use {', '.join(EVENT_CHANGES[:-1])} or {EVENT_CHANGES[-1]}")
-        out += [Change(op, (rid,), value) for rid, value in targets]
+        out += [Change(cast(Op, op), (rid,), value) for rid, value in targets]
     return out
