@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from .errors import NetworkDataError, UnknownElementError
@@ -53,7 +53,8 @@ class Change:
         disrupted; ``set_status``: status ``value``; ``switch_on``: switched on with
         status ``operating`` (derate kept).
     ids : tuple of str
-        Resolved node or link ids (see :meth:`CorridorNetwork.resolve`).
+        Resolved node or link ids (see :meth:`CorridorNetwork.resolve`); a single
+        id may be given as a string.
     value : float or str, optional
         The factor of ``derate`` (converted with ``float``), the status of
         ``set_status`` (converted with ``str``); ignored otherwise.
@@ -77,11 +78,24 @@ class Change:
             raise NetworkDataError(f"unknown change {self.op!r}; use one of {', '.join(OPS)}")
         if self.kind not in ("any", "node", "link"):
             raise NetworkDataError(f"change kind must be 'any', 'node' or 'link', not {self.kind!r}")
-        object.__setattr__(self, "ids", tuple(self.ids))
+        object.__setattr__(self, "ids", (self.ids,) if isinstance(self.ids, str) else tuple(self.ids))
         if self.op == "derate":
             object.__setattr__(self, "value", float(self.value))  # type: ignore[arg-type]
         elif self.op == "set_status":
             object.__setattr__(self, "value", str(self.value))
+
+
+#: Stands for the change's own value in :data:`_SETS`.
+_VALUE = object()
+#: The columns each operation sets, and to what.
+_SETS: dict[str, dict[str, Any]] = {
+    "derate": {"derate": _VALUE},
+    "disable": {"disabled": True},
+    "enable": {"disabled": False, "derate": 1.0},  # and the status of inactive elements
+    "restore": {"disabled": False, "derate": 1.0},
+    "set_status": {"status": _VALUE},
+    "switch_on": {"disabled": False, "status": "operating"},
+}
 
 
 def apply_changes(net: CorridorNetwork, changes: Iterable[Change]) -> CorridorNetwork:
@@ -118,8 +132,14 @@ def apply_to_frames(nodes: pd.DataFrame, links: pd.DataFrame, changes: Iterable[
     nodes, links = nodes.copy(deep=True), links.copy(deep=True)
     for change in changes:
         for frame, ids in _split(nodes, links, change):
-            if ids:
-                _APPLY[change.op](frame, ids, change.value)
+            if not ids:
+                continue
+            for column, value in _SETS[change.op].items():
+                frame.loc[ids, column] = change.value if value is _VALUE else value
+            if change.op == "enable":  # back in service unless already operating or disrupted
+                inactive = [eid for eid in ids if frame.at[eid, "status"] not in OPERATING_STATUSES]
+                if inactive:
+                    frame.loc[inactive, "status"] = "operating"
     return nodes, links
 
 
@@ -136,42 +156,3 @@ def _split(nodes: pd.DataFrame, links: pd.DataFrame, change: Change) -> tuple[tu
             what = {"any": "node or link", "node": "node", "link": "link"}[change.kind]
             raise UnknownElementError(f"no {what} with id {eid!r} to {change.op}")
     return (nodes, on_nodes), (links, on_links)
-
-
-def _derate(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
-    frame.loc[ids, "derate"] = value
-
-
-def _disable(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
-    frame.loc[ids, "disabled"] = True
-
-
-def _restore(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
-    frame.loc[ids, "disabled"] = False
-    frame.loc[ids, "derate"] = 1.0
-
-
-def _enable(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
-    _restore(frame, ids, value)
-    inactive = [eid for eid in ids if frame.at[eid, "status"] not in OPERATING_STATUSES]
-    if inactive:
-        frame.loc[inactive, "status"] = "operating"
-
-
-def _set_status(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
-    frame.loc[ids, "status"] = value
-
-
-def _switch_on(frame: pd.DataFrame, ids: list[str], value: Any) -> None:
-    frame.loc[ids, "disabled"] = False
-    frame.loc[ids, "status"] = "operating"
-
-
-_APPLY: dict[str, Callable[[Any, list[str], Any], None]] = {
-    "derate": _derate,
-    "disable": _disable,
-    "restore": _restore,
-    "enable": _enable,
-    "set_status": _set_status,
-    "switch_on": _switch_on,
-}
