@@ -212,7 +212,8 @@ def test_every_field_check_reports_in_field_order():
         "scenario '': 14 problem(s):",
         "  - name: missing name (fix: give the scenario a short name)",
         "  - disable[0]: 1 is not an id (fix: list node or link ids)",
-        "  - derate.a: factor 2 is not within 0-1 (fix: give the remaining share of capacity, e.g. 0.6 for 60%; use disable for 0)",
+        "  - derate.a: factor 2 is not within 0-1 "
+        "(fix: give the remaining share of capacity, e.g. 0.6 for 60%; use disable for 0)",
         "  - drop_contracts[0]: 3 is not a link id or contract label (fix: write 'all', a link id or link:commodity[@origin])",
         "  - avoid_countries: 'RU' is not an ISO 3166-1 alpha-3 code (fix: use e.g. RUS, IRN)",
         "  - markets.milk: unknown commodity 'milk' (fix: use crude, gas, containers, rare_earths, uranium)",
