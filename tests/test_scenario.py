@@ -199,3 +199,49 @@ def test_compare_names_lifted_contracts(net):
     text = str(tc.compare(out, free))
     assert "2 contract(s) of the base case are lifted (atyrau_samara:crude, atyrau_samara:crude@uzen)" in text
     assert free.total_delivered["crude"] > out.total_delivered["crude"]
+
+
+def test_every_field_check_reports_in_field_order():
+    with pytest.raises(tc.ScenarioError) as err:
+        Scenario(
+            name="", disable=(1,), derate={"a": 2}, drop_contracts=(3,), avoid_countries=("RU",),
+            markets={"milk": ["a"], "crude": {"a": -1}, "gas": 4}, supplies={"milk": {}, "gas": 4, "crude": {"a": -1}},
+            add_links=(3,), objective="fast", commodity=["milk"],
+        )
+    assert str(err.value) == "\n".join([
+        "scenario '': 14 problem(s):",
+        "  - name: missing name (fix: give the scenario a short name)",
+        "  - disable[0]: 1 is not an id (fix: list node or link ids)",
+        "  - derate.a: factor 2 is not within 0-1 "
+        "(fix: give the remaining share of capacity, e.g. 0.6 for 60%; use disable for 0)",
+        "  - drop_contracts[0]: 3 is not a link id or contract label (fix: write 'all', a link id or link:commodity[@origin])",
+        "  - avoid_countries: 'RU' is not an ISO 3166-1 alpha-3 code (fix: use e.g. RUS, IRN)",
+        "  - markets.milk: unknown commodity 'milk' (fix: use crude, gas, containers, rare_earths, uranium)",
+        "  - markets.crude.a: cap -1 is not a volume >= 0 (fix: give the cap in the commodity's unit, or null)",
+        "  - markets.gas: not a list of market ids (fix: write a list of node ids)",
+        "  - supplies.milk: unknown commodity 'milk' (fix: use crude, gas, containers, rare_earths, uranium)",
+        "  - supplies.gas: not a mapping (fix: write {origin: value})",
+        "  - supplies.crude.a: -1 is not a volume >= 0 (fix: give the supply in Mt/y)",
+        "  - add_links[0]: 3 is neither a link id nor a link definition (fix: give an id or {id, from, to, mode, ...})",
+        "  - objective: unknown objective 'fast' (fix: use one of cost, time, emissions)",
+        "  - commodity: unknown commodity 'milk' (fix: use crude, gas, containers, rare_earths, uranium or all)",
+    ])
+
+
+def test_new_link_definition_problems(mini_net):
+    bad = {"id": "hub", "from": "hubb", "mode": "boat", "commodities": "milk", "capacity": -1, "cost": "x", "time_days": -2}
+    with pytest.raises(tc.ScenarioError) as err:
+        Scenario(name="x", add_links=(bad,)).apply(mini_net)
+    assert str(err.value) == "\n".join([
+        "scenario 'x': 8 problem(s):",
+        "  - add_links[0].id: id 'hub' already exists (fix: use a new id, or give just the id to switch on a planned link)",
+        f"  - add_links[0].from: no node named 'hubb' in {mini_net.path}; did you mean hub? "
+        "(fix: use an id or alias from `transcaspian validate --list`)",
+        "  - add_links[0].to: missing end node (fix: give to: <node id>)",
+        "  - add_links[0].mode: mode 'boat' unknown (fix: use one of pipeline, tanker, ferry, rail, road)",
+        "  - add_links[0].commodities: ['milk'] is not a list of known commodities "
+        "(fix: use crude, gas, containers, rare_earths, uranium)",
+        "  - add_links[0].capacity: -1 is not a capacity >= 0 (fix: give a number in the unit, or null for uncapacitated)",
+        "  - add_links[0].cost: 'x' is not a cost per commodity (fix: write cost: 12.0 or cost: {crude: 12.0})",
+        "  - add_links[0].time_days: -2 is not a duration >= 0 (fix: give days)",
+    ])

@@ -1,5 +1,9 @@
 """Dated events that change the network (events.yaml), applied up to a date.
 
+Each event lists changes ``{derate|disable|enable|restore|set_status: targets}``;
+they are turned into typed :class:`~transcaspian.changes.Change` objects and applied
+by the engine that scenarios use too (:mod:`transcaspian.changes`).
+
 Examples
 --------
 >>> import transcaspian as tc
@@ -14,9 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from .changes import Change, Op, apply_changes
 from .errors import NetworkDataError
+from .schema import EVENT_CHANGES
+
+if TYPE_CHECKING:
+    from .network import CorridorNetwork
 
 __all__ = ["apply_events", "apply_change", "parse_date"]
 
@@ -24,7 +33,18 @@ log = logging.getLogger(__name__)
 
 
 def parse_date(value: str | dt.date) -> dt.date:
-    """An ISO date from a string or date."""
+    """An ISO date from a string or date.
+
+    Raises
+    ------
+    NetworkDataError
+        If ``value`` is not ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> parse_date("2025-11-29"), parse_date(dt.datetime(2025, 11, 29, 12))
+    (datetime.date(2025, 11, 29), datetime.date(2025, 11, 29))
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -35,47 +55,66 @@ def parse_date(value: str | dt.date) -> dt.date:
         raise NetworkDataError(f"date {value!r} is not YYYY-MM-DD") from None
 
 
-def apply_change(net, change: Mapping[str, Any], *, origin: str):  # -> CorridorNetwork
-    """Apply one change ({derate|disable|enable|restore|set_status: ...}) to a copy."""
-    out = net.copy()
-    for op, arg in change.items():
-        for eid, value in _targets(op, arg):
-            rid = net.resolve(eid)
-            frame = out.nodes if rid in out.nodes.index else out.links
-            if op == "derate":
-                frame.loc[rid, "derate"] = float(value)
-            elif op == "disable":
-                frame.loc[rid, "disabled"] = True
-            elif op in ("enable", "restore"):
-                frame.loc[rid, "disabled"] = False
-                frame.loc[rid, "derate"] = 1.0
-                if op == "enable" and frame.loc[rid, "status"] not in ("operating", "disrupted"):
-                    frame.loc[rid, "status"] = "operating"
-            elif op == "set_status":
-                frame.loc[rid, "status"] = str(value)
-            else:
-                raise NetworkDataError(f"{origin}: unknown change {op!r}; use derate, disable, enable, restore or set_status")
-    return out
+def apply_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: str) -> CorridorNetwork:
+    """Apply one change ``{derate|disable|enable|restore|set_status: ...}`` to a copy.
+
+    Parameters
+    ----------
+    net : CorridorNetwork
+    change : mapping
+        Operation to its targets: an id or alias, a list of them, or a mapping of
+        them to a value (the factor of ``derate``, the status of ``set_status``).
+    origin : str
+        Where the change comes from, for messages.
+
+    Raises
+    ------
+    NetworkDataError
+        For an unknown operation.
+    UnknownElementError
+        For an unknown id or alias.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> net = tc.load_network("tests/fixtures/mini")
+    >>> apply_change(net, {"derate": {"terminal": 0.5}}, origin="example").effective_capacity("terminal")
+    15.0
+    """
+    return apply_changes(net, _parse_change(net, change, origin=origin))
 
 
-def _targets(op: str, arg: Any) -> list[tuple[str, Any]]:
-    if isinstance(arg, Mapping):
-        return list(arg.items())
-    if isinstance(arg, list | tuple):
-        return [(a, None) for a in arg]
-    return [(arg, None)]
+def apply_events(net: CorridorNetwork, as_of: str | dt.date) -> CorridorNetwork:
+    """The network with every event dated on or before ``as_of`` applied, in date order.
 
-
-def apply_events(net, as_of: str | dt.date):  # -> CorridorNetwork
-    """The network with every event dated on or before ``as_of`` applied, in date order."""
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> apply_events(tc.load_network("tests/fixtures/mini"), "2025-12-31").applied
+    ('terminal_strike',)
+    """
     when = parse_date(as_of)
-    events = sorted(net.events, key=lambda e: parse_date(e["date"]))
+    changes: list[Change] = []
     applied = list(net.applied)
-    for ev in events:
+    for ev in sorted(net.events, key=lambda e: parse_date(e["date"])):
         if parse_date(ev["date"]) > when:
             continue
         for change in ev.get("changes") or []:
-            net = apply_change(net, change, origin=f"events.yaml: {ev.get('id')}")
+            changes += _parse_change(net, change, origin=f"events.yaml: {ev.get('id')}")
         applied.append(str(ev.get("id")))
         log.info("applied event %s (%s)", ev.get("id"), ev.get("date"))
-    return net.replace(as_of=when, applied=tuple(applied))
+    return apply_changes(net, changes).replace(as_of=when, applied=tuple(applied))
+
+
+def _parse_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: str) -> list[Change]:
+    """The typed changes of one events.yaml change, its targets resolved on ``net``."""
+    out: list[Change] = []
+    for op, arg in change.items():
+        if isinstance(arg, Mapping):  # {target: value}
+            targets = [(net.resolve(key), value) for key, value in arg.items()]
+        else:
+            targets = [(net.resolve(key), None) for key in (arg if isinstance(arg, list | tuple) else [arg])]
+        if targets and op not in EVENT_CHANGES:
+            raise NetworkDataError(f"{origin}: unknown change {op!r}; use {', '.join(EVENT_CHANGES[:-1])} or {EVENT_CHANGES[-1]}")
+        out += [Change(cast(Op, op), (rid,), value) for rid, value in targets]
+    return out

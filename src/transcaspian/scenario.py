@@ -3,7 +3,8 @@
 A scenario disables or derates nodes and links, avoids transit countries, restricts
 markets, changes supplies, switches on planned links and picks a date. It is a
 plain frozen dataclass, read from and written to YAML; :meth:`Scenario.apply`
-returns a new network and never touches its input.
+returns a new network and never touches its input. Its changes of nodes and links go
+through the engine dated events use too (:mod:`transcaspian.changes`).
 
 Examples
 --------
@@ -21,18 +22,24 @@ import dataclasses
 import datetime as dt
 import difflib
 import logging
-import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
+from ._scenario_fields import Problem, Resolver, check_fields, format_problems, new_link_feature
+from .changes import Change, apply_to_frames
 from .elements import contract_label
-from .io import read_yaml, write_atomic
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
-from .units import CANONICAL_UNITS, COMMODITIES
+from .events import apply_events, parse_date
+from .io import read_yaml, write_atomic
+from .schema import OPERATING_STATUSES, Objective
+from .units import CANONICAL_UNITS
+
+if TYPE_CHECKING:
+    from .network import CorridorNetwork
 
 __all__ = ["Scenario", "FIELDS"]
 
@@ -43,8 +50,10 @@ FIELDS = (
     "name", "description", "extends", "as_of", "disable", "derate", "avoid_countries",
     "markets", "supplies", "add_links", "drop_contracts", "objective", "commodity",
 )
-_OBJECTIVES = ("cost", "time", "emissions")
-_LINK_MODES = ("pipeline", "tanker", "ferry", "rail", "road")
+#: Fields holding a list (a single value is a list of one).
+_LIST_FIELDS = ("disable", "avoid_countries", "add_links", "drop_contracts")
+#: Fields holding text (other values are converted with ``str``).
+_TEXT_FIELDS = ("name", "description", "extends", "objective")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +114,7 @@ class Scenario:
     supplies: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
     add_links: tuple[Any, ...] = ()
     drop_contracts: tuple[str, ...] = ()
-    objective: str | None = None
+    objective: Objective | None = None
     commodity: str | tuple[str, ...] | None = None
     source: Path | None = dataclasses.field(default=None, compare=False)
 
@@ -113,23 +122,19 @@ class Scenario:
         def fix(name: str, value: Any) -> None:
             object.__setattr__(self, name, value)
 
-        for name in ("disable", "avoid_countries", "add_links", "drop_contracts"):
+        for name in _LIST_FIELDS:
             v = getattr(self, name)
-            if isinstance(v, str | Mapping):
-                v = (v,)
-            fix(name, tuple(v or ()))
+            fix(name, (v,) if isinstance(v, str | Mapping) else tuple(v or ()))
         fix("avoid_countries", tuple(str(c).upper() for c in self.avoid_countries))
-        if self.as_of is not None and not isinstance(self.as_of, dt.date):
+        if self.as_of is not None:
             fix("as_of", _date(self.as_of, self._where()))
-        elif isinstance(self.as_of, dt.datetime):
-            fix("as_of", self.as_of.date())
         if isinstance(self.markets, list | tuple | str):
             fix("markets", {"*": [self.markets] if isinstance(self.markets, str) else list(self.markets)})
         if isinstance(self.commodity, list):
             fix("commodity", tuple(self.commodity))
-        problems = _check(self)
+        problems = check_fields(self)
         if problems:
-            raise ScenarioError(_format(problems, self._where()))
+            raise ScenarioError(format_problems(problems, self._where()))
 
     def __hash__(self) -> int:  # dict fields: hash the canonical YAML instead
         return hash(self.to_yaml())
@@ -152,35 +157,17 @@ class Scenario:
         >>> Scenario.from_dict({"name": "x", "disable": "terminal"}).disable
         ('terminal',)
         """
-        where = str(source) if source else f"scenario {data.get('name', 'scenario')!r}" if isinstance(data, Mapping) else "scenario"
+        if source:
+            where = str(source)
+        else:
+            where = f"scenario {data.get('name', 'scenario')!r}" if isinstance(data, Mapping) else "scenario"
         if not isinstance(data, Mapping):
             raise ScenarioError(f"{where}: a scenario is a mapping of fields ({', '.join(FIELDS)}); got {type(data).__name__}")
-        problems = []
-        for key in data:
-            if key not in FIELDS:
-                close = difflib.get_close_matches(str(key), FIELDS, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(FIELDS)}"
-                problems.append((str(key), "unknown field", hint))
+        problems = [_unknown_field(str(key)) for key in data if key not in FIELDS]
         if problems:
-            raise ScenarioError(_format(problems, where))
-        kw: dict[str, Any] = {}
-        for key in FIELDS:
-            if key not in data or data[key] is None:
-                continue
-            v = data[key]
-            if key in ("disable", "avoid_countries", "add_links", "drop_contracts"):
-                v = tuple(v) if isinstance(v, list | tuple) else (v,)
-            elif key == "as_of":
-                v = _date(v, where)
-            elif key == "commodity" and isinstance(v, list | tuple):
-                v = tuple(v)
-            elif key == "markets" and isinstance(v, list | tuple | str):
-                v = {"*": [v] if isinstance(v, str) else list(v)}
-            elif key in ("name", "description", "extends", "objective") and not isinstance(v, str):
-                v = str(v)
-            if key == "avoid_countries":
-                v = tuple(str(c).upper() for c in v)
-            kw[key] = v
+            raise ScenarioError(format_problems(problems, where))
+        # the rest (markets as a list, commodity as a list, country case) is __post_init__'s
+        kw = {key: _field_value(key, data[key], where) for key in FIELDS if data.get(key) is not None}
         kw.setdefault("name", Path(source).stem if source else "scenario")
         return cls(**kw, source=Path(source) if source else None)
 
@@ -244,88 +231,106 @@ class Scenario:
         return text
 
     # ---------------------------------------------------------------- apply
-    def apply(self, net: Any) -> Any:
+    def apply(self, net: CorridorNetwork) -> CorridorNetwork:
         """A new network with the scenario applied (``net`` is left untouched).
+
+        The steps: the events up to ``as_of``; then, on nodes and links, ``add_links``
+        (planned links switched on), ``disable``, ``derate`` and ``avoid_countries``
+        (one engine with the events, :mod:`transcaspian.changes`), and the new links
+        appended; then, on the baseline, ``markets``, ``supplies`` and
+        ``drop_contracts``. Every problem of every step is reported at once.
 
         Raises
         ------
         ScenarioError
             Naming the scenario file, the field and the unknown id with close
             matches, or the bad value and its fix.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> net = tc.load_network("tests/fixtures/mini")
+        >>> Scenario(name="no terminal", disable=("terminal",)).apply(net).effective_capacity("terminal")
+        0.0
         """
-        where = self._where()
-        if self.as_of is not None:
-            if net.as_of is not None and net.as_of > self.as_of:
-                raise ScenarioError(
-                    f"{where}: as_of: the network already has events up to {net.as_of} applied, later than "
-                    f"{self.as_of}; load it without as_of (tc.load_network()) and let the scenario pick the date"
-                )
-            from .events import apply_events
-
-            try:
-                net = apply_events(net, self.as_of)
-            except (NetworkDataError, UnknownElementError) as exc:
-                raise ScenarioError(f"{where}: as_of: applying events failed: {exc}") from None
-        nodes = net.nodes.copy(deep=True)
-        links = net.links.copy(deep=True)
+        net = self._with_events(net)
+        resolve = Resolver(net)
+        switch_on, new_links = self._add_links(resolve)
+        changes = [*switch_on, *self._disable(resolve), *self._derate(resolve), *self._avoid_countries(net)]
         baseline = copy.deepcopy(dict(net.baseline or {}))
-        problems: list[tuple[str, str, str]] = []
-
-        def resolve(key: str, field: str, kind: str = "any") -> str | None:
-            try:
-                return net.resolve(str(key), kind=kind)
-            except UnknownElementError as exc:
-                problems.append((field, str(exc), "use an id or alias from `transcaspian validate --list`"))
-                return None
-
-        new_links = []
-        for i, item in enumerate(self.add_links):
-            if isinstance(item, str):
-                lid = resolve(item, f"add_links[{i}]", "link")
-                if lid is None:
-                    continue
-                links.loc[lid, ["disabled", "status"]] = [False, "operating"]
-                for end in (links.at[lid, "from_node"], links.at[lid, "to_node"]):
-                    if nodes.at[end, "status"] not in ("operating", "disrupted"):
-                        log.info("%s: add_links %s also switches on node %s", where, lid, end)
-                        nodes.loc[end, ["disabled", "status"]] = [False, "operating"]
-            else:
-                feat = _new_link(item, i, net, resolve, problems)
-                if feat is not None:
-                    new_links.append(feat)
-        for i, key in enumerate(self.disable):
-            eid = resolve(key, f"disable[{i}]")
-            if eid is not None:
-                (nodes if eid in nodes.index else links).loc[eid, "disabled"] = True
-        for key, fac in self.derate.items():
-            eid = resolve(key, f"derate.{key}")
-            if eid is not None:
-                (nodes if eid in nodes.index else links).loc[eid, "derate"] = float(fac)
-        if self.avoid_countries:
-            avoid = set(self.avoid_countries)
-            unknown = avoid - set(nodes["country"])
-            if unknown:
-                log.info("%s: avoid_countries %s has no node in the network", where, ", ".join(sorted(unknown)))
-            hit = nodes.index[nodes["country"].isin(avoid)]
-            nodes.loc[hit, "disabled"] = True
-            ends = links["from_node"].isin(hit) | links["to_node"].isin(hit)
-            links.loc[ends, "disabled"] = True
+        self._apply_markets(baseline, resolve)
+        self._apply_supplies(baseline, resolve)
+        self._apply_contracts(baseline, resolve)
+        if resolve.problems:
+            raise ScenarioError(format_problems(resolve.problems, self._where()))
+        nodes, links = apply_to_frames(net.nodes, net.links, changes)
         if new_links:
             links = _append_links(links, new_links)
-        self._apply_markets(baseline, resolve)
-        self._apply_supplies(baseline, resolve, problems)
-        self._apply_contracts(baseline, resolve, problems)
-        if problems:
-            raise ScenarioError(_format(problems, where))
-        return net.replace(
-            nodes=nodes, links=links, baseline=baseline, applied=(*net.applied, f"scenario:{self.name}")
-        )
+        return net.replace(nodes=nodes, links=links, baseline=baseline, applied=(*net.applied, f"scenario:{self.name}"))
 
-    def _apply_markets(self, baseline: dict, resolve: Any) -> None:
+    def _with_events(self, net: CorridorNetwork) -> CorridorNetwork:
+        """``net`` with the events up to ``as_of`` applied (``net`` itself without as_of)."""
+        if self.as_of is None:
+            return net
+        where = self._where()
+        if net.as_of is not None and net.as_of > self.as_of:
+            raise ScenarioError(
+                f"{where}: as_of: the network already has events up to {net.as_of} applied, later than "
+                f"{self.as_of}; load it without as_of (tc.load_network()) and let the scenario pick the date"
+            )
+        try:
+            return apply_events(net, self.as_of)
+        except (NetworkDataError, UnknownElementError) as exc:
+            raise ScenarioError(f"{where}: as_of: applying events failed: {exc}") from None
+
+    def _add_links(self, resolve: Resolver) -> tuple[list[Change], list[dict[str, Any]]]:
+        """Changes switching on planned links (and their planned ends), and features of new links."""
+        nodes, links = resolve.net.nodes, resolve.net.links
+        changes: list[Change] = []
+        features: list[dict[str, Any]] = []
+        switched: set[str] = set()
+        for i, item in enumerate(self.add_links):
+            if not isinstance(item, str):
+                feat = new_link_feature(item, f"add_links[{i}]", resolve)
+                if feat is not None:
+                    features.append(feat)
+                continue
+            lid = resolve(item, f"add_links[{i}]", "link")
+            if lid is None:
+                continue
+            changes.append(Change("switch_on", (lid,), kind="link"))
+            for end in (links.at[lid, "from_node"], links.at[lid, "to_node"]):
+                if end not in switched and nodes.at[end, "status"] not in OPERATING_STATUSES:
+                    log.info("%s: add_links %s also switches on node %s", self._where(), lid, end)
+                    switched.add(end)
+                    changes.append(Change("switch_on", (end,), kind="node"))
+        return changes, features
+
+    def _disable(self, resolve: Resolver) -> list[Change]:
+        ids = (resolve(key, f"disable[{i}]") for i, key in enumerate(self.disable))
+        return [Change("disable", tuple(eid for eid in ids if eid is not None))]
+
+    def _derate(self, resolve: Resolver) -> list[Change]:
+        ids = ((resolve(key, f"derate.{key}"), fac) for key, fac in self.derate.items())
+        return [Change("derate", (eid,), fac) for eid, fac in ids if eid is not None]
+
+    def _avoid_countries(self, net: CorridorNetwork) -> list[Change]:
+        """Every node in the avoided countries, and every link that starts or ends there, disabled."""
+        if not self.avoid_countries:
+            return []
+        nodes, links = net.nodes, net.links
+        avoid = set(self.avoid_countries)
+        unknown = avoid - set(nodes["country"])
+        if unknown:
+            log.info("%s: avoid_countries %s has no node in the network", self._where(), ", ".join(sorted(unknown)))
+        hit = nodes.index[nodes["country"].isin(avoid)]
+        ends = links["from_node"].isin(hit) | links["to_node"].isin(hit)
+        return [Change("disable", tuple(hit), kind="node"), Change("disable", tuple(links.index[ends]), kind="link")]
+
+    def _apply_markets(self, baseline: dict[str, Any], resolve: Resolver) -> None:
         if not self.markets:
             return
-        markets = baseline.setdefault("markets", {}) or {}
-        baseline["markets"] = markets
+        markets = _section(baseline, "markets")
         overall = self.markets.get("*")
         if overall is not None:
             keep = {m for m in (resolve(k, "markets") for k in overall) if m}
@@ -347,7 +352,37 @@ class Scenario:
                     entries.append(old.get(m, m))
             markets[c] = entries
 
-    def _apply_contracts(self, baseline: dict, resolve: Any, problems: list) -> None:
+    def _apply_supplies(self, baseline: dict[str, Any], resolve: Resolver) -> None:
+        if not self.supplies:
+            return
+        supplies = _section(baseline, "supplies")
+        for c, per in self.supplies.items():
+            entries = list(supplies.get(c) or [])
+            for key, spec in per.items():
+                origin = resolve(key, f"supplies.{c}.{key}", "node")
+                if origin is None:
+                    continue
+                mine = [e for e in entries if _origin_id(e, resolve) == origin]
+                entries = [e for e in entries if _origin_id(e, resolve) != origin]
+                entries.append(self._supply_entry(c, key, spec, origin, mine, resolve))
+            supplies[c] = entries
+
+    def _supply_entry(
+        self, c: str, key: str, spec: Any, origin: str, mine: list[Mapping[str, Any]], resolve: Resolver
+    ) -> dict[str, Any]:
+        """The baseline supply entry of ``origin`` for ``supplies.c.key: spec`` (``mine``: the old entries)."""
+        value = spec.get("value") if isinstance(spec, Mapping) else spec
+        if value is None:  # only a market restriction: keep the baseline volume
+            value = sum(float(e.get("value") or 0.0) for e in mine)
+        entry: dict[str, Any] = {"origin": origin, "value": float(value), "unit": CANONICAL_UNITS[c],
+                                 "confidence": "estimate", "note": f"scenario {self.name}"}
+        if isinstance(spec, Mapping) and spec.get("markets") is not None:
+            mk = spec["markets"]
+            ids = [resolve(m, f"supplies.{c}.{key}.markets", "node") for m in ([mk] if isinstance(mk, str) else mk)]
+            entry["markets"] = [m for m in ids if m]
+        return entry
+
+    def _apply_contracts(self, baseline: dict[str, Any], resolve: Resolver) -> None:
         if not self.drop_contracts:
             return
         contracts = list(baseline.get("contracts") or [])
@@ -359,141 +394,69 @@ class Scenario:
             labels.setdefault(contract_label(c), []).append(id(c))
         drop: set[int] = set()
         for i, key in enumerate(self.drop_contracts):
-            key = str(key)
-            if key in labels:
-                drop.update(labels[key])
-                continue
-            if ":" in key:
-                close = difflib.get_close_matches(key, list(labels), n=3)
-                hint = f"close matches: {', '.join(close)}" if close else f"use one of {', '.join(sorted(labels)) or '(none)'}"
-                problems.append((f"drop_contracts[{i}]", f"no contract labelled {key!r}", hint))
-                continue
-            lid = resolve(key, f"drop_contracts[{i}]", "link")
-            if lid is None:
-                continue
-            hits = [id(c) for c in contracts if c.get("link") == lid]
-            if not hits:
-                problems.append((f"drop_contracts[{i}]", f"link {lid!r} has no contract", "list a link that has one, or 'all'"))
-            drop.update(hits)
+            drop.update(_dropped(str(key), f"drop_contracts[{i}]", labels, contracts, resolve))
         baseline["contracts"] = [c for c in contracts if id(c) not in drop]
-
-    def _apply_supplies(self, baseline: dict, resolve: Any, problems: list) -> None:
-        if not self.supplies:
-            return
-        supplies = baseline.setdefault("supplies", {}) or {}
-        baseline["supplies"] = supplies
-        for c, per in self.supplies.items():
-            entries = list(supplies.get(c) or [])
-            for key, spec in per.items():
-                origin = resolve(key, f"supplies.{c}.{key}", "node")
-                if origin is None:
-                    continue
-                mine = [e for e in entries if _origin_id(e, resolve) == origin]
-                entries = [e for e in entries if _origin_id(e, resolve) != origin]
-                value = spec.get("value") if isinstance(spec, Mapping) else spec
-                if value is None:  # only a market restriction: keep the baseline volume
-                    value = sum(float(e.get("value") or 0.0) for e in mine)
-                entry: dict[str, Any] = {"origin": origin, "value": float(value), "unit": CANONICAL_UNITS[c],
-                                         "confidence": "estimate", "note": f"scenario {self.name}"}
-                if isinstance(spec, Mapping) and spec.get("markets") is not None:
-                    mk = spec["markets"]
-                    ids = [resolve(m, f"supplies.{c}.{key}.markets", "node") for m in ([mk] if isinstance(mk, str) else mk)]
-                    entry["markets"] = [m for m in ids if m]
-                entries.append(entry)
-            supplies[c] = entries
 
 
 # ----------------------------------------------------------------- helpers
-def _format(problems: list[tuple[str, str, str]], where: str) -> str:
-    if len(problems) == 1:
-        f, msg, fix = problems[0]
-        return f"{where}: {f}: {msg} (fix: {fix})"
-    lines = [f"{where}: {len(problems)} problem(s):"]
-    lines += [f"  - {f}: {msg} (fix: {fix})" for f, msg, fix in problems]
-    return "\n".join(lines)
+def _section(baseline: dict[str, Any], key: str) -> dict[str, Any]:
+    """``baseline[key]``, made a (new, empty) mapping when missing or null."""
+    section = baseline.setdefault(key, {}) or {}
+    baseline[key] = section
+    return section
+
+
+def _dropped(key: str, field: str, labels: Mapping[str, list[int]], contracts: list[Any], resolve: Resolver) -> list[int]:
+    """The contracts (by ``id()``) that ``drop_contracts`` entry ``key`` lifts."""
+    if key in labels:
+        return labels[key]
+    if ":" in key:
+        close = difflib.get_close_matches(key, list(labels), n=3)
+        hint = f"close matches: {', '.join(close)}" if close else f"use one of {', '.join(sorted(labels)) or '(none)'}"
+        resolve.problems.append((field, f"no contract labelled {key!r}", hint))
+        return []
+    lid = resolve(key, field, "link")
+    if lid is None:
+        return []
+    hits = [id(c) for c in contracts if c.get("link") == lid]
+    if not hits:
+        resolve.problems.append((field, f"link {lid!r} has no contract", "list a link that has one, or 'all'"))
+    return hits
+
+
+def _unknown_field(key: str) -> Problem:
+    close = difflib.get_close_matches(key, FIELDS, n=1)
+    return (key, "unknown field", f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(FIELDS)}")
+
+
+def _field_value(key: str, value: Any, where: str) -> Any:
+    """The value of field ``key`` read from plain data."""
+    if key in _LIST_FIELDS:
+        return tuple(value) if isinstance(value, list | tuple) else (value,)
+    if key == "as_of":
+        return _date(value, where)
+    if key in _TEXT_FIELDS and not isinstance(value, str):
+        return str(value)
+    return value
 
 
 def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
+    """A date from a date, ``YYYY-MM-DD`` or ``YYYY-MM`` (the end of that month)."""
     try:
-        if len(text) == 7:  # YYYY-MM: the end of that month
-            y, m = int(text[:4]), int(text[5:])
-            nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        if not isinstance(value, dt.date) and len(str(value)) == 7:
+            return _month_end(str(value))
+        return parse_date(value)
+    except ValueError:  # NetworkDataError is one
         raise ScenarioError(f"{where}: as_of: {value!r} is not a date (fix: write YYYY-MM-DD or YYYY-MM)") from None
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+def _month_end(text: str) -> dt.date:
+    """The last day of month ``YYYY-MM``."""
+    y, m = int(text[:4]), int(text[5:])
+    return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-def _check(sc: Scenario) -> list[tuple[str, str, str]]:
-    p: list[tuple[str, str, str]] = []
-    if not isinstance(sc.name, str) or not sc.name:
-        p.append(("name", "missing name", "give the scenario a short name"))
-    for i, d in enumerate(sc.disable):
-        if not isinstance(d, str):
-            p.append((f"disable[{i}]", f"{d!r} is not an id", "list node or link ids"))
-    if not isinstance(sc.derate, Mapping):
-        p.append(("derate", "not a mapping", "write derate: {id: factor}"))
-    else:
-        for k, v in sc.derate.items():
-            if not _is_number(v) or not 0 <= v <= 1:
-                p.append((f"derate.{k}", f"factor {v!r} is not within 0-1",
-                          "give the remaining share of capacity, e.g. 0.6 for 60%; use disable for 0"))
-    for i, d in enumerate(sc.drop_contracts):
-        if not isinstance(d, str):
-            p.append((f"drop_contracts[{i}]", f"{d!r} is not a link id or contract label", "write 'all', a link id or link:commodity[@origin]"))
-    for c in sc.avoid_countries:
-        if not (isinstance(c, str) and len(c) == 3 and c.isalpha()):
-            p.append(("avoid_countries", f"{c!r} is not an ISO 3166-1 alpha-3 code", "use e.g. RUS, IRN"))
-    if not isinstance(sc.markets, Mapping):
-        p.append(("markets", "not a list or mapping", "write markets: [ids] or markets: {commodity: [ids]}"))
-    else:
-        for c, spec in sc.markets.items():
-            if c != "*" and c not in CANONICAL_UNITS:
-                p.append((f"markets.{c}", f"unknown commodity {c!r}", f"use {', '.join(COMMODITIES)}"))
-            if isinstance(spec, Mapping):
-                for m, cap in spec.items():
-                    if cap is not None and (not _is_number(cap) or cap < 0):
-                        p.append((f"markets.{c}.{m}", f"cap {cap!r} is not a volume >= 0", "give the cap in the commodity's unit, or null"))
-            elif not isinstance(spec, list | tuple):
-                p.append((f"markets.{c}", "not a list of market ids", "write a list of node ids"))
-    if not isinstance(sc.supplies, Mapping):
-        p.append(("supplies", "not a mapping", "write supplies: {commodity: {origin: value}}"))
-    else:
-        for c, per in sc.supplies.items():
-            if c not in CANONICAL_UNITS:
-                p.append((f"supplies.{c}", f"unknown commodity {c!r}", f"use {', '.join(COMMODITIES)}"))
-                continue
-            if not isinstance(per, Mapping):
-                p.append((f"supplies.{c}", "not a mapping", "write {origin: value}"))
-                continue
-            for o, spec in per.items():
-                v = spec.get("value") if isinstance(spec, Mapping) else spec
-                if v is None and isinstance(spec, Mapping) and spec.get("markets") is not None:
-                    continue  # restriction only: the baseline volume is kept
-                if not _is_number(v) or v < 0:
-                    p.append((f"supplies.{c}.{o}", f"{v!r} is not a volume >= 0", f"give the supply in {CANONICAL_UNITS[c]}"))
-    for i, item in enumerate(sc.add_links):
-        if not isinstance(item, str | Mapping):
-            p.append((f"add_links[{i}]", f"{item!r} is neither a link id nor a link definition", "give an id or {id, from, to, mode, ...}"))
-    if sc.objective is not None and sc.objective not in _OBJECTIVES:
-        p.append(("objective", f"unknown objective {sc.objective!r}", f"use one of {', '.join(_OBJECTIVES)}"))
-    if sc.commodity is not None:
-        names = [sc.commodity] if isinstance(sc.commodity, str) else list(sc.commodity)
-        for c in names:
-            if c not in CANONICAL_UNITS and c != "all":
-                p.append(("commodity", f"unknown commodity {c!r}", f"use {', '.join(COMMODITIES)} or all"))
-    return p
-
-
+# ----------------------------------------------------------------- files
 def _merge(parent: Any, child: Any) -> Any:
     if isinstance(parent, Mapping) and isinstance(child, Mapping):
         out = dict(parent)
@@ -521,7 +484,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise ScenarioError(f"{path}: a scenario file holds a mapping of fields ({', '.join(FIELDS)})")
     data = dict(data)
-    for key in ("disable", "avoid_countries", "add_links", "drop_contracts"):
+    for key in _LIST_FIELDS:
         if isinstance(data.get(key), str):
             data[key] = [data[key]]
     parent = data.get("extends")
@@ -530,7 +493,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         base = _read_chain(ppath, (*seen, path.resolve()))
         base.pop("name", None)
         base.pop("description", None)
-        data = _merge(base, data)
+        data = dict(_merge(base, data))  # two mappings merge into a mapping
     return data
 
 
@@ -542,81 +505,16 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _market_id(entry: Any, resolve: Any) -> str | None:
+def _market_id(entry: Any, resolve: Resolver) -> str | None:
     key = (entry.get("node") or entry.get("id")) if isinstance(entry, Mapping) else entry
     return resolve(key, "baseline markets", "node")
 
 
-def _origin_id(entry: Any, resolve: Any) -> str | None:
+def _origin_id(entry: Any, resolve: Resolver) -> str | None:
     return resolve(entry.get("origin"), "baseline supplies", "node") if isinstance(entry, Mapping) else None
 
 
-def _new_link(item: Mapping[str, Any], i: int, net: Any, resolve: Any, problems: list) -> dict | None:
-    """A GeoJSON feature for a link defined in the scenario."""
-    from shapely.geometry import LineString, mapping, shape
-
-    field = f"add_links[{i}]"
-    lid = item.get("id")
-    bad = len(problems)
-    if not isinstance(lid, str) or not lid:
-        problems.append((field, "new link has no id", "give a snake_case id"))
-        return None
-    if lid in net.links.index or lid in net.nodes.index:
-        problems.append((f"{field}.id", f"id {lid!r} already exists", "use a new id, or give just the id to switch on a planned link"))
-    ends = []
-    for key in ("from", "to"):
-        v = item.get(key, item.get(f"{key}_node"))
-        n = resolve(v, f"{field}.{key}", "node") if v is not None else None
-        if v is None:
-            problems.append((f"{field}.{key}", "missing end node", f"give {key}: <node id>"))
-        ends.append(n)
-    mode = item.get("mode")
-    if mode not in _LINK_MODES:
-        problems.append((f"{field}.mode", f"mode {mode!r} unknown", f"use one of {', '.join(_LINK_MODES)}"))
-    comms = item.get("commodities")
-    comms = [comms] if isinstance(comms, str) else list(comms or [])
-    if not comms or any(c not in CANONICAL_UNITS for c in comms):
-        problems.append((f"{field}.commodities", f"{comms!r} is not a list of known commodities", f"use {', '.join(COMMODITIES)}"))
-    cap = item.get("capacity")
-    if cap is not None and (not _is_number(cap) or cap < 0):
-        problems.append((f"{field}.capacity", f"{cap!r} is not a capacity >= 0", "give a number in the unit, or null for uncapacitated"))
-    cost = item.get("cost", 0.0)
-    if _is_number(cost):
-        cost = {c: float(cost) for c in comms}
-    elif not isinstance(cost, Mapping) or not all(_is_number(cost.get(c)) for c in comms):
-        problems.append((f"{field}.cost", f"{cost!r} is not a cost per commodity", "write cost: 12.0 or cost: {crude: 12.0}"))
-    t = item.get("time_days", 0.0)
-    if not _is_number(t) or t < 0:
-        problems.append((f"{field}.time_days", f"{t!r} is not a duration >= 0", "give days"))
-    if len(problems) > bad or None in ends:
-        return None
-    if item.get("geometry") is not None:
-        try:
-            geom = shape(item["geometry"]) if isinstance(item["geometry"], Mapping) else LineString(item["geometry"])
-        except (TypeError, ValueError, AttributeError) as exc:
-            problems.append((f"{field}.geometry", f"not a LineString: {exc}", "give GeoJSON or a list of [lon, lat]"))
-            return None
-    else:
-        a, b = net.nodes.geometry[ends[0]], net.nodes.geometry[ends[1]]
-        geom = LineString([(a.x, a.y), (b.x, b.y)])
-    length = item.get("length_km")
-    if not _is_number(length):
-        from pyproj import Geod
-
-        xs, ys = zip(*geom.coords, strict=True)
-        length = Geod(ellps="WGS84").line_length(xs, ys) / 1000
-    unit = item.get("unit") or (CANONICAL_UNITS[comms[0]] if cap is not None else None)
-    props = {
-        "id": lid, "name": item.get("name", lid), "from_node": ends[0], "to_node": ends[1], "mode": mode,
-        "commodities": comms, "capacity": cap, "unit": unit, "cost": dict(cost),
-        "time_days": float(t), "length_km": float(length), "status": "operating",
-        "bidirectional": bool(item.get("bidirectional", False)), "confidence": "estimate",
-        "notes": item.get("notes", "added by a scenario"),
-    }
-    return {"type": "Feature", "id": lid, "properties": props, "geometry": mapping(geom)}
-
-
-def _append_links(links: Any, features: Iterable[dict]) -> Any:
+def _append_links(links: Any, features: Iterable[dict[str, Any]]) -> Any:
     from .loader import LINK_DEFAULTS, frame_from_features
 
     extra = frame_from_features(list(features), LINK_DEFAULTS)

@@ -59,6 +59,8 @@ __all__ = [
     "NUMERIC_FIELDS",
     "field_defaults",
     "type_ok",
+    "EventChange",
+    "EVENT_CHANGES",
 ]
 
 # --------------------------------------------------------------------------- vocabulary
@@ -344,3 +346,11 @@ def unknown_values(spec: FieldSpec, value: Any) -> list[str]:
         return []
     items: Iterable[Any] = value if isinstance(value, list) else [value]
     return [v for v in items if v not in spec.allowed]
+
+
+# --------------------------------------------------------------------------- events
+
+#: A change a dated event of events.yaml may make to nodes and links.
+EventChange = Literal["derate", "disable", "enable", "restore", "set_status"]
+#: Event changes in the order messages list them.
+EVENT_CHANGES: tuple[str, ...] = get_args(EventChange)
