@@ -17,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 from pyproj import CRS, Geod, Transformer
-from shapely.geometry import LineString, box
+from shapely.geometry import box
 
 from . import style as S
 
@@ -314,7 +314,3 @@ def country_labels(view: View, *, min_share: float = 0.004) -> list[dict[str, An
     out.sort(key=lambda d: -d["area"])
     return out
 
-
-def line_in_view(view: View, geom: LineString) -> bool:
-    """Whether a projected line touches the view."""
-    return geom.intersects(box(view.xmin, view.ymin, view.xmax, view.ymax))

@@ -21,7 +21,7 @@ from matplotlib import patheffects
 from matplotlib.transforms import Bbox
 from shapely.geometry import Point
 
-__all__ = ["LabelSpec", "place_labels", "short_label", "DIRECTIONS", "get_renderer"]
+__all__ = ["LabelSpec", "place_labels", "DIRECTIONS", "HALO", "get_renderer", "marker_boxes", "artist_boxes"]
 
 log = logging.getLogger(__name__)
 
@@ -90,29 +90,6 @@ class LabelSpec:
     max_cover: int | None = None
     region: Any = None
     key: str = ""
-
-
-def short_label(name: str, *, width: int = 22) -> str:
-    """A map label from a display name: no parenthetical remarks, at most two lines.
-
-    Examples
-    --------
-    >>> print(short_label("Karachaganak gas-condensate field (KPO)"))
-    Karachaganak
-    gas-condensate field
-    >>> short_label("Tengiz field / CPC Tengiz PS")
-    'Tengiz field'
-    """
-    import re
-    import textwrap
-
-    text = re.sub(r"\s*\([^)]*\)", "", str(name)).split(" / ")[0].strip() or str(name).strip()
-    if len(text) <= width + 2:
-        return text
-    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=width, placeholder="\u2026")]
-    return "\n".join(lines)
 
 
 def _alignment(dx: float, dy: float) -> tuple[str, str]:

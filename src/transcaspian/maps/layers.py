@@ -19,18 +19,18 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.transforms import Affine2D
 from shapely.geometry import LineString, MultiLineString
 
+from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
+from ..units import CANONICAL_UNITS
 from . import style as S
-from .labels import HALO, LabelSpec, short_label
-from .data import FLOW_EPS
-from ..units import CANONICAL_UNITS, COMMODITIES
+from .labels import HALO, LabelSpec, marker_boxes
+from .text import fmt_volume, short_label
 
-__all__ = ["WidthScale", "Layers", "nice_values", "fmt_volume"]
+__all__ = ["WidthScale", "Layers", "nice_values", "project"]
 
 MAX_WIDTH = 9.0  # points, at the largest flow of a unit
 MIN_WIDTH = 0.9  # points, floor so small flows stay visible
 BACKDROP_WIDTH = 0.8
 NETWORK_WIDTH = 1.7
-INACTIVE_STATUS = {"planned", "under_construction", "proposed", "stalled", "idle"}
 
 
 def nice_values(vmax: float, n: int = 3) -> list[float]:
@@ -56,18 +56,6 @@ def nice_values(vmax: float, n: int = 3) -> list[float]:
     top = floor_nice(vmax)
     vals = {top, floor_nice(top / 2), floor_nice(top / 6)}
     return sorted(v for v in vals if v > 0)[-n:]
-
-
-def fmt_volume(v: float) -> str:
-    """A volume with sensible precision (``1,250`` / ``62.5`` / ``0.35``)."""
-    a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:.0f}"
-    if a >= 1:
-        return f"{v:.1f}"
-    return f"{v:.2g}"
 
 
 @dataclasses.dataclass
@@ -169,7 +157,7 @@ class Layers:
                     continue
                 coms = [commodity]
             coms = coms or [""]
-            inactive = str(row.get("status", "operating")) in INACTIVE_STATUS
+            inactive = str(row.get("status", "operating")) in INACTIVE_STATUSES
             w, gap = NETWORK_WIDTH if len(coms) == 1 else NETWORK_WIDTH * 0.8, 0.4
             if lid in highlight:
                 self._halo(row.geometry, w * len(coms) + 6, S.HIGHLIGHT, 0.8, z=4.5)
@@ -196,7 +184,7 @@ class Layers:
         for _, row in links.iterrows():
             if bool(row["disabled"]):
                 continue
-            inactive = str(row.get("status", "operating")) in INACTIVE_STATUS
+            inactive = str(row.get("status", "operating")) in INACTIVE_STATUSES
             for c in _lines(row.geometry):
                 self._plot(c, sample=False, color=S.BACKDROP, lw=BACKDROP_WIDTH, alpha=0.35 if inactive else 0.75, dashes=_dashes(row["mode"]), zorder=3)
             if self._seen(row.geometry):
@@ -300,7 +288,7 @@ class Layers:
             x, y = row.geometry.x, row.geometry.y
             disabled = bool(row["disabled"])
             idle = used is not None and nid not in used
-            inactive = str(row.get("status", "operating")) in INACTIVE_STATUS
+            inactive = str(row.get("status", "operating")) in INACTIVE_STATUSES
             alpha = 0.45 if (disabled or inactive) else (0.7 if idle else 1.0)
             size = st["size"] * (0.85 if idle and not disabled else 1.0)
             if nid in highlight:
@@ -444,8 +432,6 @@ class Layers:
         return self.ax.transData.transform(np.vstack(self.samples))
 
     def symbol_boxes(self) -> list[Any]:
-        from .labels import marker_boxes
-
         if not self.symbols:
             return []
         arr = np.array(self.symbols)
@@ -473,7 +459,3 @@ def project(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
         return frame.set_crs("EPSG:4326", allow_override=True).to_crs(crs) if frame.crs is None else frame.to_crs(crs)
     return frame.to_crs(crs)
 
-
-def units_of(commodities: Sequence[str]) -> list[str]:
-    """Canonical units of commodities, in order, without repeats."""
-    return list(dict.fromkeys(CANONICAL_UNITS.get(c, "") for c in commodities))

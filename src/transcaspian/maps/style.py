@@ -41,7 +41,6 @@ SOURCE_LINE = "Data: transcaspian geodata (sources.yaml); basemap: Natural Earth
 LAND = "#f4f1ea"
 SEA = "#cfe2ee"
 BORDER = "#a9a293"
-COAST = "#8fa9bb"
 GRATICULE = "#ffffff"
 COUNTRY_LABEL = "#8c8577"
 INK = "#2b2b2b"
