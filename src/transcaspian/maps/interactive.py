@@ -27,7 +27,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 from shapely.geometry import box, mapping
@@ -43,6 +43,7 @@ from .webassets import esc, js_string, leaflet_assets, page_css, page_script, sa
 
 if TYPE_CHECKING:
     import folium
+    from branca.element import Figure
 
     from ..flow.result import FlowResult
     from ..network import CorridorNetwork
@@ -115,7 +116,7 @@ def _script(code: str) -> Any:
 
 
 # -------------------------------------------------------------------- content
-def _sources_html(net: Any, ids: Sequence[str]) -> str:
+def _sources_html(net: CorridorNetwork, ids: Sequence[str]) -> str:
     if not ids:
         return ""
     items = []
@@ -152,7 +153,7 @@ def _cap(value: Any, unit: Any) -> str:
     return f"{esc(fmt_volume(v))} {esc(unit or '')}"
 
 
-def _link_texts(net: Any, lid: str, row: Mapping[str, Any], flow: Mapping[str, Any] | None) -> tuple[str, str]:
+def _link_texts(net: CorridorNetwork, lid: str, row: pd.Series, flow: Mapping[str, Any] | None) -> tuple[str, str]:
     name = esc(row["name"])
     mode = esc(S.MODE_STYLES.get(str(row["mode"]), {}).get("label", row["mode"]))
     flags = _flags(bool(row["disabled"]), float(row["derate"]), bool(flow and flow["saturated"]))
@@ -181,7 +182,7 @@ def _link_texts(net: Any, lid: str, row: Mapping[str, Any], flow: Mapping[str, A
     return tip, pop
 
 
-def _node_texts(net: Any, nid: str, row: Mapping[str, Any], stranded: Sequence[Any]) -> tuple[str, str]:
+def _node_texts(net: CorridorNetwork, nid: str, row: pd.Series, stranded: Sequence[Any]) -> tuple[str, str]:
     name = esc(row["name"])
     kind = esc(S.node_style(str(row["kind"])).get("label") if str(row["kind"]) in S.NODE_STYLES else row["kind"])
     flags = _flags(bool(row["disabled"]), float(row["derate"]), bool(row.get("saturated", False)))
@@ -429,7 +430,9 @@ def _node_symbol(folium: Any, group: Any, net: CorridorNetwork, nid: str, row: p
     lat, lon = row.geometry.y, row.geometry.x
     radius = _node_radius(row)
     if bool(row.get("saturated", False)):
-        glow = folium.CircleMarker([lat, lon], radius=radius + 6, stroke=False, fill=True, fill_color=S.SATURATED, fill_opacity=0.4)
+        glow = folium.CircleMarker(
+            [lat, lon], radius=radius + 6, stroke=False, fill=True, fill_color=S.SATURATED, fill_opacity=0.4
+        )
         glow.add_to(group)
     cm = folium.CircleMarker(
         [lat, lon], radius=radius, color=st["edge"] if st["edge"] != "white" else "#333333", weight=1.2,
@@ -490,7 +493,8 @@ def _add_status(m: folium.Map, folium: Any, frames: MapFrames) -> set[str]:
         for _, row in frame.iterrows():
             if bool(row["disabled"]):
                 marks.add("disabled")
-                icon = folium.DivIcon(html='<div class="tc-x">\u00d7</div>', icon_size=(22, 22), icon_anchor=(11, 11), class_name="tc-mark")
+                cross = '<div class="tc-x">\u00d7</div>'
+                icon = folium.DivIcon(html=cross, icon_size=(22, 22), icon_anchor=(11, 11), class_name="tc-mark")
                 mk = folium.Marker(_mark_point(row.geometry), icon=icon)
                 _bind(mk, f"<b>{esc(row['name'])}</b><br>DISABLED (out of service)")
                 mk.add_to(fg)
@@ -500,7 +504,8 @@ def _add_status(m: folium.Map, folium: Any, frames: MapFrames) -> set[str]:
                 pct = f"{float(row['derate']) * 100:.0f}%"
                 ring = folium.CircleMarker([lat, lon], radius=10, color=S.DERATED, weight=3, fill=False).add_to(fg)
                 _bind(ring, f"<b>{esc(row['name'])}</b><br>derated to {pct} of capacity")
-                icon = folium.DivIcon(html=f'<div class="tc-pct">{pct}</div>', icon_size=(40, 14), icon_anchor=(-12, 20), class_name="tc-mark")
+                share = f'<div class="tc-pct">{pct}</div>'
+                icon = folium.DivIcon(html=share, icon_size=(40, 14), icon_anchor=(-12, 20), class_name="tc-mark")
                 folium.Marker([lat, lon], icon=icon, interactive=False).add_to(fg)
     return marks
 
@@ -516,7 +521,8 @@ def _add_stranded(m: folium.Map, folium: Any, frames: MapFrames) -> tuple[Ranked
             continue
         row = frames.nodes.loc[origin]
         name = esc(short_label(row["name"], width=34).replace("\n", " "))
-        text = "<br>".join(f"{esc(fmt_volume(r.unserved))} {esc(r.unit)} stranded" for r in grp.itertuples())
+        rows: list[Any] = list(grp.itertuples())
+        text = "<br>".join(f"{esc(fmt_volume(r.unserved))} {esc(r.unit)} stranded" for r in rows)
         html = f'<div class="tc-stranded">{name}<br>{text}</div>'
         h = 16 * (1 + len(grp)) + 6
         # default: above right of the origin; the page moves it if it overlaps another
@@ -657,7 +663,11 @@ def _legend_html(frames: MapFrames, modes: set[str], coms: set[str], marks: set[
     rows = []
     if coms:
         rows.append("<h2>Commodity</h2>" if frames.has_result else "<h2>Commodity (first carried)</h2>")
-        rows += [f'<div class="row">{_svg_line(S.commodity_colour(c), 4)}{esc(S.COMMODITY_LABELS.get(c, c))}</div>' for c in COMMODITIES if c in coms]
+        rows += [
+            f'<div class="row">{_svg_line(S.commodity_colour(c), 4)}{esc(S.COMMODITY_LABELS.get(c, c))}</div>'
+            for c in COMMODITIES
+            if c in coms
+        ]
     if modes:
         rows.append("<h2>Mode</h2>")
         rows += [
@@ -684,7 +694,8 @@ def _add_panels(
     from branca.element import Element
 
     html = _title_html(frames, result, title) + _legend_html(frames, modes, commodities, marks)
-    m.get_root().html.add_child(Element(html), name="tc_panels")
+    root = cast("Figure", m.get_root())
+    root.html.add_child(Element(html), name="tc_panels")
 
 
 def write_html(m: Any, path: str | os.PathLike[str]) -> Path:
