@@ -11,6 +11,7 @@ and look at the new image before committing it (docs/maps.md).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import socket
@@ -33,6 +34,7 @@ from transcaspian.maps.basemap import make_view, scale_at
 from transcaspian.maps.static import save_map
 
 BASELINE = Path(__file__).parent / "baseline_images" / "mini_outage.png"
+CPC_OUTAGE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "cpc_outage.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,11 @@ def _annotations(fig) -> list:
 
 def _gid_lines(fig, gid: str) -> list:
     return [ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == gid]
+
+
+def _saturated_halo_links(ax) -> set[str]:
+    """Links drawn with the at-capacity halo (their lines carry gid ``tc-saturated:<link>``)."""
+    return {str(ln.get_gid()).split(":", 1)[1] for ln in ax.lines if str(ln.get_gid()).startswith("tc-saturated:")}
 
 
 # ------------------------------------------------------------------ baseline
@@ -104,6 +111,27 @@ def test_result_map_marks_disabled_derated_saturated_and_stranded(outage_fig):
     for label in ("Disabled (out of service)", "Derated (% of capacity left)", "At capacity (saturated)", "Stranded volume at origin"):
         assert label in legend
     assert "Crude oil flow" in legend and "6 Mt/y" in legend
+
+
+def test_saturated_links_drawn_are_the_results_saturated_list(net):
+    """One saturation rule (schema.is_saturated): a map marks exactly the links the result lists."""
+    from transcaspian.maps.data import map_frames
+
+    res = tc.solve(net, tc.Scenario.from_yaml(CPC_OUTAGE))
+    listed = set(res.saturated.loc[res.saturated["kind"] == "link", "element"])
+    assert listed, "the CPC outage saturates the bypasses"
+    frames = map_frames(res.network, res)
+    assert set(frames.flows.loc[frames.flows["saturated"], "link"]) == listed
+    assert set(frames.nodes.index[frames.nodes["saturated"]]) == set(res.saturated.loc[res.saturated["kind"] == "node", "element"])
+    assert _saturated_halo_links(tc.plot_map(res.network, res).axes[0]) == listed
+    base = tc.solve(net)
+    change = tc.plot_comparison(base, res, layout="change")
+    assert _saturated_halo_links(change.axes[0]) == listed
+    # 99.95 % full is not saturated for the solver, so not for the map either
+    flows = res.flows.copy()
+    flows.loc["aktau_baku_tanker", "utilisation"] = 0.9995
+    near = map_frames(res.network, dataclasses.replace(res, flows=flows))
+    assert set(near.flows.loc[near.flows["saturated"], "link"]) == listed
 
 
 def test_line_width_proportional_to_flow(mini_net, pair):

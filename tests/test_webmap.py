@@ -87,6 +87,22 @@ def test_layers_per_mode_and_commodity(mini_net, pair):
     assert {"Nodes", "Disabled / derated", "Stranded volume"} <= set(names)
 
 
+def test_saturated_links_drawn_are_the_results_saturated_list(net):
+    """The page halos exactly the links the result lists as saturated (CPC outage)."""
+    import folium
+
+    from transcaspian.maps.data import map_frames
+    from transcaspian.maps.interactive import _LinkLayer
+
+    scenario = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "cpc_outage.yaml"
+    res = tc.solve(net, tc.Scenario.from_yaml(scenario))
+    listed = set(res.saturated.loc[res.saturated["kind"] == "link", "element"])
+    assert listed
+    links = _LinkLayer(folium.Map(tiles=None), folium, net, map_frames(res.network, res), commodity=None).draw()
+    assert links.saturated == listed
+    assert "saturated" in links.marks
+
+
 def test_commodity_filter(mini_net):
     with pytest.raises(tc.UnitError):
         explore_map(mini_net, commodity="plutonium")

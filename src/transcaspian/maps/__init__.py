@@ -6,6 +6,7 @@ side imports matplotlib:
 * :mod:`~transcaspian.maps.data` - the map's frames (links with flows, changes,
   statuses) built from a network and results; no drawing;
 * :mod:`~transcaspian.maps.style` - colours, widths, projection, symbol vocabulary;
+* :mod:`~transcaspian.maps.text` - label and volume texts (``short_label``, ``fmt_volume``);
 * :mod:`~transcaspian.maps.basemap` - Natural Earth outlines read offline, view,
   scale bar, north arrow;
 * :mod:`~transcaspian.maps.labels`, :mod:`~transcaspian.maps.layers`,
@@ -15,7 +16,8 @@ side imports matplotlib:
   :func:`save_map`, :func:`export_map`;
 * :mod:`~transcaspian.maps.interactive` - :func:`explore_map`, :func:`write_html`
   (no matplotlib);
-* :mod:`~transcaspian.maps.webassets` - the offline Leaflet page, its CSS and JavaScript.
+* :mod:`~transcaspian.maps.webassets` - the offline Leaflet page; the page's own CSS and
+  JavaScript are the package files ``assets/webmap.css`` and ``assets/webmap.js``.
 
 Nothing is imported here eagerly, so ``import transcaspian.maps.interactive`` does not
 load matplotlib.

@@ -12,16 +12,31 @@ import importlib.util
 import logging
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 from pyproj import CRS, Geod, Transformer
-from shapely.geometry import LineString, box
+from shapely.geometry import box
 
 from . import style as S
 
-__all__ = ["View", "natural_earth_path", "countries", "basemap", "make_view", "draw_basemap", "draw_scale_bar", "draw_north_arrow", "country_labels"]
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "View",
+    "natural_earth_path",
+    "countries",
+    "basemap",
+    "make_view",
+    "draw_basemap",
+    "draw_scale_bar",
+    "draw_north_arrow",
+    "country_labels",
+    "scale_at",
+]
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +173,7 @@ def make_view(
     return View(xmin, ymin, xmax, ymax, crs, lonlat)
 
 
-def draw_basemap(ax: Any, view: View, *, graticule: bool = True) -> gpd.GeoDataFrame:
+def draw_basemap(ax: Axes, view: View, *, graticule: bool = True) -> gpd.GeoDataFrame:
     """Sea background, land, borders and a light graticule; sets the axes limits."""
     ax.set_facecolor(S.SEA)
     land = basemap(view.lonlat, view.crs)
@@ -179,7 +194,7 @@ def draw_basemap(ax: Any, view: View, *, graticule: bool = True) -> gpd.GeoDataF
     return land
 
 
-def _draw_graticule(ax: Any, view: View, step: float = 10.0) -> None:
+def _draw_graticule(ax: Axes, view: View, step: float = 10.0) -> None:
     lon0, lat0, lon1, lat1 = view.lonlat
     fwd = view.to_map()
     lines = []
@@ -210,7 +225,7 @@ def scale_at(view: View, x: float, y: float) -> float:
     return dist / d
 
 
-def draw_scale_bar(ax: Any, view: View, *, loc: tuple[float, float] = (0.03, 0.04)) -> list[Any]:
+def draw_scale_bar(ax: Axes, view: View, *, loc: tuple[float, float] = (0.03, 0.04)) -> list[Artist]:
     """A scale bar in km, true at the map centre (the projection's scale varies slightly).
 
     Returns the artists (for label collision checks).
@@ -225,7 +240,7 @@ def draw_scale_bar(ax: Any, view: View, *, loc: tuple[float, float] = (0.03, 0.0
     h = view.height * 0.008
     from matplotlib.patches import Rectangle
 
-    arts = []
+    arts: list[Artist] = []
     for i in range(2):
         arts.append(
             ax.add_patch(
@@ -243,7 +258,10 @@ def draw_scale_bar(ax: Any, view: View, *, loc: tuple[float, float] = (0.03, 0.0
     for frac, val in ((0.0, 0), (0.5, km / 2), (1.0, km)):
         txt = f"{val:g}" + (" km" if frac == 1.0 else "")
         arts.append(
-            ax.text(x0 + frac * length, y0 + h * 1.8, txt, ha="center", va="bottom", fontsize=7, color=S.INK, zorder=30, parse_math=False)
+            ax.text(
+                x0 + frac * length, y0 + h * 1.8, txt,
+                ha="center", va="bottom", fontsize=7, color=S.INK, zorder=30, parse_math=False,
+            )
         )
     arts.append(
         ax.text(x0, y0 - h * 1.2, "scale true at map centre", ha="left", va="top", fontsize=6, color="#666666", zorder=30)
@@ -251,7 +269,7 @@ def draw_scale_bar(ax: Any, view: View, *, loc: tuple[float, float] = (0.03, 0.0
     return arts
 
 
-def draw_north_arrow(ax: Any, view: View, *, loc: tuple[float, float] = (0.965, 0.90)) -> list[Any]:
+def draw_north_arrow(ax: Axes, view: View, *, loc: tuple[float, float] = (0.965, 0.90)) -> list[Artist]:
     """A north arrow pointing to true north at its own position."""
     x = view.xmin + loc[0] * view.width
     y = view.ymin + loc[1] * view.height
@@ -310,11 +328,8 @@ def country_labels(view: View, *, min_share: float = 0.004) -> list[dict[str, An
             rp = (clipped if not clipped.is_empty else big).representative_point()
             x, y = rp.x, rp.y
         name = str(row.NAME or row.NAME_EN or row.ADM0_A3)
-        out.append({"text": name, "code": str(row.ADM0_A3), "x": x, "y": y, "area": share, "rank": int(row.LABELRANK or 9), "geom": geom})
+        rank = int(row.LABELRANK or 9)
+        out.append({"text": name, "code": str(row.ADM0_A3), "x": x, "y": y, "area": share, "rank": rank, "geom": geom})
     out.sort(key=lambda d: -d["area"])
     return out
 
-
-def line_in_view(view: View, geom: LineString) -> bool:
-    """Whether a projected line touches the view."""
-    return geom.intersects(box(view.xmin, view.ymin, view.xmax, view.ymax))

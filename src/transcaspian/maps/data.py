@@ -1,8 +1,10 @@
 """What a map shows, as plain frames: links, nodes and stranded volume (internal).
 
-Both the static maps (plot.py) and the interactive map (webmap.py) draw from
-:func:`map_frames`, so they agree on what is disabled, derated, saturated or
-stranded.
+Both the static maps (:mod:`~transcaspian.maps.static`) and the interactive map
+(:mod:`~transcaspian.maps.interactive`) draw from :func:`map_frames`, so they agree on
+what is disabled, derated, saturated or stranded. An element is drawn saturated by
+the solver's own rule (:func:`transcaspian.schema.is_saturated`), so a map marks
+exactly the elements the result lists in ``saturated``.
 """
 
 from __future__ import annotations
@@ -10,20 +12,21 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..units import CANONICAL_UNITS, COMMODITIES
+from ..errors import UnitError
+from ..schema import COMMODITIES, FLOW_EPS, is_saturated
+from ..units import CANONICAL_UNITS
 
-__all__ = ["MapFrames", "map_frames", "flow_changes", "SATURATION", "FLOW_EPS"]
+if TYPE_CHECKING:
+    from ..flow.result import FlowResult
+    from ..network import CorridorNetwork
 
-#: Utilisation at or above which an element counts as saturated.
-SATURATION = 0.999
-#: Flows below this (in the canonical unit) are drawn as idle infrastructure.
-FLOW_EPS = 1e-6
+__all__ = ["MapFrames", "map_frames", "flow_changes", "resolve_ids", "data_bounds"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,14 +83,12 @@ def _check_commodity(commodity: str | None, available: Iterable[str]) -> None:
         return
     avail = list(available)
     if commodity not in avail:
-        from ..errors import UnitError
-
         raise UnitError(
             f"commodity {commodity!r} is not in this map's data; use one of {', '.join(avail) or '(none)'}"
         )
 
 
-def map_frames(net: Any, result: Any = None, *, commodity: str | None = None) -> MapFrames:
+def map_frames(net: CorridorNetwork, result: FlowResult | None = None, *, commodity: str | None = None) -> MapFrames:
     """Collect the links, flows, nodes and stranded volume to draw.
 
     Parameters
@@ -103,6 +104,13 @@ def map_frames(net: Any, result: Any = None, *, commodity: str | None = None) ->
     Returns
     -------
     MapFrames
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> frames = map_frames(tc.load_network("tests/fixtures/mini"), commodity="crude")
+    >>> frames.commodities, frames.has_result, len(frames.flows)
+    (('crude',), False, 0)
     """
     source = result.network if result is not None and getattr(result, "network", None) is not None else net
     links = source.links.copy()
@@ -112,7 +120,7 @@ def map_frames(net: Any, result: Any = None, *, commodity: str | None = None) ->
         frame["disabled"] = frame["disabled"].map(_bool)
         frame["derate"] = frame.get("derate", 1.0)
         frame["derate"] = frame["derate"].map(lambda v: _float(v, 1.0))
-        frame["name"] = [str(n) if str(n or "").strip() else str(i) for i, n in zip(frame.index, frame["name"])]
+        frame["name"] = [str(n) if str(n or "").strip() else str(i) for i, n in zip(frame.index, frame["name"], strict=True)]
 
     if result is not None:
         commodities = tuple(c for c in COMMODITIES if c in set(result.commodities)) or tuple(result.commodities)
@@ -155,18 +163,23 @@ def _empty_stranded() -> pd.DataFrame:
     return pd.DataFrame({c: [] for c in ("origin", "commodity", "unserved", "supply", "unit")})
 
 
-def _saturated_ids(result: Any) -> tuple[set[str], set[str]]:
+def _utilisation_saturated(util: float) -> bool:
+    """The solver's rule on a utilisation (flow over capacity); NaN is never saturated."""
+    return is_saturated(util, 1.0)
+
+
+def _saturated_ids(result: FlowResult) -> tuple[set[str], set[str]]:
     sat = getattr(result, "saturated", None)
     if sat is None or len(sat) == 0:
         return set(), set()
     sat = sat.reset_index() if "element" not in sat.columns else sat
     kinds = sat["kind"] if "kind" in sat.columns else pd.Series(["link"] * len(sat))
-    nodes = {str(e) for e, k in zip(sat["element"], kinds) if k == "node"}
-    links = {str(e) for e, k in zip(sat["element"], kinds) if k != "node"}
+    nodes = {str(e) for e, k in zip(sat["element"], kinds, strict=True) if k == "node"}
+    links = {str(e) for e, k in zip(sat["element"], kinds, strict=True) if k != "node"}
     return nodes, links
 
 
-def _flow_rows(result: Any, links: gpd.GeoDataFrame, commodities: tuple[str, ...]) -> gpd.GeoDataFrame:
+def _flow_rows(result: FlowResult, links: gpd.GeoDataFrame, commodities: tuple[str, ...]) -> gpd.GeoDataFrame:
     df = result.flows
     if df is None or len(df) == 0:
         return _empty_flows()
@@ -193,7 +206,7 @@ def _flow_rows(result: Any, links: gpd.GeoDataFrame, commodities: tuple[str, ...
                 "capacity": _float(getattr(r, "capacity", math.nan)),
                 "unit": getattr(r, "unit", None) or CANONICAL_UNITS.get(str(r.commodity), ""),
                 "utilisation": util,
-                "saturated": abs(signed) > FLOW_EPS and (lid in sat_links or (not math.isnan(util) and util >= SATURATION)),
+                "saturated": abs(signed) > FLOW_EPS and (lid in sat_links or _utilisation_saturated(util)),
                 "mode": str(mode),
                 "geometry": geom,
             }
@@ -203,7 +216,7 @@ def _flow_rows(result: Any, links: gpd.GeoDataFrame, commodities: tuple[str, ...
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
-def _merge_flags(result: Any, links: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame) -> None:
+def _merge_flags(result: FlowResult, links: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame) -> None:
     """OR the disabled flags and take the smallest derate from the result's frames."""
     for frame, source in ((links, result.flows), (nodes, getattr(result, "node_flows", None))):
         if source is None or len(source) == 0:
@@ -223,7 +236,7 @@ def _merge_flags(result: Any, links: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame) 
                     frame.at[eid, col] = min(float(frame.at[eid, col]), _float(val, 1.0))
 
 
-def _node_flows(result: Any, nodes: gpd.GeoDataFrame, commodities: tuple[str, ...]) -> None:
+def _node_flows(result: FlowResult, nodes: gpd.GeoDataFrame, commodities: tuple[str, ...]) -> None:
     sat_nodes, _ = _saturated_ids(result)
     nf = getattr(result, "node_flows", None)
     through: dict[str, dict[str, float]] = {}
@@ -237,14 +250,14 @@ def _node_flows(result: Any, nodes: gpd.GeoDataFrame, commodities: tuple[str, ..
             t = _float(getattr(r, "throughput", 0.0), 0.0)
             through.setdefault(nid, {})[com] = through.get(nid, {}).get(com, 0.0) + t
             util = _float(getattr(r, "utilisation", math.nan))
-            if t > FLOW_EPS and not math.isnan(util) and util >= SATURATION:
+            if t > FLOW_EPS and _utilisation_saturated(util):
                 sat_nodes.add(nid)
     for nid in nodes.index:
         nodes.at[nid, "throughput"] = through.get(str(nid), {})
         nodes.at[nid, "saturated"] = str(nid) in sat_nodes and not bool(nodes.at[nid, "disabled"])
 
 
-def _stranded(result: Any, commodities: tuple[str, ...]) -> pd.DataFrame:
+def _stranded(result: FlowResult, commodities: tuple[str, ...]) -> pd.DataFrame:
     un = getattr(result, "unserved", None)
     if un is None or len(un) == 0:
         return _empty_stranded()
@@ -273,9 +286,7 @@ def flow_changes(base: MapFrames, other: MapFrames) -> gpd.GeoDataFrame:
     Returns a GeoDataFrame with ``link``, ``commodity``, ``before``, ``after``,
     ``delta``, ``unit``, ``mode``, ``geometry`` (links with no flow in either are left out).
     """
-    key = ["link", "commodity"]
-    b = pd.DataFrame(base.flows.drop(columns="geometry")).groupby(key)["flow"].sum() if len(base.flows) else pd.Series(dtype=float)
-    a = pd.DataFrame(other.flows.drop(columns="geometry")).groupby(key)["flow"].sum() if len(other.flows) else pd.Series(dtype=float)
+    b, a = _flow_by_link(base.flows), _flow_by_link(other.flows)
     idx = b.index.union(a.index)
     if len(idx) == 0:
         cols = ["link", "commodity", "before", "after", "delta", "unit", "mode"]
@@ -290,7 +301,14 @@ def flow_changes(base: MapFrames, other: MapFrames) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=geoms, crs="EPSG:4326")
 
 
-def resolve_ids(net: Any, keys: Iterable[str]) -> set[str]:
+def _flow_by_link(flows: gpd.GeoDataFrame) -> pd.Series:
+    """Absolute flow summed per (link, commodity)."""
+    if not len(flows):
+        return pd.Series(dtype=float)
+    return pd.DataFrame(flows.drop(columns="geometry")).groupby(["link", "commodity"])["flow"].sum()
+
+
+def resolve_ids(net: CorridorNetwork, keys: Iterable[str]) -> set[str]:
     """Ids of the elements named by ``keys`` (ids or aliases).
 
     Raises

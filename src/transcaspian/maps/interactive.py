@@ -4,7 +4,9 @@ The page inlines Leaflet (from ``xstatic-leaflet``) and draws Natural Earth outl
 as its base layer: no tiles, no CDN, no network. Links can be switched on and off per
 mode and per commodity; tooltips and popups give flow, capacity, utilisation, status
 and the sources with links. Every text from the data is HTML-escaped and only
-http(s) source URLs become links.
+http(s) source URLs become links. The page's own script and CSS are the package
+assets ``assets/webmap.js`` and ``assets/webmap.css`` (see
+:mod:`~transcaspian.maps.webassets`). This module does not import matplotlib.
 
 Examples
 --------
@@ -18,25 +20,44 @@ False
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from . import style as S
+import pandas as pd
+from shapely.geometry import box, mapping
+
 from ..io import write_atomic
-from .labels import short_label
-from .layers import INACTIVE_STATUS, fmt_volume
-from .data import FLOW_EPS, MapFrames, data_bounds, map_frames
-from .webassets import PAGE_CSS, esc, js_string, leaflet_assets, safe_url
-from ..units import CANONICAL_UNITS, COMMODITIES
+from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
+from ..units import CANONICAL_UNITS
+from . import style as S
+from .basemap import countries
+from .data import MapFrames, data_bounds, map_frames
+from .text import fmt_volume, short_label
+from .webassets import esc, js_string, leaflet_assets, page_css, page_script, safe_url
+
+if TYPE_CHECKING:
+    import folium
+    from branca.element import Figure
+
+    from ..flow.result import FlowResult
+    from ..network import CorridorNetwork
 
 __all__ = ["explore_map", "write_html"]
 
 log = logging.getLogger(__name__)
 
 _MAX_PX, _MIN_PX = 11.0, 1.5
+
+#: (min lon, min lat, max lon, max lat)
+Bounds = tuple[float, float, float, float]
+#: A marker's JavaScript variable and its sort key (label priority, stranded volume).
+Ranked = list[tuple[str, float]]
 
 
 def _folium() -> Any:
@@ -47,6 +68,7 @@ def _folium() -> Any:
     return folium
 
 
+@functools.lru_cache(maxsize=1)
 def _element_classes() -> tuple[Any, Any]:
     """Two small folium elements: a safe tooltip/popup binding and raw page script."""
     from branca.element import MacroElement
@@ -73,20 +95,28 @@ def _element_classes() -> tuple[Any, Any]:
 
         _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
 
-        def __init__(self, code_fn: Any) -> None:
+        def __init__(self, code: str) -> None:
             super().__init__()
             self._name = "TcScript"
-            self.code_fn = code_fn
-
-        def render(self, **kwargs: Any) -> None:
-            self.code = self.code_fn()
-            super().render(**kwargs)
+            self.code = code
 
     return Bind, Script
 
 
+def _bind(layer: Any, tooltip: str, popup: str | None = None) -> None:
+    """Give a layer a tooltip (and a popup), both pre-escaped HTML."""
+    bind, _ = _element_classes()
+    layer.add_child(bind(tooltip, popup))
+
+
+def _script(code: str) -> Any:
+    """A page script element (``code`` must hold data only as escaped literals)."""
+    _, script = _element_classes()
+    return script(code)
+
+
 # -------------------------------------------------------------------- content
-def _sources_html(net: Any, ids: Sequence[str]) -> str:
+def _sources_html(net: CorridorNetwork, ids: Sequence[str]) -> str:
     if not ids:
         return ""
     items = []
@@ -123,7 +153,7 @@ def _cap(value: Any, unit: Any) -> str:
     return f"{esc(fmt_volume(v))} {esc(unit or '')}"
 
 
-def _link_texts(net: Any, lid: str, row: Mapping[str, Any], flow: Mapping[str, Any] | None) -> tuple[str, str]:
+def _link_texts(net: CorridorNetwork, lid: str, row: pd.Series, flow: Mapping[str, Any] | None) -> tuple[str, str]:
     name = esc(row["name"])
     mode = esc(S.MODE_STYLES.get(str(row["mode"]), {}).get("label", row["mode"]))
     flags = _flags(bool(row["disabled"]), float(row["derate"]), bool(flow and flow["saturated"]))
@@ -152,7 +182,7 @@ def _link_texts(net: Any, lid: str, row: Mapping[str, Any], flow: Mapping[str, A
     return tip, pop
 
 
-def _node_texts(net: Any, nid: str, row: Mapping[str, Any], stranded: Sequence[Any]) -> tuple[str, str]:
+def _node_texts(net: CorridorNetwork, nid: str, row: pd.Series, stranded: Sequence[Any]) -> tuple[str, str]:
     name = esc(row["name"])
     kind = esc(S.node_style(str(row["kind"])).get("label") if str(row["kind"]) in S.NODE_STYLES else row["kind"])
     flags = _flags(bool(row["disabled"]), float(row["derate"]), bool(row.get("saturated", False)))
@@ -186,11 +216,7 @@ def _latlon(geom: Any) -> list[list[float]]:
     return [[round(y, 5), round(x, 5)] for x, y in geom.coords]
 
 
-def _basemap_geojson(bounds: tuple[float, float, float, float]) -> str:
-    from shapely.geometry import box, mapping
-
-    from .basemap import countries
-
+def _basemap_geojson(bounds: Bounds) -> str:
     window = box(*bounds)
     gdf = countries()
     sub = gdf[gdf.intersects(window)]
@@ -200,16 +226,12 @@ def _basemap_geojson(bounds: tuple[float, float, float, float]) -> str:
         if geom.is_empty:
             continue
         feats.append({"type": "Feature", "properties": {}, "geometry": mapping(geom)})
-    import json
-
     text = json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":"))
     # 3 decimals (~100 m) are plenty for outlines at these zooms
-    import re
-
     return re.sub(r"(\d+\.\d{3})\d+", r"\1", text)
 
 
-def _bounds(frames: MapFrames, extent: Sequence[float] | None) -> tuple[float, float, float, float]:
+def _bounds(frames: MapFrames, extent: Sequence[float] | None) -> Bounds:
     if extent is not None:
         x0, y0, x1, y1 = (float(v) for v in extent)
         return x0, y0, x1, y1
@@ -218,14 +240,332 @@ def _bounds(frames: MapFrames, extent: Sequence[float] | None) -> tuple[float, f
     return max(mx0, b[0] - 1), max(my0, b[1] - 1), min(mx1, b[2] + 1), min(my1, b[3] + 1)
 
 
+def _new_map(folium: Any, bounds: Bounds, assets: tuple[str, str, str]) -> folium.Map:
+    """An empty map fitted to ``bounds``, with Leaflet and the page CSS inlined (no CDN)."""
+    from branca.element import Element
+
+    x0, y0, x1, y1 = bounds
+    js, css, version = assets
+    m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=4, tiles=None, control_scale=True, prefer_canvas=False)
+    m.default_js, m.default_css = [], []  # no CDN: Leaflet is inlined below
+    root = m.get_root()
+    root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
+    root.header.add_child(Element(f"<style>{page_css()}</style>"), name="tc_css")
+    root.header.add_child(Element(f"<script>/* Leaflet {esc(version)} (xstatic-leaflet) */\n{js}</script>"), name="leaflet_js")
+    m.fit_bounds([[y0, x0], [y1, x1]])
+    return m
+
+
+def _add_base_layer(m: folium.Map, bounds: Bounds) -> None:
+    """Natural Earth outlines around ``bounds`` as a non-interactive GeoJSON layer."""
+    x0, y0, x1, y1 = bounds
+    basemap = _basemap_geojson((max(-180, x0 - 45), max(-89, y0 - 30), min(180, x1 + 45), min(89, y1 + 25)))
+    name = m.get_name()
+    code = (
+        f"var tc_base_{name} = L.geoJSON({basemap}, {{interactive: false, "
+        f"attribution: {js_string('Basemap: Natural Earth; data: transcaspian geodata')}, "
+        f"style: {{color: '{S.BORDER}', weight: 0.7, fillColor: '{S.LAND}', fillOpacity: 1}}}}).addTo({name});"
+    )
+    m.add_child(_script(code))
+
+
+def _dash(mode: str) -> str | None:
+    """Leaflet ``dashArray`` of a mode (``None``: solid)."""
+    return S.MODE_STYLES.get(mode, {}).get("dash_array")
+
+
+class _LinkLayer:
+    """The link lines of the page, all in one feature group, and what toggles and legend need.
+
+    Parameters
+    ----------
+    m : folium.Map
+    folium : module
+    net : CorridorNetwork
+        For the sources in popups.
+    frames : MapFrames
+    commodity : str, optional
+        The one commodity shown (then links of other commodities are left out).
+
+    Attributes
+    ----------
+    holder : folium.FeatureGroup
+        Holds every line; the page script adds and removes lines as toggles change.
+    entries : list of (str, str, list of str)
+        Per line: its JavaScript variable, mode and commodities.
+    modes, commodities : set of str
+        Modes and commodities drawn (each gets a toggle).
+    drawn : set of str
+        Commodities drawn in their own colour (legend).
+    marks : set of str
+        Status marks drawn (``"disabled"``, ``"saturated"``).
+    saturated : set of str
+        Ids of the links drawn with the at-capacity halo.
+    """
+
+    def __init__(self, m: folium.Map, folium: Any, net: CorridorNetwork, frames: MapFrames, *, commodity: str | None) -> None:
+        self._folium = folium
+        self._net = net
+        self._frames = frames
+        self._commodity = commodity
+        self.holder = folium.FeatureGroup(name="links", control=False).add_to(m)
+        self.entries: list[tuple[str, str, list[str]]] = []
+        self.modes: set[str] = set()
+        self.commodities: set[str] = set()
+        self.drawn: set[str] = set()
+        self.marks: set[str] = set()
+        self.saturated: set[str] = set()
+        flows = frames.flows
+        self._scale: dict[str, float] = {}
+        self._by_link: dict[str, list[Any]] = {}
+        if frames.has_result and len(flows):
+            for unit, grp in flows.groupby("unit"):
+                self._scale[str(unit)] = float(grp["flow"].max()) or 1.0
+        if frames.has_result:
+            for r in flows.itertuples():
+                self._by_link.setdefault(r.link, []).append(r)
+
+    def draw(self) -> _LinkLayer:
+        """Draw every link; returns ``self``."""
+        for lid, row in self._frames.links.iterrows():
+            self._draw(str(lid), row)
+        return self
+
+    def _toggled_with(self, row: pd.Series) -> tuple[list[str], bool] | None:
+        """Commodities a link's lines are toggled with, and whether it carries none of the
+        map's (an idle backdrop link); ``None``: the link is not drawn."""
+        carried = [c for c in COMMODITIES if c in (row["commodities"] or [])]
+        coms = [c for c in carried if c in self._frames.commodities]
+        if coms:
+            return coms, False
+        if not self._frames.has_result or self._commodity is not None or not carried:
+            return None
+        return carried, True
+
+    def _draw(self, lid: str, row: pd.Series) -> None:
+        toggled = self._toggled_with(row)
+        if toggled is None:
+            return
+        coms, other = toggled
+        mode = str(row["mode"])
+        self.modes.add(mode)
+        if bool(row["disabled"]):
+            self._disabled(lid, row, mode, coms)
+            return
+        rows = [r for r in self._by_link.get(lid, []) if r.flow > FLOW_EPS]
+        if self._frames.has_result and rows:
+            self._flows(lid, row, mode, rows)
+        else:
+            self._idle(lid, row, mode, coms, other=other)
+
+    def _line(self, geom: Any, mode: str, coms: list[str], **style: Any) -> Any:
+        line = self._folium.PolyLine(_latlon(geom), **style).add_to(self.holder)
+        self.entries.append((line.get_name(), mode, coms))
+        return line
+
+    def _disabled(self, lid: str, row: pd.Series, mode: str, coms: list[str]) -> None:
+        """A disabled link: grey and dashed."""
+        self.marks.add("disabled")
+        tip, pop = _link_texts(self._net, lid, row, None)
+        line = self._line(row.geometry, mode, coms, color=S.MUTED, weight=2.5, opacity=0.9, dash_array="6 5")
+        _bind(line, tip, pop)
+
+    def _idle(self, lid: str, row: pd.Series, mode: str, coms: list[str], *, other: bool) -> None:
+        """A link without flow: its first commodity's colour on a network map, grey on a result."""
+        has_result = self._frames.has_result
+        inactive = str(row.get("status", "")) in INACTIVE_STATUSES
+        colour = S.commodity_colour(coms[0]) if not has_result else S.BACKDROP
+        weight = 2.5 if not has_result else 1.2
+        opacity = 0.45 if inactive else 0.85
+        line = self._line(row.geometry, mode, coms, color=colour, weight=weight, opacity=opacity, dash_array=_dash(mode))
+        first = self._by_link.get(lid, [None])[0]
+        tip, pop = _link_texts(self._net, lid, row, first._asdict() if first is not None else None)
+        _bind(line, tip, pop)
+        if not other:
+            self.commodities.update(coms)
+        if not has_result:
+            self.drawn.add(coms[0])
+
+    def _flows(self, lid: str, row: pd.Series, mode: str, rows: list[Any]) -> None:
+        """One line per commodity with flow, width by flow; a red halo under a saturated one."""
+        for r in rows:
+            w = max(_MIN_PX, _MAX_PX * r.flow / self._scale.get(str(r.unit), r.flow))
+            if r.saturated:
+                self.marks.add("saturated")
+                self.saturated.add(lid)
+                self._line(r.geometry, mode, [r.commodity], color=S.SATURATED, weight=w + 8, opacity=0.4)
+            colour = S.commodity_colour(r.commodity)
+            line = self._line(r.geometry, mode, [r.commodity], color=colour, weight=w, opacity=0.9, dash_array=_dash(mode))
+            tip, pop = _link_texts(self._net, lid, row, r._asdict())
+            _bind(line, tip, pop)
+            self.commodities.add(r.commodity)
+            self.drawn.add(r.commodity)
+
+
+def _add_toggles(m: folium.Map, folium: Any, links: _LinkLayer) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One (empty) overlay per mode and per commodity; the page script reads their state."""
+    by_mode = {
+        md: folium.FeatureGroup(name=esc("Mode: " + S.MODE_STYLES.get(md, {}).get("label", md))).add_to(m)
+        for md in S.MODE_ORDER
+        if md in links.modes
+    }
+    for md in sorted(links.modes - set(by_mode)):
+        by_mode[md] = folium.FeatureGroup(name=esc("Mode: " + md)).add_to(m)
+    by_com = {
+        c: folium.FeatureGroup(name=esc("Commodity: " + S.COMMODITY_LABELS.get(c, c))).add_to(m)
+        for c in COMMODITIES
+        if c in links.commodities
+    }
+    return by_mode, by_com
+
+
+def _node_radius(row: pd.Series) -> int:
+    small = S.node_style(str(row["kind"]))["size"] < 5
+    return {"market": 8, "terminal": 7, "port": 7}.get(str(row["kind"]), 4 if small else 6)
+
+
+def _node_symbol(folium: Any, group: Any, net: CorridorNetwork, nid: str, row: pd.Series, stranded: Sequence[Any]) -> None:
+    """A node's circle (a red glow under a saturated one) with tooltip and popup."""
+    st = S.node_style(str(row["kind"]))
+    lat, lon = row.geometry.y, row.geometry.x
+    radius = _node_radius(row)
+    if bool(row.get("saturated", False)):
+        glow = folium.CircleMarker(
+            [lat, lon], radius=radius + 6, stroke=False, fill=True, fill_color=S.SATURATED, fill_opacity=0.4
+        )
+        glow.add_to(group)
+    cm = folium.CircleMarker(
+        [lat, lon], radius=radius, color=st["edge"] if st["edge"] != "white" else "#333333", weight=1.2,
+        fill=True, fill_color=st["face"], fill_opacity=0.5 if bool(row["disabled"]) else 0.95,
+    ).add_to(group)
+    tip, pop = _node_texts(net, nid, row, stranded)
+    _bind(cm, tip, pop)
+
+
+def _node_name(folium: Any, group: Any, row: pd.Series) -> tuple[str, float]:
+    """A node's name label; returns its variable and declutter priority."""
+    off = bool(row["disabled"])
+    pri = float(S.LABEL_PRIORITY.get(str(row["kind"]), 20)) + (500 if off or float(row["derate"]) < 1 else 0)
+    if row.get("throughput"):
+        pri += 12
+    html = f'<div class="tc-name{" off" if off else ""}">{esc(short_label(row["name"], width=30).replace(chr(10), " "))}</div>'
+    anchor = (-_node_radius(row) - 3, 16)
+    icon = folium.DivIcon(html=html, icon_size=(220, 14), icon_anchor=anchor, class_name="tc-label")
+    mk = folium.Marker([row.geometry.y, row.geometry.x], icon=icon, interactive=False)
+    mk.add_to(group)
+    return mk.get_name(), pri
+
+
+def _add_nodes(m: folium.Map, folium: Any, net: CorridorNetwork, frames: MapFrames) -> tuple[Ranked, set[str]]:
+    """Node symbols with tooltips and popups, and their name labels.
+
+    Returns the name labels (variable, priority) and the status marks drawn.
+    """
+    nodes_fg = folium.FeatureGroup(name="Nodes").add_to(m)
+    names_fg = folium.FeatureGroup(name="Node names").add_to(m)
+    stranded: dict[str, list[Any]] = {}
+    for r in frames.stranded.itertuples():
+        stranded.setdefault(str(r.origin), []).append(r)
+    names: Ranked = []
+    marks: set[str] = set()
+    for nid, row in frames.nodes.iterrows():
+        if bool(row.get("saturated", False)):
+            marks.add("saturated")
+        _node_symbol(folium, nodes_fg, net, str(nid), row, stranded.get(str(nid), []))
+        if str(nid) not in stranded:  # a stranded origin is named in its callout
+            names.append(_node_name(folium, names_fg, row))
+    return names, marks
+
+
+def _mark_point(geom: Any) -> tuple[float, float]:
+    """Where a mark sits: the point itself, or halfway along a line (lat, lon)."""
+    if geom.geom_type == "Point":
+        return geom.y, geom.x
+    p = geom.interpolate(0.5, normalized=True)
+    return p.y, p.x
+
+
+def _add_status(m: folium.Map, folium: Any, frames: MapFrames) -> set[str]:
+    """A red cross on each disabled element, an orange ring and % on each derated one."""
+    marks: set[str] = set()
+    fg = folium.FeatureGroup(name="Disabled / derated").add_to(m)
+    for frame in (frames.links, frames.nodes):
+        for _, row in frame.iterrows():
+            if bool(row["disabled"]):
+                marks.add("disabled")
+                cross = '<div class="tc-x">\u00d7</div>'
+                icon = folium.DivIcon(html=cross, icon_size=(22, 22), icon_anchor=(11, 11), class_name="tc-mark")
+                mk = folium.Marker(_mark_point(row.geometry), icon=icon)
+                _bind(mk, f"<b>{esc(row['name'])}</b><br>DISABLED (out of service)")
+                mk.add_to(fg)
+            elif float(row["derate"]) < 1.0 - 1e-9:
+                marks.add("derated")
+                lat, lon = _mark_point(row.geometry)
+                pct = f"{float(row['derate']) * 100:.0f}%"
+                ring = folium.CircleMarker([lat, lon], radius=10, color=S.DERATED, weight=3, fill=False).add_to(fg)
+                _bind(ring, f"<b>{esc(row['name'])}</b><br>derated to {pct} of capacity")
+                share = f'<div class="tc-pct">{pct}</div>'
+                icon = folium.DivIcon(html=share, icon_size=(40, 14), icon_anchor=(-12, 20), class_name="tc-mark")
+                folium.Marker([lat, lon], icon=icon, interactive=False).add_to(fg)
+    return marks
+
+
+def _add_stranded(m: folium.Map, folium: Any, frames: MapFrames) -> tuple[Ranked, set[str]]:
+    """A callout box per origin with stranded volume; returns the callouts (variable, volume)."""
+    callouts: Ranked = []
+    if not len(frames.stranded):
+        return callouts, set()
+    sfg = folium.FeatureGroup(name="Stranded volume").add_to(m)
+    for origin, grp in frames.stranded.groupby("origin"):
+        if origin not in frames.nodes.index:
+            continue
+        row = frames.nodes.loc[origin]
+        name = esc(short_label(row["name"], width=34).replace("\n", " "))
+        rows: list[Any] = list(grp.itertuples())
+        text = "<br>".join(f"{esc(fmt_volume(r.unserved))} {esc(r.unit)} stranded" for r in rows)
+        html = f'<div class="tc-stranded">{name}<br>{text}</div>'
+        h = 16 * (1 + len(grp)) + 6
+        # default: above right of the origin; the page moves it if it overlaps another
+        icon = folium.DivIcon(html=html, icon_size=(240, h), icon_anchor=(-12, h + 8), class_name="tc-mark tc-callout")
+        mk = folium.Marker([row.geometry.y, row.geometry.x], icon=icon)
+        _bind(mk, f"<b>{esc(row['name'])}</b><br>{text}")
+        mk.add_to(sfg)
+        callouts.append((mk.get_name(), float(grp["unserved"].sum())))
+    return callouts, ({"stranded"} if callouts else set())
+
+
+def _controls_js(
+    m: folium.Map, links: _LinkLayer, toggles: tuple[Mapping[str, Any], Mapping[str, Any]], names: Ranked, callouts: Ranked
+) -> str:
+    """The page script (``assets/webmap.js``) wired to this map's layers."""
+
+    def groups(by_key: Mapping[str, Any]) -> str:
+        return ",".join(f"{js_string(k)}: {g.get_name()}" for k, g in by_key.items())
+
+    def line(var: str, mode: str, coms: Sequence[str]) -> str:
+        return f"{{layer: {var}, mode: {js_string(mode)}, commodities: [{','.join(js_string(c) for c in coms)}]}}"
+
+    return page_script(
+        {
+            "MAP": m.get_name(),
+            "HOLDER": links.holder.get_name(),
+            "LINKS": ",".join(line(*e) for e in links.entries),
+            "MODES": groups(toggles[0]),
+            "COMMODITIES": groups(toggles[1]),
+            "NAMES": ",".join(f"{{marker: {v}, priority: {p:g}}}" for v, p in names),
+            "CALLOUTS": ",".join(f"{{marker: {v}, volume: {p:g}}}" for v, p in callouts),
+        }
+    )
+
+
 def explore_map(
-    net: Any,
-    result: Any = None,
+    net: CorridorNetwork,
+    result: FlowResult | None = None,
     *,
     commodity: str | None = None,
     extent: Sequence[float] | None = None,
     title: str | None = None,
-) -> Any:
+) -> folium.Map:
     """Interactive map (folium.Map) of the network or of a flow result, usable offline.
 
     Parameters
@@ -253,263 +593,41 @@ def explore_map(
     'Map'
     """
     folium = _folium()
-    Bind, Script = _element_classes()
-    js, css, version = leaflet_assets()
-    from branca.element import Element
-
+    assets = leaflet_assets()
     frames = map_frames(net, result, commodity=commodity)
-    x0, y0, x1, y1 = _bounds(frames, extent)
-    m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=4, tiles=None, control_scale=True, prefer_canvas=False)
-    m.default_js, m.default_css = [], []  # no CDN: Leaflet is inlined below
-    root = m.get_root()
-    root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
-    root.header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="tc_css")
-    root.header.add_child(Element(f"<script>/* Leaflet {esc(version)} (xstatic-leaflet) */\n{js}</script>"), name="leaflet_js")
-    m.fit_bounds([[y0, x0], [y1, x1]])
-
-    basemap = _basemap_geojson((max(-180, x0 - 45), max(-89, y0 - 30), min(180, x1 + 45), min(89, y1 + 25)))
-    base_var = f"tc_base_{m.get_name()}"
-
-    def base_js() -> str:
-        return (
-            f"var {base_var} = L.geoJSON({basemap}, {{interactive: false, "
-            f"attribution: {js_string('Basemap: Natural Earth; data: transcaspian geodata')}, "
-            f"style: {{color: '{S.BORDER}', weight: 0.7, fillColor: '{S.LAND}', fillOpacity: 1}}}}).addTo({m.get_name()});"
-        )
-
-    m.add_child(Script(base_js))
-
-    links_fg = folium.FeatureGroup(name="links", control=False).add_to(m)
-    entries: list[tuple[str, str, list[str]]] = []  # (layer var, mode, commodities)
-    flows = frames.flows
-    scale: dict[str, float] = {}
-    if frames.has_result and len(flows):
-        for unit, grp in flows.groupby("unit"):
-            scale[str(unit)] = float(grp["flow"].max()) or 1.0
-
-    def add_line(geom: Any, mode: str, coms: list[str], **style: Any) -> Any:
-        line = folium.PolyLine(_latlon(geom), **style).add_to(links_fg)
-        entries.append((line.get_name(), mode, coms))
-        return line
-
-    by_link = {}
-    if frames.has_result:
-        for r in flows.itertuples():
-            by_link.setdefault(r.link, []).append(r)
-    modes_seen, coms_seen, drawn, marks = set(), set(), set(), set()
-    for lid, row in frames.links.iterrows():
-        mode = str(row["mode"])
-        dash = S.MODE_STYLES.get(mode, {}).get("dash_array")
-        carried = [c for c in COMMODITIES if c in (row["commodities"] or [])]
-        coms = [c for c in carried if c in frames.commodities]
-        other = not coms  # a link of another commodity than the result's: idle infrastructure
-        if other:
-            if not frames.has_result or commodity is not None or not carried:
-                continue
-            coms = carried
-        modes_seen.add(mode)
-        if bool(row["disabled"]):
-            marks.add("disabled")
-            tip, pop = _link_texts(net, lid, row, None)
-            line = add_line(row.geometry, mode, coms, color=S.MUTED, weight=2.5, opacity=0.9, dash_array="6 5")
-            line.add_child(Bind(tip, pop))
-            continue
-        rows = [r for r in by_link.get(lid, []) if r.flow > FLOW_EPS]
-        if not frames.has_result or not rows:
-            inactive = str(row.get("status", "")) in INACTIVE_STATUS
-            colour = S.commodity_colour(coms[0]) if not frames.has_result else S.BACKDROP
-            weight = 2.5 if not frames.has_result else 1.2
-            line = add_line(row.geometry, mode, coms, color=colour, weight=weight, opacity=0.45 if inactive else 0.85, dash_array=dash)
-            frow = by_link.get(lid, [None])[0]
-            tip, pop = _link_texts(net, lid, row, frow._asdict() if frow is not None else None)
-            line.add_child(Bind(tip, pop))
-            if not other:
-                coms_seen.update(coms)
-            if not frames.has_result:
-                drawn.add(coms[0])
-            continue
-        for r in rows:
-            w = max(_MIN_PX, _MAX_PX * r.flow / scale.get(str(r.unit), r.flow))
-            if r.saturated:
-                marks.add("saturated")
-                add_line(r.geometry, mode, [r.commodity], color=S.SATURATED, weight=w + 8, opacity=0.4)
-            line = add_line(r.geometry, mode, [r.commodity], color=S.commodity_colour(r.commodity), weight=w, opacity=0.9, dash_array=dash)
-            tip, pop = _link_texts(net, lid, row, r._asdict())
-            line.add_child(Bind(tip, pop))
-            coms_seen.add(r.commodity)
-            drawn.add(r.commodity)
-
-    toggles_mode = {md: folium.FeatureGroup(name=esc("Mode: " + S.MODE_STYLES.get(md, {}).get("label", md))).add_to(m) for md in S.MODE_ORDER if md in modes_seen}
-    for md in sorted(modes_seen - set(toggles_mode)):
-        toggles_mode[md] = folium.FeatureGroup(name=esc("Mode: " + md)).add_to(m)
-    toggles_com = {c: folium.FeatureGroup(name=esc("Commodity: " + S.COMMODITY_LABELS.get(c, c))).add_to(m) for c in COMMODITIES if c in coms_seen}
-
-    names: list[tuple[str, float]] = []
-    marks |= _add_nodes(m, folium, Bind, net, frames, names)
-    callouts: list[tuple[str, float]] = []
-    marks |= _add_status(m, folium, Bind, frames, callouts)
+    bounds = _bounds(frames, extent)
+    m = _new_map(folium, bounds, assets)
+    _add_base_layer(m, bounds)
+    links = _LinkLayer(m, folium, net, frames, commodity=commodity).draw()
+    toggles = _add_toggles(m, folium, links)
+    names, node_marks = _add_nodes(m, folium, net, frames)
+    status_marks = _add_status(m, folium, frames)
+    callouts, stranded_marks = _add_stranded(m, folium, frames)
     folium.LayerControl(collapsed=False).add_to(m)
-
-    def filter_js() -> str:
-        items = ",".join(f"{{layer: {v}, mode: {js_string(md)}, commodities: [{','.join(js_string(c) for c in cs)}]}}" for v, md, cs in entries)
-        tm = ",".join(f"{js_string(k)}: {g.get_name()}" for k, g in toggles_mode.items())
-        tc_ = ",".join(f"{js_string(k)}: {g.get_name()}" for k, g in toggles_com.items())
-        mp = m.get_name()
-        labels = ",".join(f"{{marker: {v}, priority: {p:g}}}" for v, p in names)
-        boxes = ",".join(f"{{marker: {v}, volume: {p:g}}}" for v, p in callouts)
-        return f"""
-(function() {{
-  var map = {mp}, holder = {links_fg.get_name()};
-  var links = [{items}];
-  var modes = {{{tm}}}, commodities = {{{tc_}}};
-  function on(groups, key) {{ return !(key in groups) || map.hasLayer(groups[key]); }}
-  function sync() {{
-    links.forEach(function(l) {{
-      var show = on(modes, l.mode) && l.commodities.some(function(c) {{ return on(commodities, c); }});
-      if (show && !holder.hasLayer(l.layer)) holder.addLayer(l.layer);
-      if (!show && holder.hasLayer(l.layer)) holder.removeLayer(l.layer);
-    }});
-  }}
-  map.on('overlayadd overlayremove', sync);
-  sync();
-  // Declutter node names: by priority, hide a name whose box overlaps one already shown.
-  var names = [{labels}].sort(function(a, b) {{ return b.priority - a.priority; }});
-  var callouts = [{boxes}].sort(function(a, b) {{ return b.volume - a.volume; }});
-  function declutter() {{
-    var taken = Array.from(document.querySelectorAll('.leaflet-marker-icon .tc-pct')).map(function(el) {{ return el.getBoundingClientRect(); }});
-    function free(r) {{
-      return taken.every(function(t) {{ return r.right <= t.left || r.left >= t.right || r.bottom <= t.top || r.top >= t.bottom; }});
-    }}
-    function place(n) {{
-      var el = n.marker.getElement();
-      if (!el || !map.hasLayer(n.marker)) return;
-      var inner = el.firstElementChild || el;
-      inner.style.visibility = 'visible';
-      var r = inner.getBoundingClientRect();
-      if (n.priority >= 500 || free(r)) {{ taken.push(r); }} else {{ inner.style.visibility = 'hidden'; }}
-    }}
-    // names of disabled or derated elements always show, placed first
-    names.filter(function(n) {{ return n.priority >= 500; }}).forEach(place);
-    // then stranded-volume boxes: above right, below right, above left, below left, further out
-    callouts.forEach(function(c) {{
-      var el = c.marker.getElement();
-      if (!el || !map.hasLayer(c.marker)) return;
-      var box = el.firstElementChild || el;
-      box.style.transform = '';
-      var r0 = box.getBoundingClientRect(), w = r0.width + 24, h = r0.height + 16;
-      var moves = [[0, 0], [0, h], [-w, 0], [-w, h], [0, -h], [0, 2 * h], [-w, -h], [-w, 2 * h], [w / 2, -h], [w / 2, 2 * h]];
-      var best = moves[0];
-      for (var i = 0; i < moves.length; i++) {{
-        var m = moves[i];
-        var r = {{left: r0.left + m[0], right: r0.right + m[0], top: r0.top + m[1], bottom: r0.bottom + m[1]}};
-        if (free(r)) {{ best = m; break; }}
-      }}
-      box.style.transform = 'translate(' + best[0] + 'px,' + best[1] + 'px)';
-      taken.push(box.getBoundingClientRect());
-    }});
-    names.filter(function(n) {{ return n.priority < 500; }}).forEach(place);
-  }}
-  map.on('zoomend overlayadd overlayremove', declutter);
-  declutter();
-  window.transcaspianMap = {{map: map, links: links, modes: modes, commodities: commodities, names: names, callouts: callouts, sync: sync, declutter: declutter}};
-}})();"""
-
-    m.add_child(Script(filter_js))
-    _add_panels(m, Element, frames, net, result, title, modes_seen, drawn, marks)
+    m.add_child(_script(_controls_js(m, links, toggles, names, callouts)))
+    marks = links.marks | node_marks | status_marks | stranded_marks
+    _add_panels(m, frames, result, title, modes=links.modes, commodities=links.drawn, marks=marks)
     return m
 
 
-def _add_nodes(m: Any, folium: Any, Bind: Any, net: Any, frames: MapFrames, names: list[tuple[str, float]]) -> set[str]:
-    """Node symbols with tooltips and popups; name labels appended to ``names`` (var, priority)."""
-    nodes_fg = folium.FeatureGroup(name="Nodes").add_to(m)
-    names_fg = folium.FeatureGroup(name="Node names").add_to(m)
-    stranded: dict[str, list[Any]] = {}
-    for r in frames.stranded.itertuples():
-        stranded.setdefault(r.origin, []).append(r)
-    marks: set[str] = set()
-    for nid, row in frames.nodes.iterrows():
-        st = S.node_style(str(row["kind"]))
-        lat, lon = row.geometry.y, row.geometry.x
-        off = bool(row["disabled"])
-        radius = {"market": 8, "terminal": 7, "port": 7}.get(str(row["kind"]), 4 if st["size"] < 5 else 6)
-        if bool(row.get("saturated", False)):
-            marks.add("saturated")
-            folium.CircleMarker([lat, lon], radius=radius + 6, stroke=False, fill=True, fill_color=S.SATURATED, fill_opacity=0.4).add_to(nodes_fg)
-        cm = folium.CircleMarker(
-            [lat, lon], radius=radius, color=st["edge"] if st["edge"] != "white" else "#333333", weight=1.2,
-            fill=True, fill_color=st["face"], fill_opacity=0.5 if off else 0.95,
-        ).add_to(nodes_fg)
-        tip, pop = _node_texts(net, str(nid), row, stranded.get(str(nid), []))
-        cm.add_child(Bind(tip, pop))
-        if str(nid) in stranded:  # a stranded origin is named in its callout
-            continue
-        pri = float(S.LABEL_PRIORITY.get(str(row["kind"]), 20)) + (500 if off or float(row["derate"]) < 1 else 0)
-        if row.get("throughput"):
-            pri += 12
-        html = f'<div class="tc-name{" off" if off else ""}">{esc(short_label(row["name"], width=30).replace(chr(10), " "))}</div>'
-        mk = folium.Marker([lat, lon], icon=folium.DivIcon(html=html, icon_size=(220, 14), icon_anchor=(-radius - 3, 16), class_name="tc-label"), interactive=False)
-        mk.add_to(names_fg)
-        names.append((mk.get_name(), pri))
-    return marks
-
-
-def _add_status(m: Any, folium: Any, Bind: Any, frames: MapFrames, callouts: list[tuple[str, float]]) -> set[str]:
-    """Disabled and derated marks, stranded-volume callouts (appended to ``callouts``)."""
-    marks: set[str] = set()
-    fg = folium.FeatureGroup(name="Disabled / derated").add_to(m)
-
-    def point(row: Any) -> tuple[float, float]:
-        g = row.geometry
-        if g.geom_type == "Point":
-            return g.y, g.x
-        p = g.interpolate(0.5, normalized=True)
-        return p.y, p.x
-
-    for frame in (frames.links, frames.nodes):
-        for _, row in frame.iterrows():
-            lat, lon = point(row)
-            if bool(row["disabled"]):
-                marks.add("disabled")
-                mk = folium.Marker([lat, lon], icon=folium.DivIcon(html='<div class="tc-x">\u00d7</div>', icon_size=(22, 22), icon_anchor=(11, 11), class_name="tc-mark"))
-                mk.add_child(Bind(f"<b>{esc(row['name'])}</b><br>DISABLED (out of service)"))
-                mk.add_to(fg)
-            elif float(row["derate"]) < 1.0 - 1e-9:
-                marks.add("derated")
-                pct = f"{float(row['derate']) * 100:.0f}%"
-                ring = folium.CircleMarker([lat, lon], radius=10, color=S.DERATED, weight=3, fill=False).add_to(fg)
-                ring.add_child(Bind(f"<b>{esc(row['name'])}</b><br>derated to {pct} of capacity"))
-                folium.Marker([lat, lon], icon=folium.DivIcon(html=f'<div class="tc-pct">{pct}</div>', icon_size=(40, 14), icon_anchor=(-12, 20), class_name="tc-mark"), interactive=False).add_to(fg)
-    if len(frames.stranded):
-        sfg = folium.FeatureGroup(name="Stranded volume").add_to(m)
-        for origin, grp in frames.stranded.groupby("origin"):
-            if origin not in frames.nodes.index:
-                continue
-            marks.add("stranded")
-            row = frames.nodes.loc[origin]
-            name = esc(short_label(row["name"], width=34).replace("\n", " "))
-            text = "<br>".join(f"{esc(fmt_volume(r.unserved))} {esc(r.unit)} stranded" for r in grp.itertuples())
-            html = f'<div class="tc-stranded">{name}<br>{text}</div>'
-            h = 16 * (1 + len(grp)) + 6
-            # default: above right of the origin; the page moves it if it overlaps another
-            icon = folium.DivIcon(html=html, icon_size=(240, h), icon_anchor=(-12, h + 8), class_name="tc-mark tc-callout")
-            mk = folium.Marker([row.geometry.y, row.geometry.x], icon=icon)
-            mk.add_child(Bind(f"<b>{esc(row['name'])}</b><br>{text}"))
-            mk.add_to(sfg)
-            callouts.append((mk.get_name(), float(grp["unserved"].sum())))
-    return marks
-
-
+# ---------------------------------------------------------------------- panels
 def _svg_line(colour: str, width: float, dash: str | None = None, opacity: float = 1.0) -> str:
     d = f' stroke-dasharray="{dash}"' if dash else ""
-    return f'<svg width="34" height="12"><line x1="1" y1="6" x2="33" y2="6" stroke="{colour}" stroke-width="{width}" stroke-opacity="{opacity}"{d}/></svg>'
+    return (
+        f'<svg width="34" height="12"><line x1="1" y1="6" x2="33" y2="6" stroke="{colour}" '
+        f'stroke-width="{width}" stroke-opacity="{opacity}"{d}/></svg>'
+    )
 
 
-def _add_panels(m: Any, Element: Any, frames: MapFrames, net: Any, result: Any, title: str | None, modes: set[str], coms: set[str], marks: set[str]) -> None:
-    """Title box and legend (fixed HTML; data texts escaped)."""
+def _scenario_name(result: FlowResult) -> str:
+    sc = getattr(result, "scenario", None)
+    return next((str(getattr(sc, a)) for a in ("title", "name", "id") if sc is not None and getattr(sc, a, None)), "baseline")
+
+
+def _title_html(frames: MapFrames, result: FlowResult | None, title: str | None) -> str:
+    """The title box: the title and a line of totals (or the network's size)."""
     if result is not None:
-        sc = getattr(result, "scenario", None)
-        name = next((str(getattr(sc, a)) for a in ("title", "name", "id") if sc is not None and getattr(sc, a, None)), "baseline")
-        default = f"Flows \u2014 {name}"
+        default = f"Flows \u2014 {_scenario_name(result)}"
         parts = []
         for c in frames.commodities:
             u = CANONICAL_UNITS.get(c, "")
@@ -521,30 +639,63 @@ def _add_panels(m: Any, Element: Any, frames: MapFrames, net: Any, result: Any, 
     else:
         default = "Export corridors of Central Asia"
         sub = f"{len(frames.nodes)} nodes, {len(frames.links)} links"
-    head = f'<div class="tc-panel tc-title"><h1>{esc(title or default)}</h1><p>{esc(sub)}</p></div>'
-    rows = []
-    if coms:
-        rows.append("<h2>Commodity</h2>" if frames.has_result else "<h2>Commodity (first carried)</h2>")
-        rows += [f'<div class="row">{_svg_line(S.commodity_colour(c), 4)}{esc(S.COMMODITY_LABELS.get(c, c))}</div>' for c in COMMODITIES if c in coms]
-    if modes:
-        rows.append("<h2>Mode</h2>")
-        rows += [
-            f'<div class="row">{_svg_line("#444", 2.5, S.MODE_STYLES.get(md, {}).get("dash_array"))}{esc(S.MODE_STYLES.get(md, {}).get("label", md))}</div>'
-            for md in [*[x for x in S.MODE_ORDER if x in modes], *sorted(modes - set(S.MODE_ORDER))]
-        ]
+    return f'<div class="tc-panel tc-title"><h1>{esc(title or default)}</h1><p>{esc(sub)}</p></div>'
+
+
+def _status_rows(marks: set[str]) -> list[str]:
+    """Legend rows of the status marks drawn, in a fixed order."""
     status = {
         "disabled": '<span class="tc-x" style="font-size:16px">\u00d7</span> Disabled',
-        "derated": f'<svg width="34" height="14"><circle cx="17" cy="7" r="5.5" fill="none" stroke="{S.DERATED}" stroke-width="2.5"/></svg>Derated (% left)',
+        "derated": (
+            f'<svg width="34" height="14"><circle cx="17" cy="7" r="5.5" fill="none" stroke="{S.DERATED}" '
+            f'stroke-width="2.5"/></svg>Derated (% left)'
+        ),
         "saturated": f"{_svg_line(S.SATURATED, 9, opacity=0.45)}At capacity",
         "stranded": '<span class="tc-stranded" style="padding:0 3px">Mt</span> Stranded at origin',
     }
+    if not marks & set(status):
+        return []
+    return ["<h2>Status</h2>", *(f'<div class="row">{status[k]}</div>' for k in status if k in marks)]
+
+
+def _legend_html(frames: MapFrames, modes: set[str], coms: set[str], marks: set[str]) -> str:
+    """The legend box: commodities drawn, modes, "no flow" and status marks."""
+    rows = []
+    if coms:
+        rows.append("<h2>Commodity</h2>" if frames.has_result else "<h2>Commodity (first carried)</h2>")
+        rows += [
+            f'<div class="row">{_svg_line(S.commodity_colour(c), 4)}{esc(S.COMMODITY_LABELS.get(c, c))}</div>'
+            for c in COMMODITIES
+            if c in coms
+        ]
+    if modes:
+        rows.append("<h2>Mode</h2>")
+        rows += [
+            f'<div class="row">{_svg_line("#444", 2.5, _dash(md))}{esc(S.MODE_STYLES.get(md, {}).get("label", md))}</div>'
+            for md in [*[x for x in S.MODE_ORDER if x in modes], *sorted(modes - set(S.MODE_ORDER))]
+        ]
     if frames.has_result:
         rows.append(f'<div class="row">{_svg_line(S.BACKDROP, 1.2)}No flow</div>')
-    if marks & set(status):
-        rows.append("<h2>Status</h2>")
-        rows += [f'<div class="row">{status[k]}</div>' for k in status if k in marks]
-    legend = f'<div class="tc-panel tc-legend">{"".join(rows)}</div>'
-    m.get_root().html.add_child(Element(head + legend), name="tc_panels")
+    rows += _status_rows(marks)
+    return f'<div class="tc-panel tc-legend">{"".join(rows)}</div>'
+
+
+def _add_panels(
+    m: folium.Map,
+    frames: MapFrames,
+    result: FlowResult | None,
+    title: str | None,
+    *,
+    modes: set[str],
+    commodities: set[str],
+    marks: set[str],
+) -> None:
+    """Title box and legend (fixed HTML; data texts escaped)."""
+    from branca.element import Element
+
+    html = _title_html(frames, result, title) + _legend_html(frames, modes, commodities, marks)
+    root = cast("Figure", m.get_root())
+    root.html.add_child(Element(html), name="tc_panels")
 
 
 def write_html(m: Any, path: str | os.PathLike[str]) -> Path:

@@ -9,28 +9,34 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.transforms import Affine2D
 from shapely.geometry import LineString, MultiLineString
 
+from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
 from . import style as S
-from .labels import HALO, LabelSpec, short_label
-from .data import FLOW_EPS
-from ..units import CANONICAL_UNITS, COMMODITIES
+from .labels import HALO, LabelSpec, marker_boxes
+from .text import fmt_volume, short_label
 
-__all__ = ["WidthScale", "Layers", "nice_values", "fmt_volume"]
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.transforms import Bbox
+    from shapely.geometry.base import BaseGeometry
+    from shapely.geometry.polygon import Polygon
+
+__all__ = ["WidthScale", "Layers", "nice_values", "project"]
 
 MAX_WIDTH = 9.0  # points, at the largest flow of a unit
 MIN_WIDTH = 0.9  # points, floor so small flows stay visible
 BACKDROP_WIDTH = 0.8
 NETWORK_WIDTH = 1.7
-INACTIVE_STATUS = {"planned", "under_construction", "proposed", "stalled", "idle"}
 
 
 def nice_values(vmax: float, n: int = 3) -> list[float]:
@@ -58,18 +64,6 @@ def nice_values(vmax: float, n: int = 3) -> list[float]:
     return sorted(v for v in vals if v > 0)[-n:]
 
 
-def fmt_volume(v: float) -> str:
-    """A volume with sensible precision (``1,250`` / ``62.5`` / ``0.35``)."""
-    a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:.0f}"
-    if a >= 1:
-        return f"{v:.1f}"
-    return f"{v:.2g}"
-
-
 @dataclasses.dataclass
 class WidthScale:
     """Line width proportional to flow, one factor per unit (points per unit of flow).
@@ -95,7 +89,7 @@ class WidthScale:
         return max(MIN_WIDTH, MAX_WIDTH * abs(value) / top)
 
 
-def _lines(geom: Any) -> list[np.ndarray]:
+def _lines(geom: BaseGeometry | None) -> list[np.ndarray]:
     if geom is None or geom.is_empty:
         return []
     if isinstance(geom, MultiLineString):
@@ -116,13 +110,69 @@ def _dashes(mode: str, width: float = 1.0) -> Any:
     return (0, tuple(v * k for v in d))
 
 
-def _midpoint(geom: Any) -> tuple[float, float, float]:
+def _midpoint(geom: BaseGeometry) -> tuple[float, float, float]:
     """Point halfway along a line and the direction there (degrees, display = data)."""
     line = geom if isinstance(geom, LineString) else max(geom.geoms, key=lambda g: g.length)
     p = line.interpolate(0.5, normalized=True)
     a = line.interpolate(0.47, normalized=True)
     b = line.interpolate(0.53, normalized=True)
     return p.x, p.y, math.degrees(math.atan2(b.y - a.y, b.x - a.x))
+
+
+def _node_label(nid: str, row: pd.Series, size: float, *, used: set[str] | None, highlight: set[str]) -> LabelSpec:
+    """The name label request of a node (disabled and highlighted names are required)."""
+    kind = str(row["kind"])
+    pri = float(S.LABEL_PRIORITY.get(kind, 20))
+    if used is not None:
+        pri += 12 if nid in used else -15
+    style: dict[str, Any] = {"fontsize": 7.8, "color": S.INK, "zorder": 20, "path_effects": HALO}
+    required = False
+    if bool(row["disabled"]):  # before the stranded callouts: the name belongs next to its cross
+        pri, required = 2000, True
+        style.update(color=S.DISABLED, fontweight="bold", fontsize=8.5)
+    elif nid in highlight:
+        pri, required = 900, True
+        style.update(fontweight="bold")
+    elif kind in ("terminal", "market", "port", "chokepoint"):
+        style.update(fontweight="bold")
+    base = size / 2 + 2.5
+    radius: float | tuple[float, ...] = (base, base + 10, base + 22) if pri >= 40 else base
+    return LabelSpec(
+        row.geometry.x, row.geometry.y, short_label(row["name"]), priority=pri, radius=radius, style=style,
+        required=required, leader="auto", key=nid,
+    )
+
+
+def _callout_style() -> dict[str, Any]:
+    """Text style of a stranded-volume callout (a fresh dict each time)."""
+    return {
+        "fontsize": 7.6,
+        "color": S.STRANDED,
+        "fontweight": "bold",
+        "zorder": 25,
+        "linespacing": 1.25,
+        "multialignment": "left",
+        "bbox": {"boxstyle": "round,pad=0.35", "fc": "white", "ec": S.STRANDED, "lw": 1.2, "alpha": 0.95},
+    }
+
+
+def _stranded_lines(
+    name: str, origin: str, grp: pd.DataFrame, *, named: bool, delta: dict[tuple[str, str], float] | None
+) -> list[str]:
+    """A callout's text: the origin's name, then the stranded volume per commodity
+    (named when ``named``; with the change against ``delta`` when given)."""
+    lines = [short_label(name, width=30).replace("\n", " ")]
+    rows: list[Any] = list(grp.itertuples())
+    for r in rows:
+        text = f"{fmt_volume(r.unserved)} {r.unit} stranded"
+        if named:
+            text = f"{S.COMMODITY_LABELS.get(r.commodity, r.commodity)}: {text}"
+        if delta is not None:
+            d = delta.get((origin, str(r.commodity)))
+            if d is not None and abs(d) > FLOW_EPS and abs(d - r.unserved) > FLOW_EPS:
+                text += f" ({'+' if d > 0 else '-'}{fmt_volume(abs(d))})"
+        lines.append(text)
+    return lines
 
 
 class Layers:
@@ -133,9 +183,12 @@ class Layers:
     ax : matplotlib.axes.Axes
     m_per_pt : float
         Projected metres per typographic point on this axes (for parallel offsets).
+    frame : shapely Polygon, optional
+        The map frame in projected coordinates: only what shows in it gets a legend
+        entry, and links leaving it get a "to ..." label.
     """
 
-    def __init__(self, ax: Any, m_per_pt: float, frame: Any = None) -> None:
+    def __init__(self, ax: Axes, m_per_pt: float, frame: Polygon | None = None) -> None:
         self.ax = ax
         self.frame = frame
         self.m_per_pt = m_per_pt
@@ -145,7 +198,7 @@ class Layers:
         self.present: dict[str, set[str]] = {"modes": set(), "kinds": set(), "marks": set(), "commodities": set()}
 
     # ------------------------------------------------------------ primitives
-    def _seen(self, geom: Any) -> bool:
+    def _seen(self, geom: BaseGeometry | None) -> bool:
         """Whether a geometry shows in the map frame (only what shows gets a legend entry)."""
         return self.frame is None or (geom is not None and geom.intersects(self.frame))
 
@@ -169,7 +222,7 @@ class Layers:
                     continue
                 coms = [commodity]
             coms = coms or [""]
-            inactive = str(row.get("status", "operating")) in INACTIVE_STATUS
+            inactive = str(row.get("status", "operating")) in INACTIVE_STATUSES
             w, gap = NETWORK_WIDTH if len(coms) == 1 else NETWORK_WIDTH * 0.8, 0.4
             if lid in highlight:
                 self._halo(row.geometry, w * len(coms) + 6, S.HIGHLIGHT, 0.8, z=4.5)
@@ -196,9 +249,11 @@ class Layers:
         for _, row in links.iterrows():
             if bool(row["disabled"]):
                 continue
-            inactive = str(row.get("status", "operating")) in INACTIVE_STATUS
+            inactive = str(row.get("status", "operating")) in INACTIVE_STATUSES
             for c in _lines(row.geometry):
-                self._plot(c, sample=False, color=S.BACKDROP, lw=BACKDROP_WIDTH, alpha=0.35 if inactive else 0.75, dashes=_dashes(row["mode"]), zorder=3)
+                alpha = 0.35 if inactive else 0.75
+                dashes = _dashes(row["mode"])
+                self._plot(c, sample=False, color=S.BACKDROP, lw=BACKDROP_WIDTH, alpha=alpha, dashes=dashes, zorder=3)
             if self._seen(row.geometry):
                 self.present["modes"].add(str(row["mode"]))
                 self.present["marks"].add("idle")
@@ -211,11 +266,12 @@ class Layers:
         order = {c: i for i, c in enumerate(COMMODITIES)}
         for lid, grp in active.groupby("link", sort=False):
             grp = grp.sort_values("commodity", key=lambda s: s.map(lambda c: order.get(c, 99)))
-            widths = [scale.width(r.flow, r.unit) for r in grp.itertuples()]
+            rows = list(grp.itertuples())
+            widths = [scale.width(r.flow, r.unit) for r in rows]
             gap = 0.5
             total = sum(widths) + gap * (len(widths) - 1)
             pos = -total / 2
-            for w, r in zip(widths, grp.itertuples()):
+            for w, r in zip(widths, rows, strict=True):
                 off_pt = pos + w / 2
                 pos += w + gap
                 geom = r.geometry
@@ -223,21 +279,32 @@ class Layers:
                     continue
                 if len(widths) > 1 and abs(off_pt) > 1e-6:
                     geom = geom.offset_curve(off_pt * self.m_per_pt, join_style="round")
-                if lid in highlight:
-                    self._halo(geom, w + 7, S.HIGHLIGHT, 0.85, z=4.5)
-                seen = self._seen(geom)
-                if bool(r.saturated):
-                    self._halo(geom, w + 5.5, S.SATURATED, 0.45, z=5)
-                    if seen:
-                        self.present["marks"].add("saturated")
-                col = S.commodity_colour(r.commodity)
-                for c in _lines(geom):
-                    self._plot(c, color=col, lw=w, dashes=_dashes(r.mode, w), zorder=6, solid_capstyle="butt")
-                if arrows:
-                    self._arrow(geom, col, w, reverse=r.signed < 0)
-                if seen:
-                    self.present["modes"].add(str(r.mode))
-                    self.present["commodities"].add(str(r.commodity))
+                self._strand(str(lid), r, geom, w, highlight=highlight, arrows=arrows)
+
+    def _strand(self, lid: str, r: Any, geom: BaseGeometry, w: float, *, highlight: set[str], arrows: bool) -> None:
+        """One commodity's flow line on a link (halos under it, an arrow on it)."""
+        if lid in highlight:
+            self._halo(geom, w + 7, S.HIGHLIGHT, 0.85, z=4.5)
+        seen = self._seen(geom)
+        if bool(r.saturated):
+            self._halo(geom, w + 5.5, S.SATURATED, 0.45, z=5, gid=f"tc-saturated:{lid}")
+            if seen:
+                self.present["marks"].add("saturated")
+        col = S.commodity_colour(r.commodity)
+        for c in _lines(geom):
+            self._plot(c, color=col, lw=w, dashes=_dashes(r.mode, w), zorder=6, solid_capstyle="butt")
+        if arrows:
+            self._arrow(geom, col, w, reverse=r.signed < 0)
+        if seen:
+            self.present["modes"].add(str(r.mode))
+            self.present["commodities"].add(str(r.commodity))
+
+    def saturated_halos(self, flows: gpd.GeoDataFrame) -> None:
+        """A red halo on each saturated flow (a change map draws these under the changes)."""
+        for r in flows[flows["saturated"]].itertuples():
+            self._halo(r.geometry, 10.0, S.SATURATED, 0.4, z=5, gid=f"tc-saturated:{r.link}")
+            if self._seen(r.geometry):
+                self.present["marks"].add("saturated")
 
     def changes(self, changes: gpd.GeoDataFrame, scale: WidthScale) -> None:
         """Flow changes: blue where a link gained flow, red where it lost, width by change."""
@@ -252,11 +319,15 @@ class Layers:
                 self.present["modes"].add(str(r.mode))
                 self.present["marks"].add("gain" if r.delta > 0 else "loss")
 
-    def _halo(self, geom: Any, width: float, colour: str, alpha: float, *, z: float) -> None:
+    def _halo(
+        self, geom: BaseGeometry | None, width: float, colour: str, alpha: float, *, z: float, gid: str | None = None
+    ) -> None:
+        """A wide translucent line under ``geom``; ``gid`` names it (e.g. ``tc-saturated:<link>``)."""
+        extra = {"gid": gid} if gid is not None else {}
         for c in _lines(geom):
-            self._plot(c, sample=False, color=colour, lw=width, alpha=alpha, zorder=z, solid_capstyle="round")
+            self._plot(c, sample=False, color=colour, lw=width, alpha=alpha, zorder=z, solid_capstyle="round", **extra)
 
-    def _arrow(self, geom: Any, colour: str, width: float, *, reverse: bool) -> None:
+    def _arrow(self, geom: BaseGeometry, colour: str, width: float, *, reverse: bool) -> None:
         if geom.length / self.m_per_pt < 45:  # too short on the page for an arrowhead
             return
         x, y, ang = _midpoint(geom)
@@ -295,54 +366,44 @@ class Layers:
     ) -> None:
         """Node symbols by kind, status marks and label requests."""
         for nid, row in nodes.iterrows():
-            kind = str(row["kind"])
-            st = S.node_style(kind)
-            x, y = row.geometry.x, row.geometry.y
-            disabled = bool(row["disabled"])
-            idle = used is not None and nid not in used
-            inactive = str(row.get("status", "operating")) in INACTIVE_STATUS
-            alpha = 0.45 if (disabled or inactive) else (0.7 if idle else 1.0)
-            size = st["size"] * (0.85 if idle and not disabled else 1.0)
-            if nid in highlight:
-                self.ax.plot([x], [y], marker="o", ms=size + 10, mfc=S.HIGHLIGHT, mec="none", alpha=0.85, ls="none", zorder=7.5)
-            if bool(row.get("saturated", False)):
-                self.ax.plot([x], [y], marker="o", ms=size + 9, mfc=S.SATURATED, mec="none", alpha=0.45, ls="none", zorder=7.6)
-                if self._seen(row.geometry):
-                    self.present["marks"].add("saturated")
-            self.ax.plot([x], [y], marker=st["marker"], ms=size, mfc=st["face"], mec=st["edge"], mew=0.8, alpha=alpha, ls="none", zorder=8)
-            self.symbols.append((x, y, size + 2))
-            seen = self._seen(row.geometry)
+            size = self._node_symbol(str(nid), row, used=used, highlight=highlight)
+            if labels and nid not in stranded:
+                self.labels.append(_node_label(str(nid), row, size, used=used, highlight=highlight))
+
+    def _node_symbol(self, nid: str, row: pd.Series, *, used: set[str] | None, highlight: set[str]) -> float:
+        """One node's symbol with its glows, cross or ring; returns the symbol size (points)."""
+        kind = str(row["kind"])
+        st = S.node_style(kind)
+        x, y = row.geometry.x, row.geometry.y
+        disabled = bool(row["disabled"])
+        idle = used is not None and nid not in used
+        inactive = str(row.get("status", "operating")) in INACTIVE_STATUSES
+        alpha = 0.45 if (disabled or inactive) else (0.7 if idle else 1.0)
+        size = st["size"] * (0.85 if idle and not disabled else 1.0)
+        seen = self._seen(row.geometry)
+        if nid in highlight:
+            self._dot(x, y, size + 10, S.HIGHLIGHT, 0.85, z=7.5)
+        if bool(row.get("saturated", False)):
+            self._dot(x, y, size + 9, S.SATURATED, 0.45, z=7.6)
             if seen:
-                self.present["kinds"].add(kind)
-            if disabled:
-                self._cross(x, y)
-                if seen:
-                    self.present["marks"].add("disabled")
-            elif float(row["derate"]) < 1.0 - 1e-9:
-                self._ring(x, y, float(row["derate"]), key=str(nid), seen=seen)
-            if not labels or nid in stranded:
-                continue
-            pri = float(S.LABEL_PRIORITY.get(kind, 20))
-            if used is not None:
-                pri += 12 if nid in used else -15
-            style: dict[str, Any] = {"fontsize": 7.8, "color": S.INK, "zorder": 20, "path_effects": HALO}
-            required = False
-            if disabled:  # before the stranded callouts: the name belongs next to its cross
-                pri, required = 2000, True
-                style.update(color=S.DISABLED, fontweight="bold", fontsize=8.5)
-            elif nid in highlight:
-                pri, required = 900, True
-                style.update(fontweight="bold")
-            elif kind in ("terminal", "market", "port", "chokepoint"):
-                style.update(fontweight="bold")
-            base = size / 2 + 2.5
-            radius = (base, base + 10, base + 22) if pri >= 40 else base
-            self.labels.append(
-                LabelSpec(
-                    x, y, short_label(row["name"]), priority=pri, radius=radius, style=style,
-                    required=required, leader="auto", key=str(nid),
-                )
-            )
+                self.present["marks"].add("saturated")
+        self.ax.plot(
+            [x], [y], marker=st["marker"], ms=size, mfc=st["face"], mec=st["edge"], mew=0.8, alpha=alpha, ls="none", zorder=8
+        )
+        self.symbols.append((x, y, size + 2))
+        if seen:
+            self.present["kinds"].add(kind)
+        if disabled:
+            self._cross(x, y)
+            if seen:
+                self.present["marks"].add("disabled")
+        elif float(row["derate"]) < 1.0 - 1e-9:
+            self._ring(x, y, float(row["derate"]), key=nid, seen=seen)
+        return float(size)
+
+    def _dot(self, x: float, y: float, size: float, colour: str, alpha: float, *, z: float) -> None:
+        """A round glow of ``size`` points under a node symbol."""
+        self.ax.plot([x], [y], marker="o", ms=size, mfc=colour, mec="none", alpha=alpha, ls="none", zorder=z)
 
     def _cross(self, x: float, y: float) -> None:
         self.ax.plot([x], [y], marker="x", ms=13, mec="white", mew=5.0, ls="none", zorder=9.9)
@@ -356,7 +417,9 @@ class Layers:
             self.present["marks"].add("derated")
         style = {"fontsize": 7.5, "color": "#b35806", "fontweight": "bold", "zorder": 21, "path_effects": HALO}
         self.labels.append(
-            LabelSpec(x, y, f"{derate * 100:.0f}%", priority=800, radius=(9.0, 14.0), style=style, required=True, key=f"derate:{key}")
+            LabelSpec(
+                x, y, f"{derate * 100:.0f}%", priority=800, radius=(9.0, 14.0), style=style, required=True, key=f"derate:{key}"
+            )
         )
 
     def off_map(self, links: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, *, used: set[str] | None) -> None:
@@ -389,34 +452,19 @@ class Layers:
             self.labels.append(LabelSpec(p.x, p.y, text, priority=35, radius=(4.0, 12.0), style=style, key=f"offmap:{outside}"))
 
     # -------------------------------------------------------------- stranded
-    def stranded(self, stranded: Any, nodes: gpd.GeoDataFrame, *, delta: dict[tuple[str, str], float] | None = None) -> set[str]:
+    def stranded(
+        self, stranded: pd.DataFrame | None, nodes: gpd.GeoDataFrame, *, delta: dict[tuple[str, str], float] | None = None
+    ) -> set[str]:
         """Callout boxes with the stranded volume at each origin; returns the origins."""
         out: set[str] = set()
         if stranded is None or len(stranded) == 0:
             return out
+        several = len(stranded["commodity"].unique()) > 1
         for origin, grp in stranded.groupby("origin", sort=False):
             if origin not in nodes.index:
                 continue
             row = nodes.loc[origin]
-            lines = [short_label(row["name"], width=30).replace("\n", " ")]
-            for r in grp.itertuples():
-                text = f"{fmt_volume(r.unserved)} {r.unit} stranded"
-                if len(grp) > 1 or len(stranded["commodity"].unique()) > 1:
-                    text = f"{S.COMMODITY_LABELS.get(r.commodity, r.commodity)}: {text}"
-                if delta is not None:
-                    d = delta.get((str(origin), str(r.commodity)))
-                    if d is not None and abs(d) > FLOW_EPS and abs(d - r.unserved) > FLOW_EPS:
-                        text += f" ({'+' if d > 0 else '-'}{fmt_volume(abs(d))})"
-                lines.append(text)
-            style = {
-                "fontsize": 7.6,
-                "color": S.STRANDED,
-                "fontweight": "bold",
-                "zorder": 25,
-                "linespacing": 1.25,
-                "multialignment": "left",
-                "bbox": {"boxstyle": "round,pad=0.35", "fc": "white", "ec": S.STRANDED, "lw": 1.2, "alpha": 0.95},
-            }
+            lines = _stranded_lines(row["name"], str(origin), grp, named=len(grp) > 1 or several, delta=delta)
             self.labels.append(
                 LabelSpec(
                     row.geometry.x,
@@ -424,7 +472,7 @@ class Layers:
                     "\n".join(lines),
                     priority=1000 + float(grp["unserved"].sum()),
                     radius=(26.0, 42.0, 64.0),
-                    style=style,
+                    style=_callout_style(),
                     required=True,
                     leader=True,
                     margin=5.0,
@@ -443,9 +491,8 @@ class Layers:
             return np.empty((0, 2))
         return self.ax.transData.transform(np.vstack(self.samples))
 
-    def symbol_boxes(self) -> list[Any]:
-        from .labels import marker_boxes
-
+    def symbol_boxes(self) -> list[Bbox]:
+        """Display-space boxes of the symbols drawn (obstacles for labels)."""
         if not self.symbols:
             return []
         arr = np.array(self.symbols)
@@ -473,7 +520,3 @@ def project(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
         return frame.set_crs("EPSG:4326", allow_override=True).to_crs(crs) if frame.crs is None else frame.to_crs(crs)
     return frame.to_crs(crs)
 
-
-def units_of(commodities: Sequence[str]) -> list[str]:
-    """Canonical units of commodities, in order, without repeats."""
-    return list(dict.fromkeys(CANONICAL_UNITS.get(c, "") for c in commodities))

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..schema import COMMODITIES
+from ..units import CANONICAL_UNITS
 from . import style as S
 from .labels import get_renderer
 from .layers import BACKDROP_WIDTH, NETWORK_WIDTH, WidthScale, nice_values
-from ..units import CANONICAL_UNITS, COMMODITIES
 
-__all__ = ["legend_groups", "lay_out_legends"]
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
-_MARKS = ("disabled", "derated", "saturated", "stranded", "idle", "inactive", "gain", "loss")
+__all__ = ["legend_groups", "lay_out_legends", "LegendGroup"]
+
+#: A legend box: title, (handle, label) pairs (a handle is an artist or a tuple of them), columns.
+LegendGroup = tuple[str, list[tuple[Any, str]], int]
 
 
 class SideBySide(tuple):
@@ -38,7 +43,8 @@ def _mark_handles(marks: set[str]) -> list[tuple[Any, str]]:
         )
         out.append((h, "Disabled (out of service)"))
     if "derated" in marks:
-        out.append((Line2D([], [], marker="o", ms=10, mfc="none", mec=S.DERATED, mew=2.0, ls="none"), "Derated (% of capacity left)"))
+        ring = Line2D([], [], marker="o", ms=10, mfc="none", mec=S.DERATED, mew=2.0, ls="none")
+        out.append((ring, "Derated (% of capacity left)"))
     if "saturated" in marks:
         h = (Line2D([], [], color=S.SATURATED, lw=7, alpha=0.45), Line2D([], [], color="#555555", lw=2.5))
         out.append((h, "At capacity (saturated)"))
@@ -69,9 +75,9 @@ def legend_groups(
     scale: WidthScale | None,
     commodities: Sequence[str],
     change: bool = False,
-) -> list[tuple[str, list[tuple[Any, str]], int]]:
+) -> list[LegendGroup]:
     """Legend boxes as (title, [(handle, label)], ncol), in display order."""
-    groups: list[tuple[str, list[tuple[Any, str]], int]] = []
+    groups: list[LegendGroup] = []
     shown = [c for c in COMMODITIES if c in set(commodities) & present["commodities"]] if not change else list(commodities)
     if scale is not None:
         for c in shown:
@@ -80,7 +86,9 @@ def legend_groups(
             if not vals:
                 continue
             colour = "#555555" if change else S.commodity_colour(c)
-            items = [(Line2D([], [], color=colour, lw=scale.width(v, unit), solid_capstyle="butt"), f"{v:g} {unit}") for v in vals]
+            items: list[tuple[Any, str]] = [
+                (Line2D([], [], color=colour, lw=scale.width(v, unit), solid_capstyle="butt"), f"{v:g} {unit}") for v in vals
+            ]
             title = f"{S.COMMODITY_LABELS.get(c, c)} {'flow change' if change else 'flow'}"
             groups.append((title, items, 1))
     elif shown:
@@ -105,8 +113,8 @@ def legend_groups(
 
 
 def lay_out_legends(
-    ax: Any,
-    groups: list[tuple[str, list[tuple[Any, str]], int]],
+    ax: Axes,
+    groups: list[LegendGroup],
     *,
     max_width_px: float,
     gap_px: float = 18.0,

@@ -17,26 +17,39 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely.geometry import box
 
+from ..io import save_figure_atomic
+from ..schema import FLOW_EPS
+from ..units import CANONICAL_UNITS
 from . import style as S
 from .basemap import View, country_labels, draw_basemap, draw_north_arrow, draw_scale_bar, make_view
-from ..io import save_figure_atomic
+from .data import MapFrames, data_bounds, flow_changes, map_frames, resolve_ids
 from .labels import DIRECTIONS, HALO, LabelSpec, artist_boxes, get_renderer, place_labels
-from .layers import Layers, WidthScale, fmt_volume, project
+from .layers import Layers, WidthScale, project
 from .legend import lay_out_legends, legend_groups
-from .data import FLOW_EPS, MapFrames, data_bounds, flow_changes, map_frames, resolve_ids
-from ..units import CANONICAL_UNITS
+from .text import fmt_volume
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.legend import Legend
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
+
+    from ..flow.result import FlowResult
+    from ..network import CorridorNetwork
 
 __all__ = ["plot_map", "plot_comparison", "save_map", "export_map"]
 
@@ -44,7 +57,9 @@ log = logging.getLogger(__name__)
 
 # Layout in inches.
 _LEFT, _RIGHT, _GAP, _TOP, _PANEL_TITLE, _BOTTOM = 0.3, 0.3, 0.3, 0.85, 0.32, 0.38
-_CORRIDOR_COUNTRIES = {"KAZ", "RUS", "AZE", "GEO", "ARM", "TUR", "TKM", "UZB", "KGZ", "TJK", "CHN", "IRN", "AFG", "UKR", "ROU", "BGR", "MNG"}
+_CORRIDOR_COUNTRIES = {
+    "KAZ", "RUS", "AZE", "GEO", "ARM", "TUR", "TKM", "UZB", "KGZ", "TJK", "CHN", "IRN", "AFG", "UKR", "ROU", "BGR", "MNG",
+}
 _MINOR = 40.0  # node labels below this priority come after country names
 _AROUND = ((0.0, 0.0), (0.0, 1.0), (0.0, -1.0), (1.0, 0.0), (-1.0, 0.0))
 _SEAS = (("Caspian\nSea", 50.9, 42.3), ("Black Sea", 34.3, 43.4), ("Mediterranean Sea", 27.0, 33.9), ("Persian Gulf", 51.5, 27.0))
@@ -82,17 +97,17 @@ class _Layout:
         return self.top + self.rows * self.map_h + (self.rows - 1) * self.vgap + self.strip + _BOTTOM
 
     @property
-    def legend_ax(self) -> Any:
+    def legend_ax(self) -> Axes:
         """The axes the legend strip hangs under (the lowest, leftmost panel)."""
         return self.axes[-1] if self.rows > 1 else self.axes[0]
 
-    def _rect(self, i: int) -> list[float]:
+    def _rect(self, i: int) -> tuple[float, float, float, float]:
         col, row = (0, i) if self.rows > 1 else (i, 0)
         x0 = (self.width - (self.cols * self.map_w + (self.cols - 1) * _GAP)) / 2 + col * (self.map_w + _GAP)
         y0 = _BOTTOM + self.strip + (self.rows - 1 - row) * (self.map_h + self.vgap)
-        return [x0 / self.width, y0 / self.height, self.map_w / self.width, self.map_h / self.height]
+        return (x0 / self.width, y0 / self.height, self.map_w / self.width, self.map_h / self.height)
 
-    def fit_strip(self, legends: Sequence[Any]) -> None:
+    def fit_strip(self, legends: Sequence[Legend]) -> None:
         """Resize the figure so the legend strip just holds the legends."""
         if legends:
             renderer = get_renderer(self.fig)
@@ -143,25 +158,32 @@ def _view(frames: Sequence[MapFrames], extent: Sequence[float] | None) -> View:
         return make_view(_default_extent(frames), min_aspect=0.5, max_aspect=0.8)
     if len(extent) != 4:
         raise ValueError(f"extent must be (min lon, min lat, max lon, max lat), not {extent!r}")
-    return make_view(tuple(float(v) for v in extent), min_aspect=0.45, max_aspect=1.0)  # type: ignore[arg-type]
+    x0, y0, x1, y1 = (float(v) for v in extent)
+    return make_view((x0, y0, x1, y1), min_aspect=0.45, max_aspect=1.0)
 
 
 # --------------------------------------------------------------------- panels
-def _m_per_pt(ax: Any, view: View) -> float:
-    fig = ax.figure
+def _m_per_pt(ax: Axes, view: View) -> float:
+    fig = cast("Figure", ax.figure)  # a map axes sits on a figure, not a subfigure
     width_in = ax.get_position().width * fig.get_figwidth()
     return view.width / (width_in * 72.0)
 
 
+def _need_scale(scale: WidthScale | None) -> WidthScale:
+    if scale is None:
+        raise ValueError("a map of flows or changes needs their width scale")
+    return scale
+
+
 def _draw_panel(
-    ax: Any,
+    ax: Axes,
     frames: MapFrames,
     view: View,
     *,
     scale: WidthScale | None,
     commodity: str | None,
     highlight: set[str],
-    changes: Any = None,
+    changes: gpd.GeoDataFrame | None = None,
     stranded_delta: dict[tuple[str, str], float] | None = None,
 ) -> Layers:
     """Basemap and network layers of one map panel (labels are placed later)."""
@@ -173,21 +195,13 @@ def _draw_panel(
     used: set[str] | None = None
     if changes is not None:
         lay.backdrop(links)
-        flows = project(frames.flows, view.crs)
-        sat = flows[flows["saturated"]]
-        for r in sat.itertuples():
-            lay._halo(r.geometry, 10.0, S.SATURATED, 0.4, z=5)
-            if lay._seen(r.geometry):
-                lay.present["marks"].add("saturated")
-        lay.changes(project(changes, view.crs), scale)  # type: ignore[arg-type]
+        lay.saturated_halos(project(frames.flows, view.crs))
+        lay.changes(project(changes, view.crs), _need_scale(scale))
     elif frames.has_result:
         lay.backdrop(links)
         flows = project(frames.flows, view.crs)
-        lay.flows(flows, scale, highlight=highlight)  # type: ignore[arg-type]
-        used = set()
-        for r in flows[flows["flow"] > FLOW_EPS].itertuples():
-            used.add(str(frames.links.at[r.link, "from_node"]) if r.link in frames.links.index else "")
-            used.add(str(frames.links.at[r.link, "to_node"]) if r.link in frames.links.index else "")
+        lay.flows(flows, _need_scale(scale), highlight=highlight)
+        used = _used_nodes(frames, flows)
     else:
         lay.network_links(links, commodity=commodity, highlight=highlight)
     lay.disabled_links(links)
@@ -198,12 +212,22 @@ def _draw_panel(
     return lay
 
 
-def _place_all(ax: Any, view: View, lay: Layers, extra: Sequence[LabelSpec] = ()) -> list[Any]:
+def _used_nodes(frames: MapFrames, flows: gpd.GeoDataFrame) -> set[str]:
+    """Ends of the links with flow (``""`` stands for a link missing from the frames)."""
+    used: set[str] = set()
+    links = frames.links
+    for lid in flows.loc[flows["flow"] > FLOW_EPS, "link"]:
+        used.add(str(links.at[lid, "from_node"]) if lid in links.index else "")
+        used.add(str(links.at[lid, "to_node"]) if lid in links.index else "")
+    return used
+
+
+def _place_all(ax: Axes, view: View, lay: Layers, extra: Sequence[LabelSpec] = ()) -> list[Annotation]:
     """Scale bar, north arrow, then node, callout, change, sea and country labels."""
     renderer = get_renderer(ax.figure)
     furniture = draw_scale_bar(ax, view) + draw_north_arrow(ax, view)
     obstacles = lay.symbol_boxes() + artist_boxes(furniture, renderer)
-    placed: list[Any] = []
+    placed: list[Bbox] = []
     pts = lay.line_points()
     # key labels first, then sea and country names, then minor nodes (junctions ...)
     first = [sp for sp in [*lay.labels, *extra] if sp.priority >= _MINOR]
@@ -235,28 +259,30 @@ def _place_all(ax: Any, view: View, lay: Layers, extra: Sequence[LabelSpec] = ()
     return kept
 
 
-def _change_labels(lay: Layers, changes: Any, view: View, scale: WidthScale) -> list[LabelSpec]:
+def _change_labels(changes: gpd.GeoDataFrame | None, view: View, scale: WidthScale) -> list[LabelSpec]:
     """"+8.0" / "-30.0" labels on links whose flow changed noticeably."""
     if changes is None or len(changes) == 0:
         return []
     specs = []
     proj = project(changes, view.crs)
     top = {u: v for u, v in scale.vmax.items()}
-    for r in proj.itertuples():
+    rows: list[Any] = list(proj.itertuples())
+    for r in rows:
         if r.geometry is None or abs(r.delta) < 0.05 * top.get(r.unit, math.inf):
             continue
         mid = r.geometry.interpolate(0.5, normalized=True)
         col = S.GAIN if r.delta > 0 else S.LOSS
         sign = "+" if r.delta > 0 else "\u2212"
         style = {"fontsize": 7.5, "color": col, "fontweight": "bold", "zorder": 22, "path_effects": HALO}
-        specs.append(
-            LabelSpec(mid.x, mid.y, f"{sign}{fmt_volume(abs(r.delta))}", priority=600 + abs(r.delta), radius=scale.width(r.delta, r.unit) / 2 + 3, style=style, key=f"delta:{r.link}")
-        )
+        text = f"{sign}{fmt_volume(abs(r.delta))}"
+        radius = scale.width(r.delta, r.unit) / 2 + 3
+        key = f"delta:{r.link}"
+        specs.append(LabelSpec(mid.x, mid.y, text, priority=600 + abs(r.delta), radius=radius, style=style, key=key))
     return specs
 
 
 # ------------------------------------------------------------------ captions
-def _scenario_name(result: Any) -> str:
+def _scenario_name(result: FlowResult) -> str:
     sc = getattr(result, "scenario", None)
     if sc is None:
         return "baseline"
@@ -267,7 +293,7 @@ def _scenario_name(result: Any) -> str:
     return "scenario"
 
 
-def _totals(result: Any, commodities: Sequence[str]) -> tuple[str, str]:
+def _totals(result: FlowResult, commodities: Sequence[str]) -> tuple[str, str]:
     d, u = result.total_delivered, result.total_unserved
     parts_d = [f"{fmt_volume(d.get(c, 0.0))} {CANONICAL_UNITS.get(c, '')}" for c in commodities]
     parts_u = [f"{fmt_volume(u.get(c, 0.0))} {CANONICAL_UNITS.get(c, '')}" for c in commodities]
@@ -283,10 +309,10 @@ def _flows(commodities: Sequence[str]) -> str:
 
 # ---------------------------------------------------------------------- public
 def plot_map(
-    net: Any,
-    result: Any = None,
+    net: CorridorNetwork,
+    result: FlowResult | None = None,
     *,
-    ax: Any = None,
+    ax: Axes | None = None,
     extent: Sequence[float] | None = None,
     commodity: str | None = None,
     highlight: Sequence[str] = (),
@@ -340,37 +366,49 @@ def plot_map(
         frames = map_frames(net, result, commodity=commodity)
         hl = resolve_ids(net, highlight)
         view = _view([frames], extent)
-        layout = _Layout(view.aspect) if ax is None else None
-        ax = layout.axes[0] if layout is not None else ax
-        scale = WidthScale.from_values(zip(frames.flows["unit"], frames.flows["flow"])) if result is not None else None
+        layout: _Layout | None = None
+        if ax is None:
+            layout = _Layout(view.aspect)
+            ax = layout.axes[0]
+        scale = None
+        if result is not None:
+            scale = WidthScale.from_values(zip(frames.flows["unit"], frames.flows["flow"], strict=True))
         lay = _draw_panel(ax, frames, view, scale=scale, commodity=commodity, highlight=hl)
         legends = []
         if legend:
             groups = legend_groups(lay.present, scale=scale, commodities=frames.commodities)
-            width_px = (layout.width - _LEFT - _RIGHT) * ax.figure.dpi if layout else ax.get_window_extent(get_renderer(ax.figure)).width
+            if layout is not None:
+                width_px = (layout.width - _LEFT - _RIGHT) * ax.figure.dpi
+            else:
+                width_px = ax.get_window_extent(get_renderer(ax.figure)).width
             legends = lay_out_legends(ax, groups, max_width_px=width_px)
-        if result is not None:
-            name = _scenario_name(result)
-            deliv, strand = _totals(result, frames.commodities)
-            default_title = f"{_flows(frames.commodities)} \u2014 {name}"
-            subtitle = f"Delivered {deliv} \u00b7 stranded {strand} \u00b7 line width proportional to flow"
-        else:
-            default_title = "Export corridors of Central Asia" + (f": {S.COMMODITY_LABELS.get(commodity, commodity)}" if commodity else "")
-            asof = f" \u00b7 as of {net.as_of}" if getattr(net, "as_of", None) else ""
-            subtitle = f"{len(net.nodes)} nodes, {len(net.links)} links{asof}"
+        default_title, subtitle = _captions(net, result, frames, commodity)
         if layout is not None:
             layout.fit_strip(legends)
             layout.texts(title or default_title, subtitle)
         else:
             ax.set_title(title or default_title, loc="left", fontweight="bold")
-            ax.text(1, 0.005, S.SOURCE_LINE, transform=ax.transAxes, ha="right", va="bottom", fontsize=6.5, color="#555555", zorder=31)
+            ax.text(
+                1, 0.005, S.SOURCE_LINE, transform=ax.transAxes, ha="right", va="bottom", fontsize=6.5, color="#555555", zorder=31
+            )
         _place_all(ax, view, lay)
-        return ax.figure
+        return cast("Figure", ax.figure)  # the figure the map is on (a subfigure for an axes of one)
+
+
+def _captions(net: CorridorNetwork, result: FlowResult | None, frames: MapFrames, commodity: str | None) -> tuple[str, str]:
+    """Default title and subtitle of a single map."""
+    if result is not None:
+        deliv, strand = _totals(result, frames.commodities)
+        title = f"{_flows(frames.commodities)} \u2014 {_scenario_name(result)}"
+        return title, f"Delivered {deliv} \u00b7 stranded {strand} \u00b7 line width proportional to flow"
+    title = "Export corridors of Central Asia" + (f": {S.COMMODITY_LABELS.get(commodity, commodity)}" if commodity else "")
+    asof = f" \u00b7 as of {net.as_of}" if getattr(net, "as_of", None) else ""
+    return title, f"{len(net.nodes)} nodes, {len(net.links)} links{asof}"
 
 
 def plot_comparison(
-    base: Any,
-    other: Any,
+    base: FlowResult,
+    other: FlowResult,
     *,
     commodity: str | None = None,
     extent: Sequence[float] | None = None,
@@ -417,48 +455,89 @@ def plot_comparison(
         fb = map_frames(base.network, base, commodity=commodity)
         fa = map_frames(other.network, other, commodity=commodity)
         coms = tuple(dict.fromkeys(fb.commodities + fa.commodities))
-        hl = resolve_ids(other.network, highlight)
-        view = _view([fb, fa], extent)
-        changes = flow_changes(fb, fa)
-        delta = _stranded_delta(fb, fa)
-        name_b, name_a = _scenario_name(base), _scenario_name(other)
         db, sb = _totals(base, coms)
         da, sa = _totals(other, coms)
-        subtitle = f"Delivered {db} \u2192 {da} \u00b7 stranded {sb} \u2192 {sa}"
+        cmp = _Comparison(
+            before=fb,
+            after=fa,
+            commodities=coms,
+            commodity=commodity,
+            highlight=resolve_ids(other.network, highlight),
+            view=_view([fb, fa], extent),
+            changes=flow_changes(fb, fa),
+            stranded_delta=_stranded_delta(fb, fa),
+            names=(_scenario_name(base), _scenario_name(other)),
+            subtitle=f"Delivered {db} \u2192 {da} \u00b7 stranded {sb} \u2192 {sa}",
+        )
         if layout in ("panels", "stacked"):
-            lo = _Layout(view.aspect, panels=2, stacked=layout == "stacked")
-            scale = WidthScale.from_values(
-                [*zip(fb.flows["unit"], fb.flows["flow"]), *zip(fa.flows["unit"], fa.flows["flow"])]
-            )
-            lay_b = _draw_panel(lo.axes[0], fb, view, scale=scale, commodity=commodity, highlight=hl)
-            lay_a = _draw_panel(lo.axes[1], fa, view, scale=scale, commodity=commodity, highlight=hl, stranded_delta=delta)
-            present = {k: lay_b.present[k] | lay_a.present[k] for k in lay_b.present}
-            if _signs(changes):
-                present["marks"].add("delta")
-            groups = legend_groups(present, scale=scale, commodities=coms)
-            legends = lay_out_legends(lo.legend_ax, groups, max_width_px=(lo.width - _LEFT - _RIGHT) * lo.fig.dpi)
-            lo.fit_strip(legends)
-            lo.texts(title or f"{_flows(coms)}: {name_b} vs {name_a}", subtitle)
-            for ax, head in zip(lo.axes, (f"Before: {name_b}", f"After: {name_a}")):
-                t = ax.set_title(head, loc="left", fontsize=11, fontweight="bold", pad=5)
-                t.set_parse_math(False)
-            _place_all(lo.axes[0], view, lay_b)
-            _place_all(lo.axes[1], view, lay_a, _change_labels(lay_a, changes, view, scale))
-            return lo.fig
-        lo = _Layout(view.aspect)
-        ax = lo.axes[0]
-        scale = WidthScale.from_values(zip(changes["unit"], changes["delta"].abs()))
-        lay = _draw_panel(ax, fa, view, scale=scale, commodity=commodity, highlight=hl, changes=changes, stranded_delta=delta)
-        groups = legend_groups(lay.present, scale=scale, commodities=[c for c in coms if c in set(changes["commodity"])], change=True)
-        legends = lay_out_legends(ax, groups, max_width_px=(lo.width - _LEFT - _RIGHT) * lo.fig.dpi)
-        lo.fit_strip(legends)
-        lo.texts(title or f"Change in {_flows(coms).lower()}: {name_a} vs {name_b}", subtitle)
-        _place_all(ax, view, lay, _change_labels(lay, changes, view, scale))
-        return lo.fig
+            return _before_after(cmp, stacked=layout == "stacked", title=title)
+        return _change_map(cmp, title=title)
 
 
-def _signs(changes: Any) -> set[str]:
-    out = set()
+@dataclasses.dataclass(frozen=True)
+class _Comparison:
+    """What both comparison layouts draw from."""
+
+    before: MapFrames
+    after: MapFrames
+    commodities: tuple[str, ...]
+    commodity: str | None
+    highlight: set[str]
+    view: View
+    changes: gpd.GeoDataFrame
+    stranded_delta: dict[tuple[str, str], float]
+    names: tuple[str, str]
+    subtitle: str
+
+
+def _before_after(cmp: _Comparison, *, stacked: bool, title: str | None) -> Figure:
+    """Before and after panels with one width scale; the after panel labels the changes."""
+    fb, fa, view, coms = cmp.before, cmp.after, cmp.view, cmp.commodities
+    name_b, name_a = cmp.names
+    lo = _Layout(view.aspect, panels=2, stacked=stacked)
+    scale = WidthScale.from_values(
+        [*zip(fb.flows["unit"], fb.flows["flow"], strict=True), *zip(fa.flows["unit"], fa.flows["flow"], strict=True)]
+    )
+    kw: dict[str, Any] = {"scale": scale, "commodity": cmp.commodity, "highlight": cmp.highlight}
+    lay_b = _draw_panel(lo.axes[0], fb, view, **kw)
+    lay_a = _draw_panel(lo.axes[1], fa, view, **kw, stranded_delta=cmp.stranded_delta)
+    present = {k: lay_b.present[k] | lay_a.present[k] for k in lay_b.present}
+    if _signs(cmp.changes):
+        present["marks"].add("delta")
+    groups = legend_groups(present, scale=scale, commodities=coms)
+    legends = lay_out_legends(lo.legend_ax, groups, max_width_px=(lo.width - _LEFT - _RIGHT) * lo.fig.dpi)
+    lo.fit_strip(legends)
+    lo.texts(title or f"{_flows(coms)}: {name_b} vs {name_a}", cmp.subtitle)
+    for ax, head in zip(lo.axes, (f"Before: {name_b}", f"After: {name_a}"), strict=True):
+        t = ax.set_title(head, loc="left", fontsize=11, fontweight="bold", pad=5)
+        t.set_parse_math(False)
+    _place_all(lo.axes[0], view, lay_b)
+    _place_all(lo.axes[1], view, lay_a, _change_labels(cmp.changes, view, scale))
+    return lo.fig
+
+
+def _change_map(cmp: _Comparison, *, title: str | None) -> Figure:
+    """One map of gains and losses, width by the change, with the scenario's marks."""
+    changes, view, coms = cmp.changes, cmp.view, cmp.commodities
+    name_b, name_a = cmp.names
+    lo = _Layout(view.aspect)
+    ax = lo.axes[0]
+    scale = WidthScale.from_values(zip(changes["unit"], changes["delta"].abs(), strict=True))
+    lay = _draw_panel(
+        ax, cmp.after, view, scale=scale, commodity=cmp.commodity, highlight=cmp.highlight, changes=changes,
+        stranded_delta=cmp.stranded_delta,
+    )
+    changed = [c for c in coms if c in set(changes["commodity"])]
+    groups = legend_groups(lay.present, scale=scale, commodities=changed, change=True)
+    legends = lay_out_legends(ax, groups, max_width_px=(lo.width - _LEFT - _RIGHT) * lo.fig.dpi)
+    lo.fit_strip(legends)
+    lo.texts(title or f"Change in {_flows(coms).lower()}: {name_a} vs {name_b}", cmp.subtitle)
+    _place_all(ax, view, lay, _change_labels(changes, view, scale))
+    return lo.fig
+
+
+def _signs(changes: gpd.GeoDataFrame) -> set[str]:
+    out: set[str] = set()
     if (changes["delta"] > FLOW_EPS * 10).any():
         out.add("gain")
     if (changes["delta"] < -FLOW_EPS * 10).any():
@@ -468,7 +547,8 @@ def _signs(changes: Any) -> set[str]:
 
 def _stranded_delta(fb: MapFrames, fa: MapFrames) -> dict[tuple[str, str], float]:
     def table(f: MapFrames) -> dict[tuple[str, str], float]:
-        return {(str(r.origin), str(r.commodity)): float(r.unserved) for r in f.stranded.itertuples()}
+        rows: list[Any] = list(f.stranded.itertuples())
+        return {(str(r.origin), str(r.commodity)): float(r.unserved) for r in rows}
 
     b, a = table(fb), table(fa)
     return {k: a.get(k, 0.0) - b.get(k, 0.0) for k in set(a) | set(b)}
@@ -476,10 +556,10 @@ def _stranded_delta(fb: MapFrames, fa: MapFrames) -> dict[tuple[str, str], float
 
 def export_map(
     path: str | os.PathLike[str],
-    net: Any,
-    result: Any = None,
+    net: CorridorNetwork,
+    result: FlowResult | None = None,
     *,
-    base: Any = None,
+    base: FlowResult | None = None,
     commodity: str | None = None,
     extent: Sequence[float] | None = None,
     layout: str = "panels",

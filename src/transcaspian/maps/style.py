@@ -7,7 +7,10 @@ See docs/maps.md for the conventions in words.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "COMMODITY_COLOURS",
@@ -41,7 +44,6 @@ SOURCE_LINE = "Data: transcaspian geodata (sources.yaml); basemap: Natural Earth
 LAND = "#f4f1ea"
 SEA = "#cfe2ee"
 BORDER = "#a9a293"
-COAST = "#8fa9bb"
 GRATICULE = "#ffffff"
 COUNTRY_LABEL = "#8c8577"
 INK = "#2b2b2b"
@@ -137,7 +139,7 @@ LABEL_PRIORITY: dict[str, int] = {
 FONT_FAMILY = "DejaVu Sans"
 
 
-def rc_params() -> dict[str, Any]:
+def rc_params() -> dict[RcKeyType, Any]:
     """matplotlib settings every map is drawn with (fonts bundled with matplotlib).
 
     DejaVu Sans ships with matplotlib, so maps (and the baseline image test) render

@@ -2,6 +2,9 @@
 
 Leaflet's JavaScript and CSS are inlined from the ``xstatic-leaflet`` package (its
 images as data URIs), so the HTML map needs no CDN and works with the network off.
+The page's own CSS and JavaScript live in ``assets/webmap.css`` and
+``assets/webmap.js`` (package data, read with :mod:`importlib.resources`) and are
+inlined too.
 Every text from the data goes through :func:`esc`; URLs through :func:`safe_url`.
 """
 
@@ -13,11 +16,13 @@ import html
 import importlib
 import json
 import re
+from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["esc", "js_string", "safe_url", "leaflet_assets", "PAGE_CSS"]
+__all__ = ["esc", "js_string", "safe_url", "leaflet_assets", "asset_text", "page_css", "page_script"]
 
 
 def esc(value: Any) -> str:
@@ -113,28 +118,51 @@ def leaflet_assets() -> tuple[str, str, str]:
     return js, css, str(getattr(pkg, "VERSION", ""))
 
 
-PAGE_CSS = """
-.leaflet-container { background: #cfe2ee; font-family: "DejaVu Sans", Arial, sans-serif; }
-.tc-panel { background: rgba(255,255,255,0.94); padding: 6px 9px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35; color: #2b2b2b; }
-.tc-title { position: absolute; top: 10px; left: 54px; z-index: 1000; max-width: 60%; }
-.tc-title h1 { font-size: 16px; margin: 0 0 2px 0; }
-.tc-title p { margin: 0; color: #555; }
-.tc-legend { position: absolute; bottom: 62px; left: 10px; z-index: 1000; max-height: 60%; overflow-y: auto; }
-.tc-legend h2 { font-size: 12px; margin: 4px 0 2px 0; }
-.tc-legend .row { white-space: nowrap; }
-.tc-legend svg { vertical-align: middle; margin-right: 4px; }
-.tc-x { color: #d62728; font: bold 22px/22px Arial, sans-serif; text-align: center;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
-.tc-pct { display: inline-block; color: #b35806; font: bold 11px Arial, sans-serif; text-shadow: 0 0 2px #fff, 0 0 2px #fff; white-space: nowrap; }
-.tc-stranded { display: inline-block; background: #fff; border: 1.5px solid #c0151b; border-radius: 4px; color: #c0151b;
-  font: bold 11px Arial, sans-serif; padding: 2px 5px; white-space: nowrap; box-shadow: 0 1px 3px rgba(0,0,0,0.3); }
-.tc-name { display: inline-block; font: 600 11px Arial, sans-serif; color: #2b2b2b; white-space: nowrap;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 2px #fff; }
-.tc-name.off { color: #d62728; }
-.tc-pop { font-size: 12px; max-width: 360px; }
-.tc-pop .id { color: #777; font-size: 11px; }
-.tc-pop .flag { font-weight: bold; }
-.tc-pop .off { color: #d62728; } .tc-pop .der { color: #b35806; } .tc-pop .sat { color: #e0301e; }
-.tc-pop ul { margin: 3px 0 0 0; padding-left: 16px; }
-"""
+_HEADER = re.compile(r"\A/\*.*?\*/\n", re.DOTALL)
+_SLOT = re.compile(r"__TC_([A-Z]+)__")
+
+
+@functools.lru_cache(maxsize=4)
+def asset_text(name: str) -> str:
+    """Text of a page asset shipped in ``transcaspian/maps/assets``, without its header comment.
+
+    Examples
+    --------
+    >>> asset_text("webmap.css").startswith(".leaflet-container")
+    True
+    """
+    text = resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
+    return _HEADER.sub("", text, count=1)
+
+
+def page_css() -> str:
+    """The page's own CSS (panels, labels, marks, popups) from ``assets/webmap.css``."""
+    return "\n" + asset_text("webmap.css")
+
+
+def page_script(slots: Mapping[str, str]) -> str:
+    """The page's JavaScript (``assets/webmap.js``) with its ``__TC_NAME__`` slots filled.
+
+    Parameters
+    ----------
+    slots : mapping of str to str
+        JavaScript source per slot name (``"MAP"`` fills ``__TC_MAP__``). Values must
+        already be safe JavaScript (data texts as :func:`js_string` literals); they
+        are inserted in one pass, so a value is never scanned for further slots.
+
+    Raises
+    ------
+    KeyError
+        If a slot of the script has no value.
+
+    Examples
+    --------
+    >>> slots = dict.fromkeys(["MAP", "HOLDER", "LINKS", "MODES", "COMMODITIES", "NAMES", "CALLOUTS"], "")
+    >>> page_script({**slots, "MAP": "map_1"}).splitlines()[2]
+    '  var map = map_1, holder = ;'
+    """
+    template = asset_text("webmap.js")
+    missing = sorted(set(_SLOT.findall(template)) - set(slots))
+    if missing:
+        raise KeyError(f"webmap.js slots without a value: {', '.join(missing)}")
+    return "\n" + _SLOT.sub(lambda m: slots[m.group(1)], template).rstrip("\n")
