@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv validate bench clean browser
+.PHONY: demo test venv validate bench clean browser docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	@bash tools/ensure_browser.sh || true
 	$(BIN)/python -m pytest -q
+
+## docs: the architecture notes and the API reference (from the docstrings) as a static site in site/, offline
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
 
 validate: $(STAMP)
 	$(BIN)/transcaspian validate
