@@ -50,8 +50,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
 #: Layers, lowest first; modules by their name inside the package ("" is the root).
 LAYERS: dict[str, tuple[str, ...]] = {
-    "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements"),
-    "data": ("network", "loader", "validation", "events", "scenario"),
+    "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples"),
+    "data": ("network", "loader", "validation", "changes", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
     "analysis": ("tables", "routes", "compare", "criticality", "calibration"),
     "maps": ("maps", "maps.*"),
@@ -70,13 +70,17 @@ SAME_LAYER: dict[str, frozenset[str]] = {
     "aliases": frozenset(),
     "parameters": frozenset({"errors", "schema", "units"}),
     "elements": frozenset({"errors", "schema", "units"}),
+    "countries": frozenset(),
+    "examples": frozenset({"errors"}),
     # data: the network type knows nothing of files; validation checks raw files only;
     # the loader puts files, validation, the network and events together.
     "network": frozenset(),
     "validation": frozenset(),
-    "events": frozenset(),
+    "changes": frozenset(),
+    "events": frozenset({"changes"}),
+    "_scenario_fields": frozenset({"loader", "network"}),
     "loader": frozenset({"network", "validation", "events"}),
-    "scenario": frozenset({"network", "loader", "events"}),
+    "scenario": frozenset({"network", "loader", "events", "changes", "_scenario_fields"}),
     # analysis: the report helpers are shared
     "tables": frozenset(),
     "routes": frozenset({"tables"}),
