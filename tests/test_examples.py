@@ -58,6 +58,7 @@ def test_physical_ceiling_equals_networkx_max_flow(net, name):
     links sharing nothing but the test's own construction).
     """
     import networkx as nx
+
     from netbuild import nx_flow_graph
 
     sc = tc.Scenario.from_yaml(EXAMPLES / "scenarios" / f"{name}.yaml")

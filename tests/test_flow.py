@@ -7,9 +7,9 @@ import copy
 import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
-from netbuild import build_network
 
 import transcaspian as tc
+from netbuild import build_network
 
 # a -> b -> d is cheap but narrow; a -> c -> d is dear and wide.
 DIAMOND = dict(

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from netbuild import nx_flow_graph, random_networks
 
 import transcaspian as tc
+from netbuild import nx_flow_graph, random_networks
 from transcaspian.units import capacity_factor
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

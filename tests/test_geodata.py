@@ -12,7 +12,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-import shapely
 from pyproj import Geod
 from shapely.geometry import Point
 

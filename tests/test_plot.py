@@ -23,12 +23,12 @@ matplotlib.use("Agg")
 
 import numpy as np
 import pytest
-from flow_factory import make_result, mini_pair
 from matplotlib.legend import Legend
 from matplotlib.testing.compare import compare_images
 from PIL import Image
 
 import transcaspian as tc
+from flow_factory import make_result, mini_pair
 from transcaspian.maps import style as S
 from transcaspian.maps.basemap import make_view, scale_at
 from transcaspian.maps.static import save_map
@@ -267,7 +267,8 @@ def test_save_map_rejects_bad_format_and_dpi(outage_fig, tmp_path):
 
 def test_maps_render_with_network_unreachable(mini_net, pair, tmp_path, monkeypatch):
     """No tile, no CDN, no download: every socket connect fails, and both maps still render."""
-    from transcaspian.maps import basemap as _basemap, webassets as _webassets
+    from transcaspian.maps import basemap as _basemap
+    from transcaspian.maps import webassets as _webassets
     from transcaspian.maps.interactive import write_html
 
     def refuse(self, address):

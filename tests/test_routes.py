@@ -9,9 +9,9 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from netbuild import build_network, random_networks
 
 import transcaspian as tc
+from netbuild import build_network, random_networks
 from transcaspian.routes import WEIGHTS, routes_frame
 
 

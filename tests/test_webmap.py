@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from flow_factory import mini_pair
 
 import transcaspian as tc
+from flow_factory import mini_pair
 from transcaspian.maps.interactive import explore_map, write_html
 
 CHROMIUM = "/usr/bin/chromium"

@@ -21,6 +21,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from . import errors, schema, units
+
+# Imported eagerly: a submodule named like the function it exports would otherwise
+# replace the function on the package as soon as anything imports the submodule.
+# Both stay light: they import the solver (scipy.optimize) only when called.
+from .compare import Comparison, compare  # noqa: E402
+from .criticality import criticality  # noqa: E402
 from .errors import (
     InfeasibleError,
     NetworkDataError,
@@ -36,19 +42,18 @@ from .loader import load_network
 from .network import CorridorNetwork
 from .validation import Problem, ValidationReport, validate_network
 
-# Imported eagerly: a submodule named like the function it exports would otherwise
-# replace the function on the package as soon as anything imports the submodule.
-# Both stay light: they import the solver (scipy.optimize) only when called.
-from .compare import Comparison, compare  # noqa: E402
-from .criticality import criticality  # noqa: E402
-
 if TYPE_CHECKING:  # the lazily exported names below, for type checkers and IDEs
     from .calibration import calibration_table as calibration_table
     from .flow.result import FlowResult as FlowResult
     from .flow.solver import solve as solve
-    from .maps.interactive import explore_map as explore_map, write_html as write_html
-    from .maps.static import export_map as export_map, plot_comparison as plot_comparison, plot_map as plot_map, save_map as save_map
-    from .routes import Route as Route, find_routes as find_routes
+    from .maps.interactive import explore_map as explore_map
+    from .maps.interactive import write_html as write_html
+    from .maps.static import export_map as export_map
+    from .maps.static import plot_comparison as plot_comparison
+    from .maps.static import plot_map as plot_map
+    from .maps.static import save_map as save_map
+    from .routes import Route as Route
+    from .routes import find_routes as find_routes
     from .scenario import Scenario as Scenario
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -251,9 +251,9 @@ def demo_scenarios() -> tuple[Any, Any]:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .io import write_atomic
     from .compare import compare
     from .flow.solver import solve
+    from .io import write_atomic
     from .tables import fmt_number, to_csv, to_json
 
     net = _net(args)
