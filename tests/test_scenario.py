@@ -215,7 +215,7 @@ def test_every_field_check_reports_in_field_order():
         "  - derate.a: factor 2 is not within 0-1 "
         "(fix: give the remaining share of capacity, e.g. 0.6 for 60%; use disable for 0)",
         "  - drop_contracts[0]: 3 is not a link id or contract label (fix: write 'all', a link id or link:commodity[@origin])",
-        "  - avoid_countries: 'RU' is not an ISO 3166-1 alpha-3 code (fix: use e.g. RUS, IRN)",
+        "  - avoid_countries[0]: 'RU' is not an ISO 3166-1 alpha-3 country code (fix: did you mean RUS (Russian Federation)?)",
         "  - markets.milk: unknown commodity 'milk' (fix: use crude, gas, containers, rare_earths, uranium)",
         "  - markets.crude.a: cap -1 is not a volume >= 0 (fix: give the cap in the commodity's unit, or null)",
         "  - markets.gas: not a list of market ids (fix: write a list of node ids)",

@@ -29,6 +29,7 @@ from .compare import Comparison, compare  # noqa: E402
 from .criticality import criticality  # noqa: E402
 from .errors import (
     InfeasibleError,
+    InputError,
     NetworkDataError,
     ScenarioError,
     SolverError,
@@ -94,6 +95,7 @@ __all__ = [
     "ValidationReport",
     "Problem",
     "TranscaspianError",
+    "InputError",
     "NetworkDataError",
     "ValidationError",
     "UnknownElementError",
