@@ -28,6 +28,7 @@ from . import errors, schema, units
 from .compare import Comparison, compare  # noqa: E402
 from .criticality import criticality  # noqa: E402
 from .errors import (
+    ComparisonError,
     InfeasibleError,
     InputError,
     NetworkDataError,
@@ -96,6 +97,7 @@ __all__ = [
     "Problem",
     "TranscaspianError",
     "InputError",
+    "ComparisonError",
     "NetworkDataError",
     "ValidationError",
     "UnknownElementError",
