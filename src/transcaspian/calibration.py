@@ -26,7 +26,7 @@ from .flow.solver import solve
 from .loader import load_network
 from .network import CorridorNetwork
 
-__all__ = ["Tolerance", "TOLERANCE", "REPORTED_CPC_SHARE", "calibration_table", "cpc_share"]
+__all__ = ["Tolerance", "TOLERANCE", "REPORTED_CPC_SHARE", "calibration_table", "cpc_share", "domestic_deliveries"]
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +94,15 @@ def _basis(contracts: pd.DataFrame, link: str, commodity: str, flow: float) -> s
 
 
 def cpc_share(result: FlowResult, net: CorridorNetwork, *, country: str = "KAZ") -> tuple[float, float, float]:
-    """Share of a country's delivered crude that enters CPC.
+    """Share of a country's crude exports that enters CPC.
 
     Returns
     -------
     (share, through_cpc, exports) : tuple of float
         ``exports`` is the crude delivered from the country's origins (baseline
-        ``supplies.crude[*].country``), ``through_cpc`` the flow on the link where
-        that crude enters CPC.
+        ``supplies.crude[*].country``) less what the country's own markets (its
+        refineries) take, ``through_cpc`` the flow on the link where that crude
+        enters CPC.
     """
     origins = {
         str(e.get("origin"))
@@ -109,9 +110,18 @@ def cpc_share(result: FlowResult, net: CorridorNetwork, *, country: str = "KAZ")
         if e.get("country") == country
     }
     un = result.unserved.xs("crude", level="commodity")
-    exports = float(sum(un.loc[o, "delivered"] for o in origins if o in un.index))
+    delivered = float(sum(un.loc[o, "delivered"] for o in origins if o in un.index))
+    exports = delivered - domestic_deliveries(result, net, country=country)
     through = float(result.flows.loc[CPC_KAZAKH_LINK, "forward"]) if CPC_KAZAKH_LINK in result.flows.index else 0.0
     return (through / exports if exports > 0 else math.nan), through, exports
+
+
+def domestic_deliveries(result: FlowResult, net: CorridorNetwork, *, country: str = "KAZ", commodity: str = "crude") -> float:
+    """What the markets located in ``country`` (its refineries) take of ``commodity``."""
+    if commodity not in result.delivered.index.get_level_values("commodity"):
+        return 0.0
+    d = result.delivered.xs(commodity, level="commodity")["volume"]
+    return float(sum(v for m, v in d.items() if m in net.nodes.index and net.nodes.at[m, "country"] == country))
 
 
 def calibration_table(
