@@ -262,7 +262,9 @@ def backtest_network(net: CorridorNetwork | None = None, *, path: str | Path | N
     if not ((spec.get("supplies") or {}).get("crude")):
         missing.append("supplies.crude")
     if missing:
-        raise NetworkDataError(f"{file}: backtest lacks {', '.join(missing)} (fix: give the year, its crude supplies and the reported flows)")
+        raise NetworkDataError(
+            f"{file}: backtest lacks {', '.join(missing)} (fix: give the year, its crude supplies and the reported flows)"
+        )
     base = copy.deepcopy(dict(net.baseline or {}))
     base["year"] = spec["year"]
     base["supplies"] = {**(base.get("supplies") or {}), "crude": list(spec["supplies"]["crude"])}

@@ -286,7 +286,12 @@ LINK_FIELDS: dict[str, FieldSpec] = _specs(
     FieldSpec("length_km", "number", "geodesic length of the geometry (WGS84), computed by tools/build_geodata.py", required=True, default=math.nan, unit="km"),
     FieldSpec("length_published_km", "number", "published route length where one was found", default=math.nan, unit="km"),
     *_provenance("length", "published length"),
-    FieldSpec("transit_countries", "list[str]", "ISO 3166-1 alpha-3 codes of countries the link crosses besides those of its end nodes", factory=list),
+    FieldSpec(
+        "transit_countries",
+        "list[str]",
+        "ISO 3166-1 alpha-3 codes of countries the link crosses besides those of its end nodes",
+        factory=list,
+    ),
     FieldSpec("status", "str", "whether the link is in service", default="operating", allowed=STATUSES),
     FieldSpec("bidirectional", "bool", "flow may run either way (the capacity is shared by both directions)", default=False),
     FieldSpec("operator", "str", "operator or owners", default=""),
