@@ -113,7 +113,7 @@ def test_cli_compare_takes_the_commodity_from_the_scenarios(tmp_path, capsys):
 
 # ----------------------------------------------------------- A4 tables say what they hold
 def test_flow_unit_is_the_flow_unit_and_capacity_units_have_their_own_column(net):
-    res = tc.solve(net, commodity="rare_earths")
+    res = tc.solve(net, commodity="uranium")  # 1 kt/y of uranium concentrate is not "Mt/y"
     assert set(res.flows["unit"]) == {"kt/y"}
     assert {"capacity_unit", "cost_unit"} <= set(res.flows.columns)
     ferry = res.flows.loc["aktau_alat_ferry"]

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .countries import check_countries
 from .elements import (
+    crosses_countries,
     effective_capacity,
     factor,
     link_cost,
@@ -140,7 +141,7 @@ def route_graph(
             if node_cap[nid] <= 0:
                 continue
         G.add_node(nid, capacity=node_cap.get(nid, math.inf), country=row["country"])
-    mask = usable_links(net, commodity)
+    mask = usable_links(net, commodity) & ~crosses_countries(links, countries)
     for lid, row in links[mask].iterrows():
         cap = effective_capacity(row)
         cap = cap if math.isinf(cap) else cap / factor(commodity, row["unit"])

@@ -32,7 +32,7 @@ import yaml
 
 from ._scenario_fields import Problem, Resolver, check_fields, format_problems, new_link_feature
 from .changes import Change, apply_to_frames
-from .elements import contract_label
+from .elements import contract_label, contract_links, crosses_countries
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
 from .events import apply_events, parse_date
 from .io import read_yaml, write_atomic
@@ -346,7 +346,7 @@ class Scenario:
         return out
 
     def _avoid_countries(self, net: CorridorNetwork) -> list[Change]:
-        """Every node in the avoided countries, and every link that starts or ends there, disabled."""
+        """Every node in the avoided countries, and every link that starts, ends or crosses there, disabled."""
         if not self.avoid_countries:
             return []
         nodes, links = net.nodes, net.links
@@ -355,7 +355,7 @@ class Scenario:
         if unknown:
             log.info("%s: avoid_countries %s has no node in the network", self._where(), ", ".join(sorted(unknown)))
         hit = nodes.index[nodes["country"].isin(avoid)]
-        ends = links["from_node"].isin(hit) | links["to_node"].isin(hit)
+        ends = links["from_node"].isin(hit) | links["to_node"].isin(hit) | crosses_countries(links, avoid)
         return [Change("disable", tuple(hit), kind="node"), Change("disable", tuple(links.index[ends]), kind="link")]
 
     def _apply_markets(self, baseline: dict[str, Any], resolve: Resolver) -> None:
@@ -471,7 +471,7 @@ def _dropped(key: str, field: str, labels: Mapping[str, list[int]], contracts: l
     lid = resolve(key, field, "link")
     if lid is None:
         return []
-    hits = [id(c) for c in contracts if c.get("link") == lid]
+    hits = [id(c) for c in contracts if lid in contract_links(c)]
     if not hits:
         resolve.problems.append((field, f"link {lid!r} has no contract", "list a link that has one, or 'all'"))
     return hits

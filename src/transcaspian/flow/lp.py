@@ -24,10 +24,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult, linprog
 
 from ..elements import (
+    crosses_countries,
     effective_capacities,
     factor,
     link_cost,
@@ -185,6 +187,15 @@ class FlowLP:
         """Unit cost of ``commodity`` per link of ``net.links`` (its cost unit; NaN when absent)."""
         return np.array([link_cost({"cost": v}, commodity) for v in self.net.links["cost"].to_numpy()], dtype=float)
 
+    def link_emission_factors(self, commodity: str) -> np.ndarray:
+        """gCO2 per tonne-km per link: the link's own ``emission_factor``, else its mode's."""
+        links = self.net.links
+        ef = np.array([factor_for(self.ef_table, str(m), commodity) for m in links["mode"].to_numpy()], dtype=float)
+        if "emission_factor" in links.columns:
+            own = pd.to_numeric(links["emission_factor"], errors="coerce").to_numpy(dtype=float)
+            ef = np.where(np.isfinite(own), own, ef)
+        return ef
+
     def arc_coefficients(self, commodity: str) -> dict[str, np.ndarray]:
         """Per-arc unit cost (cost unit), USD/y per flow unit, time, length, tonne-km and CO2 per flow unit."""
         if commodity not in self._coef:
@@ -202,8 +213,7 @@ class FlowLP:
         t = np.nan_to_num(links["time_days"].to_numpy(dtype=float)[arcs.link])
         km = np.nan_to_num(links["length_km"].to_numpy(dtype=float)[arcs.link])
         tonnes = tonnes_per_unit(commodity, self.net.parameters)
-        modes = links["mode"].to_numpy()[arcs.link]
-        ef = np.array([factor_for(self.ef_table, str(m), commodity) for m in modes], dtype=float)
+        ef = self.link_emission_factors(commodity)[arcs.link]
         return {
             "unit_cost": cost,
             "usd": cost * usd_factor(commodity),
@@ -360,16 +370,17 @@ class FlowLP:
     def _contract_columns(self) -> dict[int, list[int]]:
         """Per contract index: the forward-arc columns its bounds sum over.
 
-        All classes of the contract's commodity, or only the class of its origin.
+        All classes of the contract's commodity, or only the classes of its origins; over
+        every link of a group contract.
         """
         out: dict[int, list[int]] = {}
         for ct in self.contracts:
-            li = self.link_pos[ct.link]
+            lis = [self.link_pos[lid] for lid in ct.links]
             out[ct.index] = [
                 self.blocks[k][0] + int(j)
                 for k, cl in enumerate(self.classes)
-                if cl.commodity == ct.commodity and (ct.origin is None or cl.origin == ct.origin)
-                for j in np.flatnonzero((self.arcs[cl.commodity].link == li) & self.arcs[cl.commodity].forward)
+                if cl.commodity == ct.commodity and (not ct.origins or cl.origin in ct.origins)
+                for j in np.flatnonzero(np.isin(self.arcs[cl.commodity].link, lis) & self.arcs[cl.commodity].forward)
             ]
         return out
 
@@ -394,9 +405,10 @@ class FlowLP:
         for k, cl in enumerate(self.classes):
             x0, u0, d0, _ = self.blocks[k]
             bounds[u0:d0, 1] = self.supply[k]
-            if cl.avoid:  # this class may not touch nodes in these countries
+            if cl.avoid:  # this class may not touch nodes in these countries, nor links crossing them
                 arcs = self.arcs[cl.commodity]
                 banned = np.isin(countries[arcs.tail], cl.avoid) | np.isin(countries[arcs.head], cl.avoid)
+                banned |= crosses_countries(self.net.links, cl.avoid)[arcs.link]
                 bounds[x0 + np.flatnonzero(banned), 1] = 0.0
         return bounds
 
