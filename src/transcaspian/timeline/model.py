@@ -1,0 +1,455 @@
+"""The time-expanded LP: one block of the flow LP per period, coupled by storage, deferral and contracts.
+
+The flow LP of :mod:`transcaspian.flow.lp` is built once (:meth:`FlowLP.build`) and
+repeated block-diagonally, one block per period, with the right-hand sides of that
+period: link and node capacities from the day-by-day availability summed over the
+period's days (``capacity x factor / 365`` per day; a terminal with moorings takes the
+smaller of its capacity and the moorings in service times the rate), market caps and
+supplies times ``days / 365``. Coupling columns and rows:
+
+* **storage** ``s[node, class, t]``, the stock at the end of period ``t``: it enters the
+  node's conservation row of its class (``... + s[t] - s[t-1] = supply``); the classes'
+  stocks add up to at most the capacity and at least the minimum level; the initial
+  stock is split freely between the classes; by default the stock ends where it
+  started (``storage_end="initial"``), so storage shifts volume in time but adds none;
+* **deferral** ``f[origin, t]``: output shut in, in the origin's conservation row like
+  unserved supply, for origins with a production response in time.yaml; its change of
+  rate between consecutive periods is limited by ``ramp_down_per_day`` (shutting in)
+  and ``ramp_up_per_day`` after ``restart_lag_days`` (restarting), as shares of the
+  planned rate;
+* **contracts** (annual plans and allocations of baseline.yaml) bound the flow summed
+  over the horizon, times ``horizon days / 365``.
+
+Objective, lexicographic like :func:`transcaspian.solve`: phase 1 minimises weighted
+unserved plus deferred supply (the most delivered); phase 2 (only with deferral
+columns) holds it and minimises stranded supply, so that crude which cannot move is
+shut in where the ramp limits allow rather than produced and left without an outlet;
+phase 3 holds both and minimises cost (or time, or emissions).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import OptimizeResult
+
+from ..errors import ScenarioError
+from ..flow.lp import FlowLP, Row, _linprog, _linprog_if_feasible, _marginals
+from ..schema import DELIVERED_TOL, DELIVERED_TOL_RETRY
+from .outages import Availability
+from .periods import DAYS_PER_YEAR, Period
+from .timedata import TimeData
+
+__all__ = ["TimeExpandedLP", "TimeSolution", "StorageCols", "DeferralCols"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class StorageCols:
+    """Columns of one storage node: initial split per class, then stock per period and class."""
+
+    node: str
+    commodity: str
+    classes: list[int]
+    s0: np.ndarray  # (n_classes,)
+    s: np.ndarray  # (T, n_classes)
+    capacity: float
+    initial: float
+    minimum: float
+
+
+@dataclasses.dataclass
+class DeferralCols:
+    """Deferral columns of one origin: per class holding it, one column per period."""
+
+    origin: str
+    members: list[tuple[int, int]]  # (class, index of the origin in the class's supplies)
+    f: np.ndarray  # (T, n_members)
+    planned_rate: float  # Mt/day (canonical unit per day) at the baseline
+
+
+@dataclasses.dataclass
+class TimeSolution:
+    """The solved time-expanded LP, split by period."""
+
+    z: np.ndarray
+    x: list[list[np.ndarray]]  # [t][class] flow per arc
+    u: list[list[np.ndarray]]  # [t][class] stranded per origin
+    d: list[list[np.ndarray]]  # [t][class] delivered per market
+    supply: np.ndarray  # (T, total origins over classes), available supply per period
+    planned: np.ndarray  # (T, total origins), planned (before events)
+    rhs: dict[tuple[str, str], np.ndarray]  # (kind, element) -> capacity per period
+    storage: list[StorageCols]
+    deferral: list[DeferralCols]
+    relaxed: dict[int, float]
+    objective_value: float
+    meta: dict[str, Any]
+
+
+class TimeExpandedLP:
+    """Build and solve the LP of ``lp`` over ``periods`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        lp: FlowLP,
+        periods: Sequence[Period],
+        avail: Availability,
+        td: TimeData,
+        *,
+        storage_end: str = "initial",
+    ) -> None:
+        if storage_end not in ("initial", "free"):
+            raise ScenarioError(f"storage_end {storage_end!r} is unknown (fix: use 'initial' or 'free')")
+        self.lp, self.periods, self.avail, self.td = lp, list(periods), avail, td
+        self.storage_end = storage_end
+        self.T = len(self.periods)
+        self.origin_day = self.periods[0].start
+        self.n = lp.n_vars
+
+    # ------------------------------------------------------------- inputs
+    def _daily_capacity(self, kind: str, element: str) -> np.ndarray:
+        """Capacity per day of a link or node (canonical unit per year)."""
+        lp = self.lp
+        if kind == "link":
+            i = lp.link_pos[element]
+            static, raw = float(lp.link_cap[i]), float(lp.net.links["capacity"].iloc[i])
+        else:
+            i = lp.node_pos[element]
+            static, raw = float(lp.node_cap[i]), float(lp.net.nodes["capacity"].iloc[i])
+        f = self.avail.factor.get(element)
+        daily = np.full(self.avail.n_days, static) if f is None else raw * f
+        moor = self.td.moorings.get(element) if kind == "node" else None
+        if moor is not None:
+            out = self.avail.moorings_out.get(element, np.zeros(self.avail.n_days))
+            cap = np.array([moor.capacity_per_year(o) for o in out])
+            daily = np.minimum(daily, cap)
+        return daily
+
+    def _per_period(self, daily: np.ndarray) -> np.ndarray:
+        """Sum of ``daily / 365`` over each period's days."""
+        return np.array([daily[p.day_range(self.origin_day)].sum() / DAYS_PER_YEAR for p in self.periods])
+
+    def _supplies(self) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, str]]]:
+        """Available and planned supply per period and (class, origin), and the (class, index, origin) list."""
+        lp = self.lp
+        members = [(k, i, lp.node_ids[o]) for k in range(len(lp.classes)) for i, o in enumerate(lp.origins[k])]
+        totals: dict[str, float] = {}
+        for k, i, o in members:
+            totals[o] = totals.get(o, 0.0) + float(lp.supply[k][i])
+        avail = np.zeros((self.T, len(members)))
+        planned = np.zeros((self.T, len(members)))
+        for j, (k, i, o) in enumerate(members):
+            rate = self._planned_rate(o, totals[o]) * float(lp.supply[k][i])  # per year, per day
+            planned[:, j] = self._per_period(rate)
+            avail[:, j] = self._per_period(rate * self.avail.factor_of(o))
+        return avail, planned, members
+
+    def _planned_rate(self, origin: str, total: float) -> np.ndarray:
+        """Per day, the planned output of ``origin`` as a share of its baseline supply."""
+        share = np.ones(self.avail.n_days)
+        prod = self.td.production.get(origin)
+        if prod is None or not prod.profile or total <= 0:
+            return share
+        for first, last, value in prod.profile:
+            a = max((first - self.origin_day).days, 0)
+            b = min((last - self.origin_day).days + 1, self.avail.n_days)
+            if a < b:
+                share[a:b] = value / total
+        return share
+
+    # ------------------------------------------------------------- build
+    def build(self) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_matrix, np.ndarray, list[Row], np.ndarray]:
+        """A_eq, b_eq, A_ub, b_ub, the inequality rows' meaning and the bounds of the whole horizon."""
+        lp, T, n = self.lp, self.T, self.n
+        A_eq0, _, A_ub0, b_ub0, rows0, bounds0 = lp.build()
+        m_eq = A_eq0.shape[0]
+        cap_idx = [i for i, r in enumerate(rows0) if r.kind in ("link", "node", "market")]
+        ct_idx = [i for i, r in enumerate(rows0) if r.kind.startswith("contract")]
+        A_cap, A_ct = A_ub0[cap_idx].tocoo(), A_ub0[ct_idx].tocoo()
+        self.supply, self.planned, self.members = self._supplies()
+
+        # extra columns: storage, then deferral
+        col = T * n
+        self.storage: list[StorageCols] = []
+        for st in self.td.storage.values():
+            pos = lp.node_pos.get(st.node)
+            if pos is None or st.commodity not in lp.commodities:
+                continue
+            ks = [k for k, cl in enumerate(lp.classes) if cl.commodity == st.commodity and (k, pos) in lp.eq_rows]
+            if not ks:
+                log.info("storage at %s: no %s flow can reach it; ignored", st.node, st.commodity)
+                continue
+            nk = len(ks)
+            s0 = np.arange(col, col + nk)
+            s = np.arange(col + nk, col + nk + T * nk).reshape(T, nk)
+            col += nk + T * nk
+            self.storage.append(StorageCols(st.node, st.commodity, ks, s0, s, st.capacity, st.initial, st.minimum))
+        self.deferral: list[DeferralCols] = []
+        by_origin: dict[str, list[tuple[int, int]]] = {}
+        for k, i, o in self.members:
+            if o in self.td.production:
+                by_origin.setdefault(o, []).append((k, i))
+        for o, mem in by_origin.items():
+            f = np.arange(col, col + T * len(mem)).reshape(T, len(mem))
+            col += T * len(mem)
+            rate = sum(float(lp.supply[k][i]) for k, i in mem) / DAYS_PER_YEAR
+            self.deferral.append(DeferralCols(o, mem, f, rate))
+        N = col
+        self.N = N
+
+        # equality rows: T conservation blocks, then storage rows
+        er, ec, ev = _tile(A_eq0.tocoo(), T, m_eq, n)
+        er, ec, ev = list(er), list(ec), list(ev)
+        b_eq = np.zeros(T * m_eq)
+        member_pos = {(k, i): j for j, (k, i, _) in enumerate(self.members)}
+        for j, (k, _i, o) in enumerate(self.members):
+            r = lp.eq_rows[(k, lp.node_pos[o])]
+            b_eq[r + m_eq * np.arange(T)] += self.supply[:, j]
+        for sc in self.storage:
+            pos = lp.node_pos[sc.node]
+            for c, k in enumerate(sc.classes):
+                r = lp.eq_rows[(k, pos)]
+                for t in range(T):
+                    prev = sc.s0[c] if t == 0 else sc.s[t - 1, c]
+                    er += [t * m_eq + r, t * m_eq + r]
+                    ec += [int(sc.s[t, c]), int(prev)]
+                    ev += [1.0, -1.0]
+        for dc in self.deferral:
+            for c, (k, i) in enumerate(dc.members):
+                r = lp.eq_rows[(k, lp.node_pos[dc.origin])]
+                er += [t * m_eq + r for t in range(T)]
+                ec += [int(dc.f[t, c]) for t in range(T)]
+                ev += [1.0] * T
+        extra_b: list[float] = []
+        n_eq = T * m_eq
+        for sc in self.storage:
+            er += [n_eq] * len(sc.classes)
+            ec += [int(c) for c in sc.s0]
+            ev += [1.0] * len(sc.classes)
+            extra_b.append(sc.initial)
+            n_eq += 1
+            if self.storage_end == "initial":
+                er += [n_eq] * len(sc.classes)
+                ec += [int(c) for c in sc.s[T - 1]]
+                ev += [1.0] * len(sc.classes)
+                extra_b.append(sc.initial)
+                n_eq += 1
+        A_eq = sp.csr_matrix((ev, (er, ec)), shape=(n_eq, N))
+        b_eq = np.concatenate([b_eq, extra_b])
+
+        # inequality rows: T capacity blocks, horizon contracts, storage levels, ramps
+        m_cap = len(cap_idx)
+        ur, uc, uv = (list(a) for a in _tile(A_cap, T, m_cap, n))
+        b_ub: list[float] = []
+        rows: list[Row] = []
+        self.rhs: dict[tuple[str, str], np.ndarray] = {}
+        per_row = []
+        for i in cap_idx:
+            r = rows0[i]
+            if r.kind == "market":
+                per_row.append(np.array([r.capacity * p.year_fraction for p in self.periods]))
+            else:
+                rhs = self._per_period(self._daily_capacity(r.kind, r.element))
+                self.rhs[(r.kind, r.element)] = rhs
+                per_row.append(rhs)
+        for t in range(T):
+            for j, i in enumerate(cap_idx):
+                r = rows0[i]
+                b_ub.append(float(per_row[j][t]))
+                rows.append(dataclasses.replace(r, capacity=float(per_row[j][t])))
+        n_ub = T * m_cap
+        horizon = sum(p.days for p in self.periods) / DAYS_PER_YEAR
+        for j, i in enumerate(ct_idx):
+            sel = A_ct.row == j
+            for t in range(T):
+                ur += [n_ub] * int(sel.sum())
+                uc += list(A_ct.col[sel] + t * n)
+                uv += list(A_ct.data[sel])
+            b_ub.append(float(b_ub0[i]) * horizon)
+            rows.append(dataclasses.replace(rows0[i], capacity=rows0[i].capacity * horizon))
+            n_ub += 1
+        for sc in self.storage:
+            for t in range(T):
+                cols = [int(c) for c in sc.s[t]]
+                ur += [n_ub] * len(cols) + [n_ub + 1] * len(cols)
+                uc += cols + cols
+                uv += [1.0] * len(cols) + [-1.0] * len(cols)
+                b_ub += [sc.capacity, -sc.minimum]
+                rows += [Row("storage_max", sc.node, sc.capacity, "", sc.commodity),
+                         Row("storage_min", sc.node, sc.minimum, "", sc.commodity)]
+                n_ub += 2
+        for dc in self.deferral:
+            prod = self.td.production[dc.origin]
+            for t in range(T):
+                d_t = self.periods[t].days
+                gap = (self.periods[t - 1].days + d_t) / 2 if t else d_t / 2
+                for sign, limit in ((1.0, prod.ramp_down_per_day * gap), (-1.0, prod.ramp_up_per_day * max(0.0, gap - prod.restart_lag_days))):
+                    if not np.isfinite(limit):
+                        continue
+                    cols = [int(c) for c in dc.f[t]]
+                    vals = [sign / d_t] * len(cols)
+                    if t:
+                        d_p = self.periods[t - 1].days
+                        cols += [int(c) for c in dc.f[t - 1]]
+                        vals += [-sign / d_p] * len(dc.members)
+                    elif sign < 0:  # no restart before the horizon: nothing shut in yet
+                        continue
+                    ur += [n_ub] * len(cols)
+                    uc += cols
+                    uv += vals
+                    b_ub.append(limit * dc.planned_rate)
+                    rows.append(Row("ramp_down" if sign > 0 else "ramp_up", dc.origin, limit * dc.planned_rate))
+                    n_ub += 1
+        A_ub = sp.csr_matrix((uv, (ur, uc)), shape=(n_ub, N))
+
+        # bounds
+        bounds = np.zeros((N, 2))
+        bounds[:, 1] = np.inf
+        for t in range(T):
+            b = bounds0.copy()
+            for k in range(len(lp.classes)):
+                u0 = lp.blocks[k][1]
+                for i in range(len(lp.origins[k])):
+                    b[u0 + i, 1] = self.supply[t, member_pos[(k, i)]]
+            self._switch_off_uncapacitated(b, t)
+            bounds[t * n:(t + 1) * n] = b
+        for dc in self.deferral:
+            for c, (k, i) in enumerate(dc.members):
+                bounds[dc.f[:, c], 1] = self.supply[:, member_pos[(k, i)]]
+        return A_eq, b_eq, A_ub, np.array(b_ub, dtype=float), rows, bounds
+
+    def _switch_off_uncapacitated(self, b: np.ndarray, t: int) -> None:
+        """Period ``t``: arcs of links, and of nodes, that have no capacity row and are off all period, fixed at 0."""
+        lp = self.lp
+        sl = self.periods[t].day_range(self.origin_day)
+        for eid, f in self.avail.factor.items():
+            if f[sl].max(initial=0.0) > 0.0:
+                if f[sl].min(initial=1.0) < 1.0 and not self._capacitated(eid):
+                    log.debug("%s is derated but has no capacity: no effect", eid)
+                continue
+            if self._capacitated(eid):
+                continue
+            is_link = eid in lp.link_pos
+            pos = lp.link_pos[eid] if is_link else lp.node_pos.get(eid)
+            if pos is None:
+                continue
+            for k, cl in enumerate(lp.classes):
+                arcs = lp.arcs[cl.commodity]
+                x0, _, d0, _ = lp.blocks[k]
+                hit = (arcs.link == pos) if is_link else ((arcs.tail == pos) | (arcs.head == pos))
+                b[x0 + np.flatnonzero(hit), 1] = 0.0
+                if not is_link:
+                    for j, m in enumerate(lp.markets[k]):
+                        if m == pos:
+                            b[d0 + j, 1] = 0.0
+
+    def _capacitated(self, eid: str) -> bool:
+        lp = self.lp
+        if eid in lp.link_pos:
+            return bool(np.isfinite(lp.link_cap[lp.link_pos[eid]]))
+        pos = lp.node_pos.get(eid)
+        return pos is not None and bool(np.isfinite(lp.node_cap[pos]))
+
+    # ------------------------------------------------------------- solve
+    def solve(self) -> TimeSolution:
+        """Phase 1 (most delivered), phase 2 (least stranded, with deferral), phase 3 (least cost)."""
+        t0 = time.perf_counter()
+        A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
+        t_build = time.perf_counter() - t0
+        lp, T, n = self.lp, self.T, self.n
+        c1 = np.zeros(self.N)
+        c_strand = np.zeros(self.N)
+        for t in range(T):
+            for k, cl in enumerate(lp.classes):
+                _, u0, d0, _ = lp.blocks[k]
+                c1[t * n + u0:t * n + d0] = lp.weights[cl.commodity]
+        c_strand[:] = c1
+        for dc in self.deferral:
+            k = dc.members[0][0]
+            c1[dc.f.ravel()] = lp.weights[lp.classes[k].commodity]
+        relaxed: dict[int, float] = {}
+        phase1 = "simulate phase 1 (max delivered)"
+        res1 = _linprog_if_feasible(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase1)
+        if res1 is None:
+            shim = copy.copy(lp)  # reuse the solver's phase 0 on the horizon's matrices
+            shim.n_vars = self.N
+            b_ub, relaxed = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
+            res1 = _linprog(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase1)
+        ref = 1.0 / min((w for w in lp.weights.values() if w > 0), default=1.0)
+        held_A, held_b = [sp.csr_matrix(c1.reshape(1, -1) * ref)], [float(res1.fun) * ref]
+        tols = {"phase1": DELIVERED_TOL}
+        res = res1
+        if self.deferral:
+            res, tol = _held(c_strand, A_ub, b_ub, held_A, held_b, A_eq, b_eq, bounds, ref, "simulate phase 2 (min stranded)")
+            tols["phase2"] = tol
+            held_A.append(sp.csr_matrix(c_strand.reshape(1, -1) * ref))
+            held_b.append(float(res.fun) * ref)
+        c3 = np.zeros(self.N)
+        base_c, scale = lp.objective_vector()
+        for t in range(T):
+            c3[t * n:(t + 1) * n] = base_c
+        res3, tol3 = _held(c3, A_ub, b_ub, held_A, held_b, A_eq, b_eq, bounds, ref, f"simulate phase 3 (min {lp.objective})")
+        tols["phase3"] = tol3
+        z = res3.x
+        x, u, d = [], [], []
+        for t in range(T):
+            xs, us, ds = lp._split(z[t * n:(t + 1) * n])
+            x.append(xs)
+            u.append(us)
+            d.append(ds)
+        meta = {
+            "solver": "scipy.optimize.linprog(method='highs')",
+            "periods": T,
+            "variables": int(self.N),
+            "equality_rows": int(A_eq.shape[0]),
+            "inequality_rows": int(A_ub.shape[0]),
+            "nonzeros": int(A_eq.nnz + A_ub.nnz),
+            "build_seconds": t_build,
+            "solve_seconds": time.perf_counter() - t0 - t_build,
+            "tolerances": tols,
+            "phases": 3 if self.deferral else 2,
+            "duals_phase1": _marginals(res1, len(rows)),
+        }
+        return TimeSolution(z, x, u, d, self.supply, self.planned, self.rhs, self.storage, self.deferral,
+                            relaxed, float(res3.fun) * scale, meta)
+
+
+def _tile(A: sp.coo_matrix, T: int, m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Triplets of ``A`` repeated ``T`` times on the block diagonal (block size ``m x n``)."""
+    off = np.arange(T)
+    rows = (A.row[None, :] + (off * m)[:, None]).ravel()
+    cols = (A.col[None, :] + (off * n)[:, None]).ravel()
+    return rows, cols, np.tile(A.data, T)
+
+
+def _held(
+    c: np.ndarray,
+    A_ub: sp.csr_matrix,
+    b_ub: np.ndarray,
+    held_A: list[sp.csr_matrix],
+    held_b: list[float],
+    A_eq: sp.csr_matrix,
+    b_eq: np.ndarray,
+    bounds: np.ndarray,
+    ref: float,
+    phase: str,
+) -> tuple[OptimizeResult, float]:
+    """Minimise ``c`` with the earlier phases' objectives held (the solver's tolerances, tight then loose)."""
+    A2 = sp.vstack([A_ub, *held_A]).tocsr()
+
+    def rhs(tol: float) -> np.ndarray:
+        return np.concatenate([b_ub, [b + tol * max(1.0, ref) for b in held_b]])
+
+    res = _linprog_if_feasible(c, A2, rhs(DELIVERED_TOL), A_eq, b_eq, bounds, phase=phase)
+    if res is not None:
+        return res, DELIVERED_TOL
+    log.debug("%s infeasible with tolerance %g; retrying looser", phase, DELIVERED_TOL)
+    return _linprog(c, A2, rhs(DELIVERED_TOL_RETRY), A_eq, b_eq, bounds, phase=phase), DELIVERED_TOL_RETRY
