@@ -143,6 +143,9 @@ class Scenario:
         fix("avoid_countries", tuple(str(c).upper() for c in self.avoid_countries))
         if self.as_of is not None:
             fix("as_of", _date(self.as_of, self._where()))
+        # YAML 1.1 reads an unquoted `off:` key as the boolean False: it means the outage kind "off"
+        fix("outages", tuple({("off" if k is False else k): v for k, v in e.items()} if isinstance(e, Mapping) else e
+                             for e in self.outages))
         for name in _HORIZON_FIELDS:
             if getattr(self, name) is not None:
                 fix(name, _horizon_date(name, getattr(self, name), self._where()))

@@ -21,10 +21,11 @@ supplies times ``days / 365``. Coupling columns and rows:
   over the horizon, times ``horizon days / 365``.
 
 Objective, lexicographic like :func:`transcaspian.solve`: phase 1 minimises weighted
-unserved plus deferred supply (the most delivered); phase 2 (only with deferral
-columns) holds it and minimises stranded supply, so that crude which cannot move is
-shut in where the ramp limits allow rather than produced and left without an outlet;
-phase 3 holds both and minimises cost (or time, or emissions).
+unserved supply, stranded or deferred (the most delivered), stranded weighted higher by
+:data:`STRANDED_PREMIUM` / periods so that crude which cannot move is shut in where the
+ramp limits allow rather than produced and left without an outlet; phase 2 holds it and
+minimises cost (or time, or emissions). Arcs no class can use on an origin-to-market
+path are fixed at zero, which the solver's presolve removes.
 """
 
 from __future__ import annotations
@@ -47,9 +48,22 @@ from .outages import Availability
 from .periods import DAYS_PER_YEAR, Period
 from .timedata import TimeData
 
-__all__ = ["TimeExpandedLP", "TimeSolution", "StorageCols", "DeferralCols"]
+__all__ = ["TimeExpandedLP", "TimeSolution", "StorageCols", "DeferralCols", "STRANDED_PREMIUM"]
 
 log = logging.getLogger(__name__)
+
+#: Relative extra weight of stranded over deferred supply in phase 1, divided by the number of
+#: periods: small enough that no delivered volume is ever traded for less stranding (a unit
+#: shut in earlier can free at most one unit per later period through the ramp rows), large
+#: enough for the solver to see.
+STRANDED_PREMIUM = 1e-3
+#: How the phases are solved: two LPs (exact lexicographic, as solve), or one LP with a penalty on
+#: unserved supply above any route's cost (the same optimum for a network flow; half the time).
+METHODS = ("auto", "lexicographic", "penalty")
+#: ``method="auto"`` solves the penalty form above this many columns.
+AUTO_PENALTY_COLUMNS = 50_000
+#: The penalty form's weight on unserved volume: this many times the costliest conceivable route.
+PENALTY_FACTOR = 10.0
 
 
 @dataclasses.dataclass
@@ -105,9 +119,13 @@ class TimeExpandedLP:
         td: TimeData,
         *,
         storage_end: str = "initial",
+        method: str = "auto",
     ) -> None:
         if storage_end not in ("initial", "free"):
             raise ScenarioError(f"storage_end {storage_end!r} is unknown (fix: use 'initial' or 'free')")
+        if method not in METHODS:
+            raise ScenarioError(f"method {method!r} is unknown (fix: use one of {', '.join(METHODS)})")
+        self.method = method
         self.lp, self.periods, self.avail, self.td = lp, list(periods), avail, td
         self.storage_end = storage_end
         self.T = len(self.periods)
@@ -311,6 +329,7 @@ class TimeExpandedLP:
         A_ub = sp.csr_matrix((uv, (ur, uc)), shape=(n_ub, N))
 
         # bounds
+        dead = self._dead_arcs()
         bounds = np.zeros((N, 2))
         bounds[:, 1] = np.inf
         for t in range(T):
@@ -320,11 +339,41 @@ class TimeExpandedLP:
                 for i in range(len(lp.origins[k])):
                     b[u0 + i, 1] = self.supply[t, member_pos[(k, i)]]
             self._switch_off_uncapacitated(b, t)
+            b[dead, 1] = 0.0
             bounds[t * n:(t + 1) * n] = b
         for dc in self.deferral:
             for c, (k, i) in enumerate(dc.members):
                 bounds[dc.f[:, c], 1] = self.supply[:, member_pos[(k, i)]]
         return A_eq, b_eq, A_ub, np.array(b_ub, dtype=float), rows, bounds
+
+    def _dead_arcs(self) -> np.ndarray:
+        """Columns (of one period block) of arcs no flow of their class can use: not on any origin-to-market path.
+
+        Fixing them at 0 changes no optimum (flow on them could only circulate) and
+        lets the solver's presolve drop them: in the corridor network about half the
+        arc columns, since classes bound for one market touch only its corridor.
+        """
+        from scipy.sparse.csgraph import breadth_first_order
+
+        lp = self.lp
+        N = len(lp.node_ids)
+        dead: list[int] = []
+        for k, cl in enumerate(lp.classes):
+            arcs = lp.arcs[cl.commodity]
+            if not len(arcs.tail):
+                continue
+            G = sp.csr_matrix((np.ones(len(arcs.tail)), (arcs.tail, arcs.head)), shape=(N, N))
+            reach = np.zeros(N, bool)
+            for o in lp.origins[k]:
+                reach[breadth_first_order(G, o, directed=True, return_predecessors=False)] = True
+            back = np.zeros(N, bool)
+            GT = G.T.tocsr()
+            for m in lp.markets[k]:
+                back[breadth_first_order(GT, m, directed=True, return_predecessors=False)] = True
+            ok = reach & back
+            x0 = lp.blocks[k][0]
+            dead += [x0 + j for j in np.flatnonzero(~(ok[arcs.tail] & ok[arcs.head]))]
+        return np.array(dead, dtype=int)
 
     def _switch_off_uncapacitated(self, b: np.ndarray, t: int) -> None:
         """Period ``t``: arcs of links, and of nodes, that have no capacity row and are off all period, fixed at 0."""
@@ -360,44 +409,59 @@ class TimeExpandedLP:
 
     # ------------------------------------------------------------- solve
     def solve(self) -> TimeSolution:
-        """Phase 1 (most delivered), phase 2 (least stranded, with deferral), phase 3 (least cost)."""
+        """Phase 1 (most delivered, least stranded), phase 2 (least cost)."""
         t0 = time.perf_counter()
         A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
         t_build = time.perf_counter() - t0
         lp, T, n = self.lp, self.T, self.n
+        # phase 1: unserved supply, stranded or deferred, weighted as in solve; stranded a hair
+        # heavier, so that among the most-delivered solutions the least is stranded
         c1 = np.zeros(self.N)
-        c_strand = np.zeros(self.N)
+        eps = STRANDED_PREMIUM / T if self.deferral else 0.0
         for t in range(T):
             for k, cl in enumerate(lp.classes):
                 _, u0, d0, _ = lp.blocks[k]
-                c1[t * n + u0:t * n + d0] = lp.weights[cl.commodity]
-        c_strand[:] = c1
+                c1[t * n + u0:t * n + d0] = lp.weights[cl.commodity] * (1.0 + eps)
         for dc in self.deferral:
             k = dc.members[0][0]
             c1[dc.f.ravel()] = lp.weights[lp.classes[k].commodity]
         relaxed: dict[int, float] = {}
-        phase1 = "simulate phase 1 (max delivered)"
-        res1 = _linprog_if_feasible(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase1)
-        if res1 is None:
-            shim = copy.copy(lp)  # reuse the solver's phase 0 on the horizon's matrices
-            shim.n_vars = self.N
-            b_ub, relaxed = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
-            res1 = _linprog(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase1)
-        ref = 1.0 / min((w for w in lp.weights.values() if w > 0), default=1.0)
-        held_A, held_b = [sp.csr_matrix(c1.reshape(1, -1) * ref)], [float(res1.fun) * ref]
-        tols = {"phase1": DELIVERED_TOL}
-        res = res1
-        if self.deferral:
-            res, tol = _held(c_strand, A_ub, b_ub, held_A, held_b, A_eq, b_eq, bounds, ref, "simulate phase 2 (min stranded)")
-            tols["phase2"] = tol
-            held_A.append(sp.csr_matrix(c_strand.reshape(1, -1) * ref))
-            held_b.append(float(res.fun) * ref)
+
+        def first(c: np.ndarray, phase: str) -> OptimizeResult:
+            """Solve; if infeasible, relax min_flow contracts with the solver's phase 0 and solve again."""
+            nonlocal b_ub, relaxed
+            res = _linprog_if_feasible(c, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase)
+            if res is None:
+                shim = copy.copy(lp)  # FlowLP's phase 0, run on the horizon's matrices
+                shim.n_vars = self.N
+                b_ub, relaxed = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
+                res = _linprog(c, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase)
+            return res
+
         c3 = np.zeros(self.N)
         base_c, scale = lp.objective_vector()
         for t in range(T):
             c3[t * n:(t + 1) * n] = base_c
-        res3, tol3 = _held(c3, A_ub, b_ub, held_A, held_b, A_eq, b_eq, bounds, ref, f"simulate phase 3 (min {lp.objective})")
-        tols["phase3"] = tol3
+        ref = 1.0 / min((w for w in lp.weights.values() if w > 0), default=1.0)
+        tols: dict[str, float] = {}
+        if self.method == "auto":
+            self.method = "penalty" if self.N > AUTO_PENALTY_COLUMNS else "lexicographic"
+        if self.method == "penalty":
+            # one LP: unserved costs more than any route (scaled costs are <= 1 per arc, so
+            # a route costs at most the number of arcs of a period block)
+            penalty = PENALTY_FACTOR * max(1, max((len(a.link) for a in lp.arcs.values()), default=1)) * ref
+            res3 = first(c3 + penalty * c1, "simulate (penalty form)")
+            res1 = res3
+            tols["penalty"] = penalty
+            fun3 = float(res3.fun - penalty * (c1 @ res3.x))
+        else:
+            res1 = first(c1, "simulate phase 1 (max delivered)")
+            held_A, held_b = [sp.csr_matrix(c1.reshape(1, -1) * ref)], [float(res1.fun) * ref]
+            tols["phase1"] = DELIVERED_TOL
+            res3, tol3 = _held(c3, A_ub, b_ub, held_A, held_b, A_eq, b_eq, bounds, ref,
+                               f"simulate phase 2 (min {lp.objective})")
+            tols["phase2"] = tol3
+            fun3 = float(res3.fun)
         z = res3.x
         x, u, d = [], [], []
         for t in range(T):
@@ -415,11 +479,13 @@ class TimeExpandedLP:
             "build_seconds": t_build,
             "solve_seconds": time.perf_counter() - t0 - t_build,
             "tolerances": tols,
-            "phases": 3 if self.deferral else 2,
+            "method": self.method,
+            "phases": 1 if self.method == "penalty" else 2,
+            "fixed_dead_arcs_per_period": int(len(self._dead_arcs())),
             "duals_phase1": _marginals(res1, len(rows)),
         }
         return TimeSolution(z, x, u, d, self.supply, self.planned, self.rhs, self.storage, self.deferral,
-                            relaxed, float(res3.fun) * scale, meta)
+                            relaxed, fun3 * scale, meta)
 
 
 def _tile(A: sp.coo_matrix, T: int, m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -133,6 +133,9 @@ def assemble_simulation(
     bpt = {nid: td.bbl_per_tonne(nid, params) for nid in lp.node_ids}
     unit = {c: canonical_unit(c).split("/")[0] for c in lp.commodities}
 
+    frm, to, mode = (links[c].to_numpy() for c in ("from_node", "to_node", "mode"))
+    kind = nodes["kind"].to_numpy()
+    cap_nodes = sorted({e for (k_, e) in sol.rhs if k_ == "node"})
     flow_rows, thr, cost = [], [], {c: 0.0 for c in lp.commodities}
     for t, p in enumerate(periods):
         for c in lp.commodities:
@@ -149,24 +152,17 @@ def assemble_simulation(
                 np.add.at(out, arcs.tail, xv)
                 np.add.at(out, np.array(lp.markets[k], dtype=int), sol.d[t][k])
                 cost[c] += float(xv @ lp.arc_coefficients(c)["usd"])
-            used = np.flatnonzero(np.isin(np.arange(len(lp.link_ids)), np.unique(lp.arcs[c].link)))
-            for li in used:
+            for li in np.unique(lp.arcs[c].link):
                 lid = lp.link_ids[li]
                 cap = sol.rhs.get(("link", lid))
-                flow_rows.append((p.label, lid, links["from_node"].iloc[li], links["to_node"].iloc[li],
-                                  links["mode"].iloc[li], c, fwd[li], bwd[li], fwd[li] + bwd[li],
-                                  float(cap[t]) if cap is not None else np.nan, unit[c],
-                                  bpt[links["from_node"].iloc[li]]))
-            for ni in np.flatnonzero(out > 0) if t >= 0 else []:
+                flow_rows.append((p.label, lid, frm[li], to[li], mode[li], c, fwd[li], bwd[li], fwd[li] + bwd[li],
+                                  float(cap[t]) if cap is not None else np.nan, unit[c], bpt[frm[li]]))
+            shown = set(np.flatnonzero(out > 0).tolist()) | {lp.node_pos[n] for n in cap_nodes}
+            for ni in sorted(shown):
                 nid = lp.node_ids[ni]
                 cap = sol.rhs.get(("node", nid))
-                thr.append((p.label, nid, nodes["kind"].iloc[ni], c, out[ni],
-                            float(cap[t]) if cap is not None else np.nan, unit[c], bpt[nid]))
-            for nid in {e for (kind, e) in sol.rhs if kind == "node"}:
-                ni = lp.node_pos[nid]
-                if out[ni] <= 0:
-                    thr.append((p.label, nid, nodes["kind"].iloc[ni], c, 0.0, float(sol.rhs[("node", nid)][t]),
-                                unit[c], bpt[nid]))
+                thr.append((p.label, nid, kind[ni], c, out[ni], float(cap[t]) if cap is not None else np.nan,
+                            unit[c], bpt[nid]))
     flows = pd.DataFrame(flow_rows, columns=["period", "link", "from_node", "to_node", "mode", "commodity",
                                              "forward", "backward", "flow", "capacity", "unit", "bbl_per_tonne"])
     throughput = pd.DataFrame(thr, columns=["period", "node", "kind", "commodity", "throughput", "capacity",
