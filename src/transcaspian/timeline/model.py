@@ -57,6 +57,10 @@ log = logging.getLogger(__name__)
 #: shut in earlier can free at most one unit per later period through the ramp rows), large
 #: enough for the solver to see.
 STRANDED_PREMIUM = 1e-3
+#: Phase-2 cost (scaled units, routes cost up to 1 per arc) per unit of stock away from the initial
+#: level per period: tanks keep their working level unless filling or drawing them saves cost, instead
+#: of drifting arbitrarily among equally cheap solutions.
+STORAGE_HOLD = 1e-4
 #: How the phases are solved: two LPs (exact lexicographic, as solve), or one LP with a penalty on
 #: unserved supply above any route's cost (the same optimum for a network flow; half the time).
 METHODS = ("auto", "lexicographic", "penalty")
@@ -78,6 +82,7 @@ class StorageCols:
     capacity: float
     initial: float
     minimum: float
+    dev: np.ndarray  # (T, 2): stock below and above the initial level (cost STORAGE_HOLD)
 
 
 @dataclasses.dataclass
@@ -209,7 +214,9 @@ class TimeExpandedLP:
             s0 = np.arange(col, col + nk)
             s = np.arange(col + nk, col + nk + T * nk).reshape(T, nk)
             col += nk + T * nk
-            self.storage.append(StorageCols(st.node, st.commodity, ks, s0, s, st.capacity, st.initial, st.minimum))
+            dev = np.arange(col, col + 2 * T).reshape(T, 2)  # below / above the initial level
+            col += 2 * T
+            self.storage.append(StorageCols(st.node, st.commodity, ks, s0, s, st.capacity, st.initial, st.minimum, dev))
         self.deferral: list[DeferralCols] = []
         by_origin: dict[str, list[tuple[int, int]]] = {}
         for k, i, o in self.members:
@@ -303,6 +310,14 @@ class TimeExpandedLP:
                 b_ub += [sc.capacity, -sc.minimum]
                 rows += [Row("storage_max", sc.node, sc.capacity, "", sc.commodity),
                          Row("storage_min", sc.node, sc.minimum, "", sc.commodity)]
+                n_ub += 2
+                below, above = int(sc.dev[t, 0]), int(sc.dev[t, 1])
+                ur += [n_ub] * (len(cols) + 1) + [n_ub + 1] * (len(cols) + 1)
+                uc += [*cols, below, *cols, above]
+                uv += [-1.0] * len(cols) + [-1.0] + [1.0] * len(cols) + [-1.0]
+                b_ub += [-sc.initial, sc.initial]
+                rows += [Row("storage_below_initial", sc.node, sc.initial, "", sc.commodity),
+                         Row("storage_above_initial", sc.node, sc.initial, "", sc.commodity)]
                 n_ub += 2
         for dc in self.deferral:
             prod = self.td.production[dc.origin]
@@ -442,6 +457,8 @@ class TimeExpandedLP:
         base_c, scale = lp.objective_vector()
         for t in range(T):
             c3[t * n:(t + 1) * n] = base_c
+        for sc in self.storage:  # tanks hold their working level unless moving crude pays
+            c3[sc.dev.ravel()] = STORAGE_HOLD
         ref = 1.0 / min((w for w in lp.weights.values() if w > 0), default=1.0)
         tols: dict[str, float] = {}
         if self.method == "auto":

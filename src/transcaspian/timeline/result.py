@@ -234,6 +234,7 @@ def assemble_simulation(
         "outage_windows": [dataclasses.asdict(w) | {"start": w.start.isoformat(), "end": w.end.isoformat() if w.end else None}
                            for w in windows],
         "time_data": str(td.path) if td.path else None,
+        "routes": dict(td.routes),
         "objective": lp.objective,
         "objective_value": sol.objective_value,
     })

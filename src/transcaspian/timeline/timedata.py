@@ -11,6 +11,8 @@
   ``ramp_up_per_day`` as shares of its planned rate, ``restart_lag_days``, and a
   ``profile`` of planned output by month ``{YYYY-MM: Mt/y}``); an origin listed here may
   defer (shut in) output that cannot move, an origin not listed strands it;
+* ``routes``: labelled elements (node or link ids) whose flow per period the
+  time-series chart stacks as "exports by route";
 * ``grades``: the crude grade (a key of ``bbl_per_tonne`` in parameters.yaml) of a
   node's crude, for kbpd; ``default`` for every other node.
 
@@ -108,6 +110,7 @@ class TimeData:
     production: Mapping[str, Production] = dataclasses.field(default_factory=dict)
     grades: Mapping[str, str] = dataclasses.field(default_factory=dict)
     default_grade: str = "kazakh_average"
+    routes: Mapping[str, str] = dataclasses.field(default_factory=dict)
     path: Path | None = None
 
     @classmethod
@@ -129,8 +132,8 @@ class TimeData:
         data = data or {}
         problems: list[str] = []
         for key in data:
-            if key not in (*_KEYS, "grades"):
-                problems.append(f"{where}: {key}: unknown section (fix: use storage, moorings, production or grades)")
+            if key not in (*_KEYS, "grades", "routes"):
+                problems.append(f"{where}: {key}: unknown section (fix: use storage, moorings, production, grades or routes)")
         resolve = _resolver(net, problems, where)
         params = (net.parameters if net is not None else {}) or {}
         storage, moorings, production = {}, {}, {}
@@ -159,9 +162,18 @@ class TimeData:
                 if grade not in known:
                     problems.append(f"{where}: grades: {node}: grade {grade!r} is not in parameters.yaml bbl_per_tonne "
                                     f"(fix: use one of {', '.join(sorted(known)) or '(none)'})")
+        routes = {}
+        for label, eid in (data.get("routes") or {}).items():
+            if net is None:
+                routes[str(label)] = str(eid)
+                continue
+            try:
+                routes[str(label)] = net.resolve(str(eid))
+            except KeyError as exc:
+                problems.append(f"{where}: routes.{label}: {exc} (fix: use a node or link id)")
         if problems:
             raise NetworkDataError("\n".join(problems))
-        return cls(storage, moorings, production, grades, default, path)
+        return cls(storage, moorings, production, grades, default, routes, path)
 
     def bbl_per_tonne(self, node: str, parameters: Mapping[str, Any]) -> float:
         """Barrels per tonne of the crude at ``node`` (its grade, else the default grade)."""
