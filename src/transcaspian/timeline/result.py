@@ -235,6 +235,8 @@ def assemble_simulation(
                            for w in windows],
         "time_data": str(td.path) if td.path else None,
         "routes": dict(td.routes),
+        "moorings": sorted(td.moorings),
+        "short_names": {nid: _short(nid) for nid in (*td.moorings, *td.storage)},
         "objective": lp.objective,
         "objective_value": sol.objective_value,
     })
@@ -253,6 +255,11 @@ def assemble_simulation(
         relaxed_contracts={ct_by_index.get(k, str(k)): v for k, v in sol.relaxed.items()},
         meta=meta,
     )
+
+
+def _short(node: str) -> str:
+    """A short column name for a node id (``novorossiysk_cpc_terminal`` -> ``CPC``)."""
+    return "CPC" if "cpc" in node.split("_") else node
 
 
 def _add_kbpd(df: pd.DataFrame, col: str, days: dict[str, int]) -> None:
