@@ -66,8 +66,11 @@ STORAGE_HOLD = 1e-4
 METHODS = ("auto", "lexicographic", "penalty")
 #: ``method="auto"`` solves the penalty form above this many columns.
 AUTO_PENALTY_COLUMNS = 50_000
-#: The penalty form's weight on unserved volume: this many times the costliest conceivable route.
+#: The penalty form's weight on stranded volume: this many times the costliest conceivable route.
 PENALTY_FACTOR = 10.0
+#: The penalty form's weight on undelivered volume (stranded or deferred), times the stranded one:
+#: delivering comes first unless ramp limits chain a trade over more than this many periods.
+PENALTY_DELIVERY = 1e3
 
 
 @dataclasses.dataclass
@@ -464,13 +467,27 @@ class TimeExpandedLP:
         if self.method == "auto":
             self.method = "penalty" if self.N > AUTO_PENALTY_COLUMNS else "lexicographic"
         if self.method == "penalty":
-            # one LP: unserved costs more than any route (scaled costs are <= 1 per arc, so
-            # a route costs at most the number of arcs of a period block)
-            penalty = PENALTY_FACTOR * max(1, max((len(a.link) for a in lp.arcs.values()), default=1)) * ref
-            res3 = first(c3 + penalty * c1, "simulate (penalty form)")
+            # one LP: stranding costs more than any route (scaled costs are <= 1 per arc, so a
+            # route costs at most the arcs of a period block), and not delivering (stranded or
+            # deferred) PENALTY_DELIVERY times more
+            strand = PENALTY_FACTOR * max(1, max((len(a.link) for a in lp.arcs.values()), default=1)) * ref
+            undelivered = c1.copy()
+            undelivered[c1 > 0] = 0.0
+            for t in range(T):
+                for k, cl in enumerate(lp.classes):
+                    _, u0, d0, _ = lp.blocks[k]
+                    undelivered[t * n + u0:t * n + d0] = lp.weights[cl.commodity]
+            for dc in self.deferral:
+                undelivered[dc.f.ravel()] = lp.weights[lp.classes[dc.members[0][0]].commodity]
+            stranded_w = undelivered.copy()
+            for dc in self.deferral:
+                stranded_w[dc.f.ravel()] = 0.0
+            extra = strand * (PENALTY_DELIVERY * undelivered + stranded_w)
+            res3 = first(c3 + extra, "simulate (penalty form)")
             res1 = res3
-            tols["penalty"] = penalty
-            fun3 = float(res3.fun - penalty * (c1 @ res3.x))
+            tols["penalty_stranded"] = strand
+            tols["penalty_undelivered"] = strand * PENALTY_DELIVERY
+            fun3 = float(res3.fun - extra @ res3.x)
         else:
             res1 = first(c1, "simulate phase 1 (max delivered)")
             held_A, held_b = [sp.csr_matrix(c1.reshape(1, -1) * ref)], [float(res1.fun) * ref]

@@ -85,7 +85,7 @@ class SimulationResult:
         >>> import transcaspian as tc
         >>> res = tc.simulate(tc.load_network("tests/fixtures/mini"), start="2025-11", end="2025-12")
         >>> res.loadings("terminal")["throughput"].round(3).tolist()
-        [2.466, 1.274]
+        [2.384, 1.274]
         """
         t = self.throughput[self.throughput["node"] == node]
         return t.set_index("period")[["throughput", "capacity", "unit", "kbpd"]]

@@ -6,7 +6,7 @@ Examples
 >>> net = tc.load_network("tests/fixtures/mini")
 >>> res = tc.simulate(net, start="2025-10", end="2026-01", step="month")
 >>> res.delivered.groupby("period")["value"].sum().round(2).tolist()
-[3.82, 3.7, 3.0, 3.0]
+[3.48, 3.29, 2.21, 2.21]
 """
 
 from __future__ import annotations

@@ -47,6 +47,8 @@ __all__ = ["Storage", "Moorings", "Production", "TimeData", "load_time_data", "M
 
 log = logging.getLogger(__name__)
 
+#: Barrels per tonne when parameters.yaml has no grade table (the Reuters convention for Kazakh crude, S100).
+DEFAULT_BBL_PER_TONNE = 7.5
 #: Cubic metres per US barrel.
 M3_PER_BBL = 0.158987294928
 #: Mooring rate units and their factor to units per year.
@@ -157,7 +159,7 @@ class TimeData:
             if nid is not None:
                 grades[nid] = str(grade)
         known = set((params.get("bbl_per_tonne") or {}))
-        if net is not None:
+        if net is not None and grades_raw:
             for node, grade in [("default", default), *grades.items()]:
                 if grade not in known:
                     problems.append(f"{where}: grades: {node}: grade {grade!r} is not in parameters.yaml bbl_per_tonne "
@@ -180,7 +182,7 @@ class TimeData:
         table = parameters.get("bbl_per_tonne") or {}
         entry = table.get(self.grades.get(node, self.default_grade)) or table.get(self.default_grade) or {}
         value = entry.get("value") if isinstance(entry, Mapping) else entry
-        return float(value) if value is not None else 7.5
+        return float(value) if value is not None else DEFAULT_BBL_PER_TONNE
 
 
 def load_time_data(net: CorridorNetwork, source: TimeData | Mapping[str, Any] | str | Path | None = None) -> TimeData:
