@@ -138,6 +138,7 @@ class TimeExpandedLP:
         self.storage_end = storage_end
         self.T = len(self.periods)
         self.origin_day = self.periods[0].start
+        self._starts = np.array([(p.start - self.origin_day).days for p in self.periods], dtype=int)
         self.n = lp.n_vars
 
     # ------------------------------------------------------------- inputs
@@ -155,13 +156,13 @@ class TimeExpandedLP:
         moor = self.td.moorings.get(element) if kind == "node" else None
         if moor is not None:
             out = self.avail.moorings_out.get(element, np.zeros(self.avail.n_days))
-            cap = np.array([moor.capacity_per_year(o) for o in out])
-            daily = np.minimum(daily, cap)
+            in_service = np.clip(moor.count - out, 0.0, float(moor.in_service))
+            daily = np.minimum(daily, in_service * moor.rate_per_year)
         return daily
 
     def _per_period(self, daily: np.ndarray) -> np.ndarray:
         """Sum of ``daily / 365`` over each period's days."""
-        return np.array([daily[p.day_range(self.origin_day)].sum() / DAYS_PER_YEAR for p in self.periods])
+        return np.add.reduceat(daily, self._starts) / DAYS_PER_YEAR
 
     def _supplies(self) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, str]]]:
         """Available and planned supply per period and (class, origin), and the (class, index, origin) list."""
@@ -288,11 +289,9 @@ class TimeExpandedLP:
                 rhs = self._per_period(self._daily_capacity(r.kind, r.element))
                 self.rhs[(r.kind, r.element)] = rhs
                 per_row.append(rhs)
-        for t in range(T):
-            for j, i in enumerate(cap_idx):
-                r = rows0[i]
-                b_ub.append(float(per_row[j][t]))
-                rows.append(dataclasses.replace(r, capacity=float(per_row[j][t])))
+        if cap_idx:  # row meaning: the period's row of the same element (capacities are in b_ub)
+            b_ub.extend(np.column_stack(per_row).ravel().tolist())
+            rows.extend([rows0[i] for i in cap_idx] * T)
         n_ub = T * m_cap
         horizon = sum(p.days for p in self.periods) / DAYS_PER_YEAR
         for j, i in enumerate(ct_idx):
