@@ -28,9 +28,8 @@ from scipy.optimize import linprog
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from netbuild import build_network  # noqa: E402
-
 import transcaspian as tc  # noqa: E402
+from netbuild import build_network  # noqa: E402
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:

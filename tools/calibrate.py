@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 import transcaspian as tc
-from transcaspian.io import write_atomic
 from transcaspian.calibration import TOLERANCE
+from transcaspian.io import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "calibration.md"

@@ -18,6 +18,9 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeGuard, get_args
 
+from pyproj import Geod
+from shapely.geometry import LineString, mapping, shape
+
 from .errors import UnknownElementError
 from .schema import COMMODITIES, OBJECTIVES, Mode
 from .units import CANONICAL_UNITS
@@ -260,7 +263,6 @@ _CHECKS: tuple[Callable[[Scenario], Iterator[Problem]], ...] = (
 # ----------------------------------------------------------------- new links
 def new_link_feature(item: Mapping[str, Any], field: str, resolve: Resolver) -> dict[str, Any] | None:
     """A GeoJSON feature for a link defined in the scenario (None, and problems, if it is malformed)."""
-    from shapely.geometry import mapping
 
     problems, net = resolve.problems, resolve.net
     lid = item.get("id")
@@ -322,7 +324,6 @@ def _link_end(item: Mapping[str, Any], key: str, field: str, resolve: Resolver) 
 
 def _link_geometry(item: Mapping[str, Any], field: str, net: CorridorNetwork, ends: list[Any], problems: list[Problem]) -> Any:
     """The new link's LineString: its ``geometry``, or a straight line between its ends."""
-    from shapely.geometry import LineString, shape
 
     if item.get("geometry") is None:
         a, b = net.nodes.geometry[ends[0]], net.nodes.geometry[ends[1]]
@@ -339,7 +340,6 @@ def _length_km(item: Mapping[str, Any], geom: Any) -> float:
     length = item.get("length_km")
     if is_number(length):
         return float(length)
-    from pyproj import Geod
 
     xs, ys = zip(*geom.coords, strict=True)
     return float(Geod(ellps="WGS84").line_length(xs, ys) / 1000)

@@ -106,7 +106,7 @@ def criticality(
     'hub_terminal'
     """
     # imported here: the solver loads scipy.optimize, and `import transcaspian` imports this module
-    from .flow.solver import resolve_commodities, solve
+    from .flow.solver import resolve_commodities, solve  # noqa: PLC0415 (kept lazy: see the comment above)
 
     if elements not in ("nodes", "links"):
         raise ValueError(f"elements must be 'nodes' or 'links', not {elements!r}")

@@ -35,6 +35,7 @@ from .elements import contract_label
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
 from .events import apply_events, parse_date
 from .io import read_yaml, write_atomic
+from .loader import LINK_DEFAULTS, frame_from_features
 from .schema import OPERATING_STATUSES, Objective
 from .units import CANONICAL_UNITS
 
@@ -555,7 +556,6 @@ def _origin_id(entry: Any, resolve: Resolver) -> str | None:
 
 
 def _append_links(links: Any, features: Iterable[dict[str, Any]]) -> Any:
-    from .loader import LINK_DEFAULTS, frame_from_features
 
     extra = frame_from_features(list(features), LINK_DEFAULTS)
     out = pd.concat([links, extra[links.columns.intersection(extra.columns)]], axis=0)

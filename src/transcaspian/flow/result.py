@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
+from ..parameters import usd_factor
+from ..units import CANONICAL_UNITS, cost_unit
+
 if TYPE_CHECKING:
     from ..network import CorridorNetwork
     from ..scenario import Scenario
@@ -127,7 +130,6 @@ class FlowResult:
 
         NaN for a commodity with nothing delivered.
         """
-        from ..parameters import usd_factor
 
         out = {}
         delivered = self.total_delivered
@@ -151,7 +153,6 @@ class FlowResult:
         >>> s["delivered"], s["unserved"]
         ({'crude': 41.0}, {'crude': 4.0})
         """
-        from ..units import CANONICAL_UNITS, cost_unit
 
         def clean(v: float) -> float | None:
             return None if v != v else float(v)  # NaN -> None

@@ -24,14 +24,15 @@ from typing import TYPE_CHECKING, cast
 
 from .. import units
 from ..errors import ScenarioError, UnitError
+from ..scenario import Scenario
 from ..schema import OBJECTIVES, Objective
+from .assemble import assemble
 from .inputs import contracts_for, flow_classes, markets_for
 from .lp import FlowLP
 from .result import FlowResult
 
 if TYPE_CHECKING:
     from ..network import CorridorNetwork
-    from ..scenario import Scenario
 
 __all__ = ["solve", "resolve_commodities", "prepare", "OBJECTIVES"]
 
@@ -137,8 +138,6 @@ def solve(
     >>> res.saturated["element"].tolist()[:2]
     ['hub_gate', 'hub_port']
     """
-    from ..scenario import Scenario
-    from .assemble import assemble
 
     t0 = time.perf_counter()
     if isinstance(scenario, str | Path):
