@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'ratio':>6s} {'target':>7s} {'peak traced MB':>14s}")
     ok = True
     for label, step, target in CASES:
-        def run():
+        def run(step: str = step):
             return tc.simulate(net, sc, start="2025-10-01", end="2026-09-30", step=step, method=args.method)
 
         t, res = timed(run, args.repeat)

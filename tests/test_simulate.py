@@ -341,3 +341,18 @@ def test_chart_draws_three_panels(winter):
     assert len(bars) == 4 * len(winter.periods)  # four routes stacked per month
     assert np.isclose(sum(b.get_height() for b in bars[: len(winter.periods)]),
                       winter.loadings(CPC)["throughput"].sum())
+
+
+def test_transit_delay_shifts_arrivals_by_the_link_time():
+    net = build_network(
+        nodes=[{"id": "a"}, {"id": "b", "kind": "market"}],
+        links=[{"id": "ab", "from": "a", "to": "b", "capacity": None, "cost": 1, "time_days": 3}],
+        supplies={"crude": {"a": 36.5}}, markets={"crude": ["b"]})
+    sc = tc.Scenario.from_dict({"name": "x", "outages": [{"element": "a", "off": True, "from": "2025-01-05", "to": "2025-01-07"}]})
+    kw = dict(start="2025-01-01", end="2025-01-12", step="day", time_data={})
+    late = tc.simulate(net, sc, transit_delay=True, **kw).delivered.set_index("period")["value"]
+    now = tc.simulate(net, sc, **kw).delivered.set_index("period")["value"]
+    assert now["2025-01-05"] == 0.0 and now["2025-01-08"] == pytest.approx(0.1)
+    assert late["2025-01-05"] == pytest.approx(0.1)  # still arriving: shipped on 2 Jan
+    assert late["2025-01-08"] == 0.0 and late["2025-01-09"] == 0.0  # the two days without shipments, 3 days on
+    assert late["2025-01-01"] == pytest.approx(0.1)  # the line is full at the start

@@ -14,6 +14,7 @@ x.yaml: derate.terminal: factor 2 is not within 0-1 (fix: give 0-1)
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeGuard, get_args
@@ -183,8 +184,6 @@ OUTAGE_KINDS = ("off", "derate", "moorings_out")
 
 
 def _parse_date(value: Any) -> Any:
-    import datetime as dt
-
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
@@ -203,43 +202,47 @@ def check_outage(entry: Any, i: int) -> list[tuple[str, str, str]]:
     f = f"outages[{i}]"
     if not isinstance(entry, Mapping):
         return [(f, f"{entry!r} is not a mapping", "write {element, off|derate|moorings_out, from, to}")]
-    out = []
-    for k in entry:
-        if k not in OUTAGE_KEYS:
-            out.append((f"{f}.{k}", "unknown key", f"use {', '.join(OUTAGE_KEYS)}"))
-    if entry.get("event") is not None:
-        if entry.get("to") is None:
-            out.append((f, "an event entry needs `to`", "give the first day the event's targets are back"))
-        if entry.get("element") is not None or any(entry.get(k) is not None for k in OUTAGE_KINDS):
-            out.append((f, "an event entry takes only event and to", "write a separate element entry"))
-    else:
-        if not entry.get("element"):
-            out.append((f, "no element", "give the id of a node or link, or event: <id> with to:"))
-        kinds = [k for k in OUTAGE_KINDS if entry.get(k) is not None]
-        if len(kinds) != 1:
-            out.append((f, f"{len(kinds)} of off/derate/moorings_out given", "give exactly one"))
-        d = entry.get("derate")
-        if d is not None and (isinstance(d, bool) or not isinstance(d, int | float) or not 0 <= d <= 1):
-            out.append((f"{f}.derate", f"derate {d!r} is not within 0-1", "give the remaining share of capacity"))
-        m = entry.get("moorings_out")
-        if m is not None and (isinstance(m, bool) or not isinstance(m, int | float) or m < 0):
-            out.append((f"{f}.moorings_out", f"{m!r} is not a count >= 0", "give how many moorings are out"))
-        if entry.get("off") is not None and entry.get("off") is not True:
-            out.append((f"{f}.off", f"{entry.get('off')!r}", "write off: true (or leave the entry out)"))
-        if entry.get("from") is None:
-            out.append((f, "no from date", "give from: YYYY-MM-DD"))
+    out = [(f"{f}.{k}", "unknown key", f"use {', '.join(OUTAGE_KEYS)}") for k in entry if k not in OUTAGE_KEYS]
+    out += _event_entry(entry, f) if entry.get("event") is not None else _element_entry(entry, f)
     for key in ("from", "to"):
         if entry.get(key) is not None:
             try:
                 _parse_date(entry[key])
             except ValueError:
                 out.append((f"{f}.{key}", f"{entry[key]!r} is not a date", "write YYYY-MM-DD"))
-    if out:
-        return out
-    if entry.get("from") is not None and entry.get("to") is not None and _parse_date(entry["to"]) <= _parse_date(entry["from"]):
+    if not out and entry.get("from") is not None and entry.get("to") is not None \
+            and _parse_date(entry["to"]) <= _parse_date(entry["from"]):
         out.append((f, f"to {entry['to']} is not after from {entry['from']}", "`to` is the first day back; give a later day"))
     return out
 
+
+def _event_entry(entry: Mapping[str, Any], f: str) -> list[Problem]:
+    out = []
+    if entry.get("to") is None:
+        out.append((f, "an event entry needs `to`", "give the first day the event's targets are back"))
+    if entry.get("element") is not None or any(entry.get(k) is not None for k in OUTAGE_KINDS):
+        out.append((f, "an event entry takes only event and to", "write a separate element entry"))
+    return out
+
+
+def _element_entry(entry: Mapping[str, Any], f: str) -> list[Problem]:
+    out = []
+    if not entry.get("element"):
+        out.append((f, "no element", "give the id of a node or link, or event: <id> with to:"))
+    kinds = [k for k in OUTAGE_KINDS if entry.get(k) is not None]
+    if len(kinds) != 1:
+        out.append((f, f"{len(kinds)} of off/derate/moorings_out given", "give exactly one"))
+    d = entry.get("derate")
+    if d is not None and (not is_number(d) or not 0 <= d <= 1):
+        out.append((f"{f}.derate", f"derate {d!r} is not within 0-1", "give the remaining share of capacity"))
+    m = entry.get("moorings_out")
+    if m is not None and (not is_number(m) or m < 0):
+        out.append((f"{f}.moorings_out", f"{m!r} is not a count >= 0", "give how many moorings are out"))
+    if entry.get("off") is not None and entry.get("off") is not True:
+        out.append((f"{f}.off", f"{entry.get('off')!r}", "write off: true (or leave the entry out)"))
+    if entry.get("from") is None:
+        out.append((f, "no from date", "give from: YYYY-MM-DD"))
+    return out
 
 
 def _check_time(sc: Scenario) -> Iterator[Problem]:

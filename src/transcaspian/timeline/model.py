@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult
+from scipy.sparse.csgraph import breadth_first_order
 
 from ..errors import ScenarioError
 from ..flow.lp import FlowLP, Row, _linprog, _linprog_if_feasible, _marginals
@@ -128,12 +129,14 @@ class TimeExpandedLP:
         *,
         storage_end: str = "initial",
         method: str = "auto",
+        transit_delay: bool = False,
     ) -> None:
         if storage_end not in ("initial", "free"):
             raise ScenarioError(f"storage_end {storage_end!r} is unknown (fix: use 'initial' or 'free')")
         if method not in METHODS:
             raise ScenarioError(f"method {method!r} is unknown (fix: use one of {', '.join(METHODS)})")
         self.method = method
+        self.transit_delay = transit_delay
         self.lp, self.periods, self.avail, self.td = lp, list(periods), avail, td
         self.storage_end = storage_end
         self.T = len(self.periods)
@@ -195,16 +198,23 @@ class TimeExpandedLP:
     # ------------------------------------------------------------- build
     def build(self) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_matrix, np.ndarray, list[Row], np.ndarray]:
         """A_eq, b_eq, A_ub, b_ub, the inequality rows' meaning and the bounds of the whole horizon."""
-        lp, T, n = self.lp, self.T, self.n
-        A_eq0, _, A_ub0, b_ub0, rows0, bounds0 = lp.build()
-        m_eq = A_eq0.shape[0]
-        cap_idx = [i for i, r in enumerate(rows0) if r.kind in ("link", "node", "market")]
-        ct_idx = [i for i, r in enumerate(rows0) if r.kind.startswith("contract")]
-        A_cap, A_ct = A_ub0[cap_idx].tocoo(), A_ub0[ct_idx].tocoo()
+        A_eq0, _, A_ub0, b_ub0, rows0, bounds0 = self.lp.build()
         self.supply, self.planned, self.members = self._supplies()
+        self.member_pos = {(k, i): j for j, (k, i, _) in enumerate(self.members)}
+        self._add_columns()
+        A_eq, b_eq = self._equalities(A_eq0.tocoo(), A_eq0.shape[0])
+        ub = _Triplets()
+        self._capacity_rows(ub, A_ub0, rows0)
+        self._contract_rows(ub, A_ub0, b_ub0, rows0)
+        self._storage_rows(ub)
+        self._ramp_rows(ub)
+        A_ub, b_ub = ub.matrix(self.N)
+        return A_eq, b_eq, A_ub, b_ub, ub.rows, self._bounds(bounds0)
 
-        # extra columns: storage, then deferral
-        col = T * n
+    def _add_columns(self) -> None:
+        """Columns after the period blocks: storage (initial split, stock, deviation), then deferral."""
+        lp, T = self.lp, self.T
+        col = T * self.n
         self.storage: list[StorageCols] = []
         for st in self.td.storage.values():
             pos = lp.node_pos.get(st.node)
@@ -217,9 +227,8 @@ class TimeExpandedLP:
             nk = len(ks)
             s0 = np.arange(col, col + nk)
             s = np.arange(col + nk, col + nk + T * nk).reshape(T, nk)
-            col += nk + T * nk
-            dev = np.arange(col, col + 2 * T).reshape(T, 2)  # below / above the initial level
-            col += 2 * T
+            dev = np.arange(col + nk + T * nk, col + nk + T * nk + 2 * T).reshape(T, 2)  # below / above initial
+            col += nk + T * nk + 2 * T
             self.storage.append(StorageCols(st.node, st.commodity, ks, s0, s, st.capacity, st.initial, st.minimum, dev))
         self.deferral: list[DeferralCols] = []
         by_origin: dict[str, list[tuple[int, int]]] = {}
@@ -231,55 +240,46 @@ class TimeExpandedLP:
             col += T * len(mem)
             rate = sum(float(lp.supply[k][i]) for k, i in mem) / DAYS_PER_YEAR
             self.deferral.append(DeferralCols(o, mem, f, rate))
-        N = col
-        self.N = N
+        self.N = col
 
-        # equality rows: T conservation blocks, then storage rows
-        er, ec, ev = _tile(A_eq0.tocoo(), T, m_eq, n)
-        er, ec, ev = list(er), list(ec), list(ev)
+    def _equalities(self, A_eq0: sp.coo_matrix, m_eq: int) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Conservation per period (supplies of the period), storage and deferral terms, storage levels."""
+        lp, T = self.lp, self.T
+        er, ec, ev = self._conservation_triplets(A_eq0, m_eq)
         b_eq = np.zeros(T * m_eq)
-        member_pos = {(k, i): j for j, (k, i, _) in enumerate(self.members)}
+        steps = m_eq * np.arange(T)
         for j, (k, _i, o) in enumerate(self.members):
-            r = lp.eq_rows[(k, lp.node_pos[o])]
-            b_eq[r + m_eq * np.arange(T)] += self.supply[:, j]
+            b_eq[lp.eq_rows[(k, lp.node_pos[o])] + steps] += self.supply[:, j]
         for sc in self.storage:
-            pos = lp.node_pos[sc.node]
             for c, k in enumerate(sc.classes):
-                r = lp.eq_rows[(k, pos)]
-                for t in range(T):
-                    prev = sc.s0[c] if t == 0 else sc.s[t - 1, c]
-                    er += [t * m_eq + r, t * m_eq + r]
-                    ec += [int(sc.s[t, c]), int(prev)]
-                    ev += [1.0, -1.0]
+                r = lp.eq_rows[(k, lp.node_pos[sc.node])] + steps
+                prev = np.concatenate([[sc.s0[c]], sc.s[:-1, c]])
+                er += [*r.tolist(), *r.tolist()]
+                ec += [*sc.s[:, c].tolist(), *prev.tolist()]
+                ev += [1.0] * T + [-1.0] * T
         for dc in self.deferral:
-            for c, (k, i) in enumerate(dc.members):
-                r = lp.eq_rows[(k, lp.node_pos[dc.origin])]
-                er += [t * m_eq + r for t in range(T)]
-                ec += [int(dc.f[t, c]) for t in range(T)]
+            for c, (k, _i) in enumerate(dc.members):
+                er += (lp.eq_rows[(k, lp.node_pos[dc.origin])] + steps).tolist()
+                ec += dc.f[:, c].tolist()
                 ev += [1.0] * T
         extra_b: list[float] = []
         n_eq = T * m_eq
         for sc in self.storage:
-            er += [n_eq] * len(sc.classes)
-            ec += [int(c) for c in sc.s0]
-            ev += [1.0] * len(sc.classes)
-            extra_b.append(sc.initial)
-            n_eq += 1
-            if self.storage_end == "initial":
-                er += [n_eq] * len(sc.classes)
-                ec += [int(c) for c in sc.s[T - 1]]
-                ev += [1.0] * len(sc.classes)
+            ends = [sc.s0, sc.s[T - 1]] if self.storage_end == "initial" else [sc.s0]
+            for cols in ends:  # the initial stock; with storage_end="initial" also the final one
+                er += [n_eq] * len(cols)
+                ec += cols.tolist()
+                ev += [1.0] * len(cols)
                 extra_b.append(sc.initial)
                 n_eq += 1
-        A_eq = sp.csr_matrix((ev, (er, ec)), shape=(n_eq, N))
-        b_eq = np.concatenate([b_eq, extra_b])
+        return sp.csr_matrix((ev, (er, ec)), shape=(n_eq, self.N)), np.concatenate([b_eq, extra_b])
 
-        # inequality rows: T capacity blocks, horizon contracts, storage levels, ramps
-        m_cap = len(cap_idx)
-        ur, uc, uv = (list(a) for a in _tile(A_cap, T, m_cap, n))
-        b_ub: list[float] = []
-        rows: list[Row] = []
+    def _capacity_rows(self, ub: _Triplets, A_ub0: sp.csr_matrix, rows0: list[Row]) -> None:
+        """Link, node and market capacities, one block per period with the period's capacities."""
+        cap_idx = [i for i, r in enumerate(rows0) if r.kind in ("link", "node", "market")]
         self.rhs: dict[tuple[str, str], np.ndarray] = {}
+        if not cap_idx:
+            return
         per_row = []
         for i in cap_idx:
             r = rows0[i]
@@ -289,79 +289,121 @@ class TimeExpandedLP:
                 rhs = self._per_period(self._daily_capacity(r.kind, r.element))
                 self.rhs[(r.kind, r.element)] = rhs
                 per_row.append(rhs)
-        if cap_idx:  # row meaning: the period's row of the same element (capacities are in b_ub)
-            b_ub.extend(np.column_stack(per_row).ravel().tolist())
-            rows.extend([rows0[i] for i in cap_idx] * T)
-        n_ub = T * m_cap
+        rr, cc, vv = _tile(A_ub0[cap_idx].tocoo(), self.T, len(cap_idx), self.n)
+        # row meaning: the element's row, repeated per period (the period's capacity is in b_ub)
+        ub.add_block(rr, cc, vv, np.column_stack(per_row).ravel(), [rows0[i] for i in cap_idx] * self.T)
+
+    def _contract_rows(self, ub: _Triplets, A_ub0: sp.csr_matrix, b_ub0: np.ndarray, rows0: list[Row]) -> None:
+        """Contracts bound the flow summed over the horizon, times ``horizon days / 365``."""
+        ct_idx = [i for i, r in enumerate(rows0) if r.kind.startswith("contract")]
+        A_ct = A_ub0[ct_idx].tocoo()
         horizon = sum(p.days for p in self.periods) / DAYS_PER_YEAR
+        offsets = self.n * np.arange(self.T)
         for j, i in enumerate(ct_idx):
             sel = A_ct.row == j
-            for t in range(T):
-                ur += [n_ub] * int(sel.sum())
-                uc += list(A_ct.col[sel] + t * n)
-                uv += list(A_ct.data[sel])
-            b_ub.append(float(b_ub0[i]) * horizon)
-            rows.append(dataclasses.replace(rows0[i], capacity=rows0[i].capacity * horizon))
-            n_ub += 1
+            cols = (A_ct.col[sel][None, :] + offsets[:, None]).ravel()
+            vals = np.tile(A_ct.data[sel], self.T)
+            ub.add(cols, vals, float(b_ub0[i]) * horizon, dataclasses.replace(rows0[i], capacity=rows0[i].capacity * horizon))
+
+    def _storage_rows(self, ub: _Triplets) -> None:
+        """Per storage node and period: at most the capacity, at least the minimum, the deviation from the initial level."""
         for sc in self.storage:
-            for t in range(T):
-                cols = [int(c) for c in sc.s[t]]
-                ur += [n_ub] * len(cols) + [n_ub + 1] * len(cols)
-                uc += cols + cols
-                uv += [1.0] * len(cols) + [-1.0] * len(cols)
-                b_ub += [sc.capacity, -sc.minimum]
-                rows += [Row("storage_max", sc.node, sc.capacity, "", sc.commodity),
-                         Row("storage_min", sc.node, sc.minimum, "", sc.commodity)]
-                n_ub += 2
+            for t in range(self.T):
+                cols = sc.s[t].tolist()
+                ones = [1.0] * len(cols)
+                ub.add(cols, ones, sc.capacity, Row("storage_max", sc.node, sc.capacity, "", sc.commodity))
+                ub.add(cols, [-1.0] * len(cols), -sc.minimum, Row("storage_min", sc.node, sc.minimum, "", sc.commodity))
                 below, above = int(sc.dev[t, 0]), int(sc.dev[t, 1])
-                ur += [n_ub] * (len(cols) + 1) + [n_ub + 1] * (len(cols) + 1)
-                uc += [*cols, below, *cols, above]
-                uv += [-1.0] * len(cols) + [-1.0] + [1.0] * len(cols) + [-1.0]
-                b_ub += [-sc.initial, sc.initial]
-                rows += [Row("storage_below_initial", sc.node, sc.initial, "", sc.commodity),
-                         Row("storage_above_initial", sc.node, sc.initial, "", sc.commodity)]
-                n_ub += 2
+                ub.add([*cols, below], [-1.0] * (len(cols) + 1), -sc.initial,
+                       Row("storage_below_initial", sc.node, sc.initial, "", sc.commodity))
+                ub.add([*cols, above], [*ones, -1.0], sc.initial,
+                       Row("storage_above_initial", sc.node, sc.initial, "", sc.commodity))
+
+    def _ramp_rows(self, ub: _Triplets) -> None:
+        """Change of the shut-in rate between consecutive periods within the ramp limits."""
         for dc in self.deferral:
             prod = self.td.production[dc.origin]
-            for t in range(T):
+            for t in range(self.T):
                 d_t = self.periods[t].days
                 gap = (self.periods[t - 1].days + d_t) / 2 if t else d_t / 2
-                for sign, limit in ((1.0, prod.ramp_down_per_day * gap), (-1.0, prod.ramp_up_per_day * max(0.0, gap - prod.restart_lag_days))):
-                    if not np.isfinite(limit):
+                limits = ((1.0, prod.ramp_down_per_day * gap), (-1.0, prod.ramp_up_per_day * max(0.0, gap - prod.restart_lag_days)))
+                for sign, limit in limits:
+                    if not np.isfinite(limit) or (t == 0 and sign < 0):  # nothing shut in before the horizon
                         continue
-                    cols = [int(c) for c in dc.f[t]]
+                    cols = dc.f[t].tolist()
                     vals = [sign / d_t] * len(cols)
                     if t:
-                        d_p = self.periods[t - 1].days
-                        cols += [int(c) for c in dc.f[t - 1]]
-                        vals += [-sign / d_p] * len(dc.members)
-                    elif sign < 0:  # no restart before the horizon: nothing shut in yet
-                        continue
-                    ur += [n_ub] * len(cols)
-                    uc += cols
-                    uv += vals
-                    b_ub.append(limit * dc.planned_rate)
-                    rows.append(Row("ramp_down" if sign > 0 else "ramp_up", dc.origin, limit * dc.planned_rate))
-                    n_ub += 1
-        A_ub = sp.csr_matrix((uv, (ur, uc)), shape=(n_ub, N))
+                        cols += dc.f[t - 1].tolist()
+                        vals += [-sign / self.periods[t - 1].days] * len(dc.members)
+                    rhs = limit * dc.planned_rate
+                    ub.add(cols, vals, rhs, Row("ramp_down" if sign > 0 else "ramp_up", dc.origin, rhs))
 
-        # bounds
+    def _bounds(self, bounds0: np.ndarray) -> np.ndarray:
+        """Per period: stranded at most the period's supply, dead arcs and switched-off uncapacitated elements at 0."""
+        lp, n = self.lp, self.n
         dead = self._dead_arcs()
-        bounds = np.zeros((N, 2))
+        bounds = np.zeros((self.N, 2))
         bounds[:, 1] = np.inf
-        for t in range(T):
+        u_cols = [lp.blocks[k][1] + i for k, i, _ in self.members]
+        for t in range(self.T):
             b = bounds0.copy()
-            for k in range(len(lp.classes)):
-                u0 = lp.blocks[k][1]
-                for i in range(len(lp.origins[k])):
-                    b[u0 + i, 1] = self.supply[t, member_pos[(k, i)]]
+            b[u_cols, 1] = self.supply[t]
             self._switch_off_uncapacitated(b, t)
             b[dead, 1] = 0.0
             bounds[t * n:(t + 1) * n] = b
         for dc in self.deferral:
             for c, (k, i) in enumerate(dc.members):
-                bounds[dc.f[:, c], 1] = self.supply[:, member_pos[(k, i)]]
-        return A_eq, b_eq, A_ub, np.array(b_ub, dtype=float), rows, bounds
+                bounds[dc.f[:, c], 1] = self.supply[:, self.member_pos[(k, i)]]
+        return bounds
+
+    def _arc_lags(self) -> np.ndarray:
+        """Per column of a period block: the periods an arc's flow takes to arrive (0 without transit delay)."""
+        lags = np.zeros(self.n, dtype=int)
+        if not self.transit_delay:
+            return lags
+        lp = self.lp
+        step_days = float(np.median([p.days for p in self.periods]))
+        times = lp.net.links["time_days"].to_numpy(dtype=float)
+        for k, cl in enumerate(lp.classes):
+            arcs = lp.arcs[cl.commodity]
+            x0 = lp.blocks[k][0]
+            t = np.nan_to_num(times[arcs.link])
+            lags[x0:x0 + len(arcs.link)] = np.rint(t / step_days).astype(int)
+        return lags
+
+    def _conservation_triplets(self, A: sp.coo_matrix, m_eq: int) -> tuple[list[int], list[int], list[float]]:
+        """The conservation blocks of every period; with transit delay, arrivals moved to later periods.
+
+        An arc whose ``time_days`` is ``L`` periods (rounded) leaves its tail in period
+        ``t`` and reaches its head in ``t + L``; what leaves in the last ``L`` periods is
+        still in transit at the end. Arrivals in the first ``L`` periods come from before
+        the horizon and are taken equal to the first period's departures (the line is full
+        at the start).
+        """
+        T, n = self.T, self.n
+        rows, cols, vals = _tile(A, T, m_eq, n)
+        lags = self._arc_lags()
+        self.lags = lags
+        if not lags.any():
+            return list(rows), list(cols), list(vals)
+        j = cols % n  # column within the period block
+        t = cols // n
+        arrival = (vals < 0) & (lags[j] > 0)  # head entries of delayed arcs (-1 in the head's row)
+        keep_r, keep_c, keep_v = rows[~arrival], cols[~arrival], vals[~arrival]
+        r, c, v, L = rows[arrival], cols[arrival], vals[arrival], lags[j[arrival]]
+        t_arr = t[arrival] + L
+        ok = t_arr < T
+        out_r = [keep_r, r[ok] + L[ok] * m_eq]
+        out_c = [keep_c, c[ok]]
+        out_v = [keep_v, v[ok]]
+        first = t[arrival] == 0  # the line full at the start: period 0's departures also arrive in 0..L-1
+        for lag in np.unique(L[first]):
+            sel = first & (L == lag)
+            for tt in range(min(int(lag), T)):
+                out_r.append(r[sel] + tt * m_eq)
+                out_c.append(c[sel])
+                out_v.append(v[sel])
+        return (list(np.concatenate(out_r)), list(np.concatenate(out_c)), list(np.concatenate(out_v)))
 
     def _dead_arcs(self) -> np.ndarray:
         """Columns (of one period block) of arcs no flow of their class can use: not on any origin-to-market path.
@@ -370,8 +412,6 @@ class TimeExpandedLP:
         lets the solver's presolve drop them: in the corridor network about half the
         arc columns, since classes bound for one market touch only its corridor.
         """
-        from scipy.sparse.csgraph import breadth_first_order
-
         lp = self.lp
         N = len(lp.node_ids)
         dead: list[int] = []
@@ -389,7 +429,7 @@ class TimeExpandedLP:
                 back[breadth_first_order(GT, m, directed=True, return_predecessors=False)] = True
             ok = reach & back
             x0 = lp.blocks[k][0]
-            dead += [x0 + j for j in np.flatnonzero(~(ok[arcs.tail] & ok[arcs.head]))]
+            dead += [x0 + int(j) for j in np.flatnonzero(~(ok[arcs.tail] & ok[arcs.head]))]
         return np.array(dead, dtype=int)
 
     def _switch_off_uncapacitated(self, b: np.ndarray, t: int) -> None:
@@ -519,6 +559,37 @@ class TimeExpandedLP:
         }
         return TimeSolution(z, x, u, d, self.supply, self.planned, self.rhs, self.storage, self.deferral,
                             relaxed, fun3 * scale, meta)
+
+
+class _Triplets:
+    """Inequality rows collected as sparse triplets, with their right-hand sides and meaning."""
+
+    def __init__(self) -> None:
+        self.r: list[np.ndarray] = []
+        self.c: list[np.ndarray] = []
+        self.v: list[np.ndarray] = []
+        self.b: list[np.ndarray] = []
+        self.rows: list[Row] = []
+        self.n = 0
+
+    def add(self, cols: Sequence[int] | np.ndarray, vals: Sequence[float] | np.ndarray, rhs: float, row: Row) -> None:
+        """One row ``sum(vals * z[cols]) <= rhs``."""
+        self.add_block(np.zeros(len(cols), dtype=int), np.asarray(cols, dtype=int), np.asarray(vals, dtype=float),
+                       np.array([rhs], dtype=float), [row])
+
+    def add_block(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, rhs: np.ndarray, meaning: list[Row]) -> None:
+        """Rows numbered from 0 within the block, appended after the rows so far."""
+        self.r.append(np.asarray(rows, dtype=int) + self.n)
+        self.c.append(np.asarray(cols, dtype=int))
+        self.v.append(np.asarray(vals, dtype=float))
+        self.b.append(np.asarray(rhs, dtype=float))
+        self.rows.extend(meaning)
+        self.n += len(meaning)
+
+    def matrix(self, n_cols: int) -> tuple[sp.csr_matrix, np.ndarray]:
+        cat = (lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dtype=dt))  # noqa: E731
+        A = sp.csr_matrix((cat(self.v, float), (cat(self.r, int), cat(self.c, int))), shape=(self.n, n_cols))
+        return A, cat(self.b, float)
 
 
 def _tile(A: sp.coo_matrix, T: int, m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

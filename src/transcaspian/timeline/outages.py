@@ -174,26 +174,12 @@ class Availability:
                 frame = net.nodes if eid in net.nodes.index else net.links
                 state[eid] = [bool(frame.at[eid, "disabled"]), float(frame.at[eid, "derate"]), 0.0]
             st = state[eid]
+            _step(st, op, value)
             i = self._day(day)
-            if op == "derate":
-                st[1] = float(value)
-            elif op == "disable":
-                st[0] = True
-            elif op in ("enable", "restore"):
-                st[0], st[1] = False, 1.0
-            elif op == "set_status":
-                st[0] = str(value) not in OPERATING_STATUSES
-            elif op == "moorings_out":
-                st[2] += float(value)
-            elif op == "moorings_back":
-                st[2] = max(0.0, st[2] - float(value))
-            f = 0.0 if st[0] else st[1]
-            arr = self.factor.setdefault(eid, np.ones(self.n_days))
             if i < self.n_days:  # an event before the horizon sets the state the horizon starts in
-                arr[i:] = f
+                self.factor.setdefault(eid, np.ones(self.n_days))[i:] = 0.0 if st[0] else st[1]
                 if op.startswith("moorings"):
-                    mo = self.moorings_out.setdefault(eid, np.zeros(self.n_days))
-                    mo[i:] = st[2]
+                    self.moorings_out.setdefault(eid, np.zeros(self.n_days))[i:] = st[2]
                 touched.append(eid)
         return sorted(set(touched))
 
@@ -216,6 +202,22 @@ class Availability:
             if math.isfinite(up):
                 out[i] = min(f[i], out[i - 1] + up)
         self.factor[origin] = out
+
+
+def _step(st: list[Any], op: str, value: Any) -> None:
+    """One event change on an element's state ``[disabled, derate, moorings out]``."""
+    if op == "derate":
+        st[1] = float(value)
+    elif op == "disable":
+        st[0] = True
+    elif op in ("enable", "restore"):
+        st[0], st[1] = False, 1.0
+    elif op == "set_status":
+        st[0] = str(value) not in OPERATING_STATUSES
+    elif op == "moorings_out":
+        st[2] += float(value)
+    elif op == "moorings_back":
+        st[2] = max(0.0, st[2] - float(value))
 
 
 def _targets(net: CorridorNetwork, arg: Any) -> list[tuple[str, Any]]:

@@ -73,7 +73,7 @@ class SimulationResult:
     production: pd.DataFrame
     delivered: pd.DataFrame
     stranded: pd.DataFrame
-    totals: dict[str, dict[str, float]]
+    totals: dict[str, dict[str, Any]]
     relaxed_contracts: dict[str, float]
     meta: dict[str, Any]
 
@@ -170,49 +170,12 @@ def assemble_simulation(
     for df, col in ((flows, "flow"), (throughput, "throughput")):
         _add_kbpd(df, col, days)
 
-    st_rows = []
-    for sc in sol.storage:
-        prev = float(sol.z[sc.s0].sum())
-        for t, p in enumerate(periods):
-            level = float(np.clip(sol.z[sc.s[t]], 0, None).sum())
-            st_rows.append((p.label, sc.node, sc.commodity, level, level - prev, sc.capacity, sc.minimum, unit[sc.commodity]))
-            prev = level
-    storage = pd.DataFrame(st_rows, columns=["period", "node", "commodity", "level", "change", "capacity", "minimum", "unit"])
-
-    deferred = np.zeros_like(sol.supply)
-    member_pos = {(k, i): j for j, (k, i, _) in enumerate(model.members)}
-    for dc in sol.deferral:
-        for c_, (k, i) in enumerate(dc.members):
-            deferred[:, member_pos[(k, i)]] = np.clip(sol.z[dc.f[:, c_]], 0, None)
-    prod_rows: dict[tuple[str, str, str], list[float]] = {}
-    for t, p in enumerate(periods):
-        for j, (k, i, o) in enumerate(model.members):
-            c = lp.classes[k].commodity
-            row = prod_rows.setdefault((p.label, o, c), [0.0, 0.0, 0.0, 0.0])
-            row[0] += sol.planned[t, j]
-            row[1] += sol.supply[t, j]
-            row[2] += deferred[t, j]
-            row[3] += float(sol.u[t][k][i])
-    production = pd.DataFrame(
-        [(per_, o, c, *v) for (per_, o, c), v in prod_rows.items()],
-        columns=["period", "origin", "commodity", "planned", "available", "deferred", "stranded"],
-    )
-    production["produced"] = production["available"] - production["deferred"]
-    production["unit"] = production["commodity"].map(unit)
-
-    dl = []
-    for t, p in enumerate(periods):
-        agg: dict[tuple[str, str], float] = {}
-        for k, cl in enumerate(lp.classes):
-            for j, m in enumerate(lp.markets[k]):
-                key = (lp.node_ids[m], cl.commodity)
-                agg[key] = agg.get(key, 0.0) + float(sol.d[t][k][j])
-        dl += [(p.label, m, c, v, unit[c], bpt[m]) for (m, c), v in sorted(agg.items())]
-    delivered = pd.DataFrame(dl, columns=["period", "market", "commodity", "value", "unit", "bbl_per_tonne"])
-    _add_kbpd(delivered, "value", days)
+    storage = _storage_table(sol, periods, unit)
+    production = _production_table(model, sol, unit)
+    delivered = _delivered_table(model, sol, unit, bpt, days)
     stranded = production[["period", "origin", "commodity", "stranded", "unit"]].rename(columns={"stranded": "value"})
 
-    totals = {}
+    totals: dict[str, dict[str, Any]] = {}
     for c in lp.commodities:
         pc = production[production["commodity"] == c]
         totals[c] = {
@@ -255,6 +218,64 @@ def assemble_simulation(
         relaxed_contracts={ct_by_index.get(k, str(k)): v for k, v in sol.relaxed.items()},
         meta=meta,
     )
+
+
+def _storage_table(sol: TimeSolution, periods: Sequence[Any], unit: dict[str, str]) -> pd.DataFrame:
+    """Per period and storage node: level at the end, change, capacity, minimum."""
+    st_rows = []
+    for sc in sol.storage:
+        prev = float(sol.z[sc.s0].sum())
+        for t, p in enumerate(periods):
+            level = float(np.clip(sol.z[sc.s[t]], 0, None).sum())
+            st_rows.append((p.label, sc.node, sc.commodity, level, level - prev, sc.capacity, sc.minimum, unit[sc.commodity]))
+            prev = level
+    storage = pd.DataFrame(st_rows, columns=["period", "node", "commodity", "level", "change", "capacity", "minimum", "unit"])
+
+    return storage
+
+
+def _production_table(model: TimeExpandedLP, sol: TimeSolution, unit: dict[str, str]) -> pd.DataFrame:
+    """Per period and origin: planned, available, deferred, stranded, produced."""
+    lp, periods = model.lp, model.periods
+    deferred = np.zeros_like(sol.supply)
+    member_pos = {(k, i): j for j, (k, i, _) in enumerate(model.members)}
+    for dc in sol.deferral:
+        for c_, (k, i) in enumerate(dc.members):
+            deferred[:, member_pos[(k, i)]] = np.clip(sol.z[dc.f[:, c_]], 0, None)
+    prod_rows: dict[tuple[str, str, str], list[float]] = {}
+    for t, p in enumerate(periods):
+        for j, (k, i, o) in enumerate(model.members):
+            c = lp.classes[k].commodity
+            row = prod_rows.setdefault((p.label, o, c), [0.0, 0.0, 0.0, 0.0])
+            row[0] += sol.planned[t, j]
+            row[1] += sol.supply[t, j]
+            row[2] += deferred[t, j]
+            row[3] += float(sol.u[t][k][i])
+    production = pd.DataFrame(
+        [(per_, o, c, *v) for (per_, o, c), v in prod_rows.items()],
+        columns=["period", "origin", "commodity", "planned", "available", "deferred", "stranded"],
+    )
+    production["produced"] = production["available"] - production["deferred"]
+    production["unit"] = production["commodity"].map(unit)
+
+    return production
+
+
+def _delivered_table(model: TimeExpandedLP, sol: TimeSolution, unit: dict[str, str], bpt: dict[str, float],
+                     days: dict[str, int]) -> pd.DataFrame:
+    """Per period and market: delivered, with kbpd for crude."""
+    lp, periods = model.lp, model.periods
+    dl = []
+    for t, p in enumerate(periods):
+        agg: dict[tuple[str, str], float] = {}
+        for k, cl in enumerate(lp.classes):
+            for j, m in enumerate(lp.markets[k]):
+                key = (lp.node_ids[m], cl.commodity)
+                agg[key] = agg.get(key, 0.0) + float(sol.d[t][k][j])
+        dl += [(p.label, m, c, v, unit[c], bpt[m]) for (m, c), v in sorted(agg.items())]
+    delivered = pd.DataFrame(dl, columns=["period", "market", "commodity", "value", "unit", "bbl_per_tonne"])
+    _add_kbpd(delivered, "value", days)
+    return delivered
 
 
 def _short(node: str) -> str:

@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -21,6 +22,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ..errors import ScenarioError
+from ..flow.solver import prepare, resolve_commodities
+from ..scenario import Scenario
 from ..schema import OBJECTIVES, Objective
 from .model import TimeExpandedLP
 from .outages import Availability, windows_from_outages
@@ -30,7 +33,6 @@ from .timedata import TimeData, load_time_data
 
 if TYPE_CHECKING:
     from ..network import CorridorNetwork
-    from ..scenario import Scenario
 
 __all__ = ["simulate"]
 
@@ -50,6 +52,7 @@ def simulate(
     time_data: TimeData | Mapping[str, Any] | str | Path | None = None,
     storage_end: str = "initial",
     method: str = "auto",
+    transit_delay: bool = False,
     allocation: str = "cost",
 ) -> SimulationResult:
     """Route the supplies period by period from ``start`` to ``end``, as one time-expanded LP.
@@ -84,6 +87,10 @@ def simulate(
         ``"penalty"``: one LP in which unserved supply costs more than any route (the
         same optimum on a network flow, about half the time). ``"auto"``: the penalty
         form above 50,000 columns (a year of daily steps), else lexicographic.
+    transit_delay : bool, default False
+        Flow reaches the end of a link ``time_days`` later (rounded to whole periods;
+        meant for daily and weekly steps): what leaves in the last periods is in transit
+        at the end, and the line is taken as full at the start.
     allocation : {"cost"}, default "cost"
         How a shared bottleneck is split between shippers in each period; only
         ``"cost"`` (the cheapest routing) for now.
@@ -106,9 +113,6 @@ def simulate(
     >>> round(year.totals["crude"]["delivered"], 6) == round(tc.solve(net).total_delivered["crude"], 6)
     True
     """
-    from ..flow.solver import prepare, resolve_commodities
-    from ..scenario import Scenario
-
     t0 = time.perf_counter()
     if isinstance(scenario, str | Path):
         scenario = Scenario.from_yaml(scenario)
@@ -158,7 +162,8 @@ def simulate(
     for origin, prod in td.production.items():
         avail.restart_ramp(origin, prod)
 
-    model = TimeExpandedLP(lp, periods, avail, td, storage_end=storage_end, method=method)
+    model = TimeExpandedLP(lp, periods, avail, td, storage_end=storage_end, method=method,
+                           transit_delay=transit_delay)
     sol = model.solve()
     result = assemble_simulation(model, sol, scenario=scenario, step=step, events=events, windows=windows,
                                  touched=touched)
@@ -171,8 +176,6 @@ def _static(scenario: Scenario | None) -> Scenario | None:
     """The scenario without its time fields and without ``as_of`` (events are applied by day)."""
     if scenario is None:
         return None
-    import dataclasses
-
     if scenario.as_of is not None:
         log.info("%s: as_of %s is ignored by simulate (events apply day by day)", scenario.name, scenario.as_of)
     return dataclasses.replace(scenario, as_of=None, outages=(), start=None, end=None, step=None)

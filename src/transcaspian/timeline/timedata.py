@@ -153,26 +153,8 @@ class TimeData:
                 production[pr.origin] = pr
         grades_raw = data.get("grades") or {}
         default = str(grades_raw.get("default", "kazakh_average"))
-        grades = {}
-        for key, grade in (grades_raw.get("nodes") or {}).items():
-            nid = resolve(key, f"{where}: grades.nodes.{key}")
-            if nid is not None:
-                grades[nid] = str(grade)
-        known = set((params.get("bbl_per_tonne") or {}))
-        if net is not None and grades_raw:
-            for node, grade in [("default", default), *grades.items()]:
-                if grade not in known:
-                    problems.append(f"{where}: grades: {node}: grade {grade!r} is not in parameters.yaml bbl_per_tonne "
-                                    f"(fix: use one of {', '.join(sorted(known)) or '(none)'})")
-        routes = {}
-        for label, eid in (data.get("routes") or {}).items():
-            if net is None:
-                routes[str(label)] = str(eid)
-                continue
-            try:
-                routes[str(label)] = net.resolve(str(eid))
-            except KeyError as exc:
-                problems.append(f"{where}: routes.{label}: {exc} (fix: use a node or link id)")
+        grades = _grades(grades_raw, default, resolve, params, net is not None, problems, where)
+        routes = _routes(data.get("routes") or {}, net, problems, where)
         if problems:
             raise NetworkDataError("\n".join(problems))
         return cls(storage, moorings, production, grades, default, routes, path)
@@ -220,6 +202,37 @@ def _resolver(net: CorridorNetwork | None, problems: list[str], where: str) -> A
             return None
 
     return resolve
+
+
+def _grades(raw: Mapping[str, Any], default: str, resolve: Any, params: Mapping[str, Any], check: bool,
+            problems: list[str], where: str) -> dict[str, str]:
+    """The ``grades`` section: node -> grade, each grade checked against parameters.yaml when ``check``."""
+    grades = {}
+    for key, grade in (raw.get("nodes") or {}).items():
+        nid = resolve(key, f"{where}: grades.nodes.{key}")
+        if nid is not None:
+            grades[nid] = str(grade)
+    known = set(params.get("bbl_per_tonne") or {})
+    if check and raw:
+        for node, grade in [("default", default), *grades.items()]:
+            if grade not in known:
+                problems.append(f"{where}: grades: {node}: grade {grade!r} is not in parameters.yaml bbl_per_tonne "
+                                f"(fix: use one of {', '.join(sorted(known)) or '(none)'})")
+    return grades
+
+
+def _routes(raw: Mapping[str, Any], net: CorridorNetwork | None, problems: list[str], where: str) -> dict[str, str]:
+    """The ``routes`` section: chart label -> resolved node or link id."""
+    routes = {}
+    for label, eid in raw.items():
+        if net is None:
+            routes[str(label)] = str(eid)
+            continue
+        try:
+            routes[str(label)] = net.resolve(str(eid))
+        except KeyError as exc:
+            problems.append(f"{where}: routes.{label}: {exc} (fix: use a node or link id)")
+    return routes
 
 
 def _entries(data: Mapping[str, Any], key: str, problems: list[str], where: str) -> list[Mapping[str, Any]]:
