@@ -112,7 +112,7 @@ def plot_timeseries(
     if st.empty:
         ax2.text(0.5, 0.5, "no storage in the time data", transform=ax2.transAxes, ha="center", va="center")
     else:
-        ax2.legend(loc="upper left", fontsize=8, ncols=3, framealpha=0.9)
+        ax2.legend(loc="best", fontsize=8, ncols=3, framealpha=0.9)
     ax2.set_ylabel(unit.split(" per ")[0])
     ax2.set_title("Storage", loc="left", fontsize=11)
     ax2.grid(axis="y", alpha=0.3)
@@ -132,7 +132,9 @@ def plot_timeseries(
             shown += 1
     lost = (pr["planned"] - pr["available"]).groupby(pr["period"]).sum().reindex(labels).fillna(0.0)
     if lost.max() > 1e-9:
-        ax3.plot(x, lost.to_numpy(dtype=float), color="black", marker="x", ls="none", label="cut by events (not produced)")
+        cut = lost.to_numpy(dtype=float)
+        cut = np.where(cut > 1e-9, cut, np.nan)  # no marker where nothing was cut
+        ax3.plot(x, cut, color="black", marker="x", ls="none", label="cut by events (not produced)")
     if shown or lost.max() > 1e-9:
         ax3.legend(loc="upper left", fontsize=8, ncols=2, framealpha=0.9)
     else:
