@@ -44,7 +44,8 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from ..errors import ScenarioError
 from ..flow.lp import FlowLP, Row, _linprog, _linprog_if_feasible, _marginals
-from ..schema import DELIVERED_TOL, DELIVERED_TOL_RETRY
+from ..schema import DELIVERED_TOL
+from ._rows import _held, _tile, _Triplets
 from .outages import Availability
 from .periods import DAYS_PER_YEAR, Period
 from .timedata import TimeData
@@ -503,6 +504,15 @@ class TimeExpandedLP:
             c3[sc.dev.ravel()] = STORAGE_HOLD
         ref = 1.0 / min((w for w in lp.weights.values() if w > 0), default=1.0)
         tols: dict[str, float] = {}
+        # weights of what is not delivered (stranded or deferred), and of the stranded part alone
+        undelivered = c1.copy()
+        for t in range(T):
+            for k, cl in enumerate(lp.classes):
+                _, u0, d0, _ = lp.blocks[k]
+                undelivered[t * n + u0:t * n + d0] = lp.weights[cl.commodity]
+        stranded_w = undelivered.copy()
+        for dc in self.deferral:
+            stranded_w[dc.f.ravel()] = 0.0
         if self.method == "auto":
             self.method = "penalty" if self.N > AUTO_PENALTY_COLUMNS else "lexicographic"
         if self.method == "penalty":
@@ -510,17 +520,6 @@ class TimeExpandedLP:
             # route costs at most the arcs of a period block), and not delivering (stranded or
             # deferred) PENALTY_DELIVERY times more
             strand = PENALTY_FACTOR * max(1, max((len(a.link) for a in lp.arcs.values()), default=1)) * ref
-            undelivered = c1.copy()
-            undelivered[c1 > 0] = 0.0
-            for t in range(T):
-                for k, cl in enumerate(lp.classes):
-                    _, u0, d0, _ = lp.blocks[k]
-                    undelivered[t * n + u0:t * n + d0] = lp.weights[cl.commodity]
-            for dc in self.deferral:
-                undelivered[dc.f.ravel()] = lp.weights[lp.classes[dc.members[0][0]].commodity]
-            stranded_w = undelivered.copy()
-            for dc in self.deferral:
-                stranded_w[dc.f.ravel()] = 0.0
             extra = strand * (PENALTY_DELIVERY * undelivered + stranded_w)
             res3 = first(c3 + extra, "simulate (penalty form)")
             res1 = res3
@@ -529,7 +528,11 @@ class TimeExpandedLP:
             fun3 = float(res3.fun - extra @ res3.x)
         else:
             res1 = first(c1, "simulate phase 1 (max delivered)")
-            held_A, held_b = [sp.csr_matrix(c1.reshape(1, -1) * ref)], [float(res1.fun) * ref]
+            # hold the delivered volume and, separately, the stranded one, at their phase-1 values:
+            # the solver's retry tolerance then cannot trade stranding for cost
+            held = [undelivered, stranded_w] if self.deferral else [undelivered]
+            held_A = [sp.csr_matrix(h.reshape(1, -1) * ref) for h in held]
+            held_b = [float(h @ res1.x) * ref for h in held]
             tols["phase1"] = DELIVERED_TOL
             res3, tol3 = _held(c3, A_ub, b_ub, held_A, held_b, A_eq, b_eq, bounds, ref,
                                f"simulate phase 2 (min {lp.objective})")
@@ -559,67 +562,3 @@ class TimeExpandedLP:
         }
         return TimeSolution(z, x, u, d, self.supply, self.planned, self.rhs, self.storage, self.deferral,
                             relaxed, fun3 * scale, meta)
-
-
-class _Triplets:
-    """Inequality rows collected as sparse triplets, with their right-hand sides and meaning."""
-
-    def __init__(self) -> None:
-        self.r: list[np.ndarray] = []
-        self.c: list[np.ndarray] = []
-        self.v: list[np.ndarray] = []
-        self.b: list[np.ndarray] = []
-        self.rows: list[Row] = []
-        self.n = 0
-
-    def add(self, cols: Sequence[int] | np.ndarray, vals: Sequence[float] | np.ndarray, rhs: float, row: Row) -> None:
-        """One row ``sum(vals * z[cols]) <= rhs``."""
-        self.add_block(np.zeros(len(cols), dtype=int), np.asarray(cols, dtype=int), np.asarray(vals, dtype=float),
-                       np.array([rhs], dtype=float), [row])
-
-    def add_block(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, rhs: np.ndarray, meaning: list[Row]) -> None:
-        """Rows numbered from 0 within the block, appended after the rows so far."""
-        self.r.append(np.asarray(rows, dtype=int) + self.n)
-        self.c.append(np.asarray(cols, dtype=int))
-        self.v.append(np.asarray(vals, dtype=float))
-        self.b.append(np.asarray(rhs, dtype=float))
-        self.rows.extend(meaning)
-        self.n += len(meaning)
-
-    def matrix(self, n_cols: int) -> tuple[sp.csr_matrix, np.ndarray]:
-        cat = (lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dtype=dt))  # noqa: E731
-        A = sp.csr_matrix((cat(self.v, float), (cat(self.r, int), cat(self.c, int))), shape=(self.n, n_cols))
-        return A, cat(self.b, float)
-
-
-def _tile(A: sp.coo_matrix, T: int, m: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Triplets of ``A`` repeated ``T`` times on the block diagonal (block size ``m x n``)."""
-    off = np.arange(T)
-    rows = (A.row[None, :] + (off * m)[:, None]).ravel()
-    cols = (A.col[None, :] + (off * n)[:, None]).ravel()
-    return rows, cols, np.tile(A.data, T)
-
-
-def _held(
-    c: np.ndarray,
-    A_ub: sp.csr_matrix,
-    b_ub: np.ndarray,
-    held_A: list[sp.csr_matrix],
-    held_b: list[float],
-    A_eq: sp.csr_matrix,
-    b_eq: np.ndarray,
-    bounds: np.ndarray,
-    ref: float,
-    phase: str,
-) -> tuple[OptimizeResult, float]:
-    """Minimise ``c`` with the earlier phases' objectives held (the solver's tolerances, tight then loose)."""
-    A2 = sp.vstack([A_ub, *held_A]).tocsr()
-
-    def rhs(tol: float) -> np.ndarray:
-        return np.concatenate([b_ub, [b + tol * max(1.0, ref) for b in held_b]])
-
-    res = _linprog_if_feasible(c, A2, rhs(DELIVERED_TOL), A_eq, b_eq, bounds, phase=phase)
-    if res is not None:
-        return res, DELIVERED_TOL
-    log.debug("%s infeasible with tolerance %g; retrying looser", phase, DELIVERED_TOL)
-    return _linprog(c, A2, rhs(DELIVERED_TOL_RETRY), A_eq, b_eq, bounds, phase=phase), DELIVERED_TOL_RETRY
