@@ -12,6 +12,7 @@ Layers, lowest first (:data:`LAYERS`)::
     data      network, loader, validation, events, scenario
     flow      flow, flow.*
     analysis  routes, compare, criticality, calibration, tables
+    timeline  timeline, timeline.*  (simulate: the flow LP over periods)
     maps      maps, maps.*
     cli       cli
 
@@ -54,11 +55,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "data": ("network", "loader", "validation", "changes", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
     "analysis": ("tables", "routes", "compare", "criticality", "calibration"),
+    "timeline": ("timeline", "timeline.*"),
     "maps": ("maps", "maps.*"),
     "cli": ("cli",),
 }
 #: Subpackages whose modules import each other freely (never their own __init__).
-SUBPACKAGES = ("flow", "maps")
+SUBPACKAGES = ("flow", "timeline", "maps")
 
 #: Same-layer imports allowed in the base, data and analysis layers (importer -> imported).
 #: Anything not listed is forbidden.
@@ -95,7 +97,7 @@ ROOT_NAMES = frozenset({"__version__"})
 #: Third-party packages only ``maps`` may import.
 MAPS_ONLY = frozenset({"matplotlib", "folium", "branca"})
 #: Heavy modules ``import transcaspian`` must not load.
-HEAVY = ("matplotlib", "folium", "branca", "scipy.optimize", f"{PACKAGE}.flow", f"{PACKAGE}.maps")
+HEAVY = ("matplotlib", "folium", "branca", "scipy.optimize", f"{PACKAGE}.flow", f"{PACKAGE}.timeline", f"{PACKAGE}.maps")
 
 
 @dataclasses.dataclass(frozen=True)

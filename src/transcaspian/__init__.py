@@ -57,6 +57,8 @@ if TYPE_CHECKING:  # the lazily exported names below, for type checkers and IDEs
     from .routes import Route as Route
     from .routes import find_routes as find_routes
     from .scenario import Scenario as Scenario
+    from .timeline.result import SimulationResult as SimulationResult
+    from .timeline.run import simulate as simulate
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -74,6 +76,8 @@ _LAZY = {
     "save_map": "maps.static",
     "export_map": "maps.static",
     "calibration_table": "calibration",
+    "simulate": "timeline.run",
+    "SimulationResult": "timeline.result",
 }
 
 

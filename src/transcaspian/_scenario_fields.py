@@ -14,6 +14,7 @@ x.yaml: derate.terminal: factor 2 is not within 0-1 (fix: give 0-1)
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 from collections.abc import Callable, Iterator, Mapping
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from .network import CorridorNetwork
     from .scenario import Scenario
 
-__all__ = ["Problem", "Resolver", "check_fields", "format_problems", "is_number", "new_link_feature"]
+__all__ = ["Problem", "Resolver", "check_fields", "format_problems", "is_number", "new_link_feature",
+           "STEPS", "OUTAGE_KEYS", "OUTAGE_KINDS", "check_outage"]
 
 #: A problem found in a scenario: field, what is wrong, the fix.
 Problem = tuple[str, str, str]
@@ -209,10 +211,90 @@ def _check_commodity(sc: Scenario) -> Iterator[Problem]:
             yield ("commodity", f"unknown commodity {c!r}", f"use {', '.join(COMMODITIES)} or all")
 
 
+#: Period lengths of :func:`transcaspian.simulate` (``step``), shortest first.
+STEPS: tuple[str, ...] = ("day", "week", "month", "year")
+#: Keys an entry of a scenario's ``outages:`` may hold.
+OUTAGE_KEYS = ("element", "event", "off", "derate", "moorings_out", "from", "to", "note", "sources")
+#: The kinds of restriction an outage window imposes.
+OUTAGE_KINDS = ("off", "derate", "moorings_out")
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def check_outage(entry: Any, i: int) -> list[tuple[str, str, str]]:
+    """The problems of entry ``i`` of a scenario's ``outages:`` (field, what, fix); ids are not resolved here.
+
+    Examples
+    --------
+    >>> check_outage({"element": "terminal", "off": True, "from": "2025-12-29"}, 0)
+    []
+    >>> check_outage({"element": "terminal", "derate": 2, "from": "2025-12-29"}, 0)[0][1]
+    'derate 2 is not within 0-1'
+    """
+    f = f"outages[{i}]"
+    if not isinstance(entry, Mapping):
+        return [(f, f"{entry!r} is not a mapping", "write {element, off|derate|moorings_out, from, to}")]
+    out = [(f"{f}.{k}", "unknown key", f"use {', '.join(OUTAGE_KEYS)}") for k in entry if k not in OUTAGE_KEYS]
+    out += _event_entry(entry, f) if entry.get("event") is not None else _element_entry(entry, f)
+    for key in ("from", "to"):
+        if entry.get(key) is not None:
+            try:
+                _parse_date(entry[key])
+            except ValueError:
+                out.append((f"{f}.{key}", f"{entry[key]!r} is not a date", "write YYYY-MM-DD"))
+    if not out and entry.get("from") is not None and entry.get("to") is not None \
+            and _parse_date(entry["to"]) <= _parse_date(entry["from"]):
+        out.append((f, f"to {entry['to']} is not after from {entry['from']}", "`to` is the first day back; give a later day"))
+    return out
+
+
+def _event_entry(entry: Mapping[str, Any], f: str) -> list[Problem]:
+    out = []
+    if entry.get("to") is None:
+        out.append((f, "an event entry needs `to`", "give the first day the event's targets are back"))
+    if entry.get("element") is not None or any(entry.get(k) is not None for k in OUTAGE_KINDS):
+        out.append((f, "an event entry takes only event and to", "write a separate element entry"))
+    return out
+
+
+def _element_entry(entry: Mapping[str, Any], f: str) -> list[Problem]:
+    out = []
+    if not entry.get("element"):
+        out.append((f, "no element", "give the id of a node or link, or event: <id> with to:"))
+    kinds = [k for k in OUTAGE_KINDS if entry.get(k) is not None]
+    if len(kinds) != 1:
+        out.append((f, f"{len(kinds)} of off/derate/moorings_out given", "give exactly one"))
+    d = entry.get("derate")
+    if d is not None and (not is_number(d) or not 0 <= d <= 1):
+        out.append((f"{f}.derate", f"derate {d!r} is not within 0-1", "give the remaining share of capacity"))
+    m = entry.get("moorings_out")
+    if m is not None and (not is_number(m) or m < 0):
+        out.append((f"{f}.moorings_out", f"{m!r} is not a count >= 0", "give how many moorings are out"))
+    if entry.get("off") is not None and entry.get("off") is not True:
+        out.append((f"{f}.off", f"{entry.get('off')!r}", "write off: true (or leave the entry out)"))
+    if entry.get("from") is None:
+        out.append((f, "no from date", "give from: YYYY-MM-DD"))
+    return out
+
+
+def _check_time(sc: Scenario) -> Iterator[Problem]:
+    """The simulation fields: ``step``, ``start`` before ``end``, and each ``outages`` entry."""
+    if sc.step is not None and sc.step not in STEPS:
+        yield ("step", f"unknown step {sc.step!r}", f"use one of {', '.join(STEPS)}")
+    if sc.start is not None and sc.end is not None and sc.end < sc.start:
+        yield ("end", f"end {sc.end} is before start {sc.start}", "give an end on or after the start")
+    for i, entry in enumerate(sc.outages):
+        yield from check_outage(entry, i)
+
+
 #: One check per field (family), in the order their problems are reported.
 _CHECKS: tuple[Callable[[Scenario], Iterator[Problem]], ...] = (
     _check_name, _check_disable, _check_derate, _check_drop_contracts, _check_avoid_countries,
-    _check_markets, _check_supplies, _check_add_links, _check_objective, _check_commodity,
+    _check_markets, _check_supplies, _check_add_links, _check_objective, _check_commodity, _check_time,
 )
 
 

@@ -301,6 +301,97 @@ def _demo_map(net: Any, cut: Any, base: Any, out: Path) -> None:
         log.warning("no map drawn: %s", exc)
 
 
+# ----------------------------------------------------------------- simulate
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    """``transcaspian simulate``: loadings, deferred output and tank levels by period, and the chart."""
+    from .tables import fmt_number, format_table, frame_records, to_csv, to_json
+    from .timeline.run import simulate
+
+    net = _net(args)
+    res = simulate(net, args.scenario, start=args.start, end=args.end, step=args.step,
+                   commodity=_commodity(args.commodity), method=args.method, transit_delay=args.transit_delay)
+    table = _simulation_table(res)
+    if args.format == "json":
+        print(to_json({"summary": res.summary(), "by_period": frame_records(table)}))
+    elif args.format == "csv":
+        print(to_csv(table), end="")
+    else:
+        s = res.summary()
+        head = f"Simulation: {s['scenario']} from {s['start']} to {s['end']} by {res.step} ({s['periods']} periods)"
+        print(head + "\n" + "=" * len(head))
+        for c, t in s["totals"].items():
+            print(f"{c}: planned {fmt_number(t['planned'])} {t['unit']}, cut by events "
+                  f"{fmt_number(t['planned'] - t['available'])}, deferred {fmt_number(t['deferred'])}, "
+                  f"stranded {fmt_number(t['stranded'])}, delivered {fmt_number(t['delivered'])} {t['unit']}")
+        if s["relaxed_contracts"]:
+            print("relaxed contracts: " + ", ".join(f"{k} -> {fmt_number(v)}" for k, v in s["relaxed_contracts"].items()))
+        print("\n" + format_table(table.set_index("period"), max_rows=400))
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        from .io import write_atomic
+
+        for name in ("flows", "throughput", "storage", "production", "delivered"):
+            log.info("wrote %s", write_atomic(out / f"{name}.csv", to_csv(getattr(res, name))))
+        write_atomic(out / "by_period.csv", to_csv(table))
+        write_atomic(out / "summary.json", to_json(res.summary()) + "\n")
+    chart = Path(args.chart) if args.chart else (out / "timeseries.png" if out is not None else None)
+    if chart is not None and not args.no_chart:
+        try:
+            from .maps.timeseries import save_timeseries
+        except ImportError as exc:
+            log.warning("no chart drawn: maps need the optional dependencies (%s)", exc)
+        else:
+            path = save_timeseries(res, chart)
+            print(f"wrote chart to {path}", file=sys.stderr if args.format != "table" else sys.stdout)
+    return 0
+
+
+def _simulation_table(res: Any) -> Any:
+    """One row per period: loadings of the terminals with moorings or storage, tank levels, deferred output."""
+    import pandas as pd
+
+    thr = res.throughput
+    nodes = list(dict.fromkeys([*res.meta.get("moorings", ()), *res.storage["node"]]))
+    table = res.periods[["period", "days"]].copy()
+    for nid in nodes:
+        t = thr[thr["node"] == nid].set_index("period")
+        if t.empty:
+            continue
+        short = res.meta.get("short_names", {}).get(nid, nid)
+        table[f"{short} loadings Mt"] = table["period"].map(t["throughput"]).fillna(0.0)
+        if t["kbpd"].notna().any():
+            table[f"{short} kbpd"] = table["period"].map(t["kbpd"]).fillna(0.0)
+        table[f"{short} capacity Mt"] = table["period"].map(t["capacity"])
+    for nid, g in res.storage.groupby("node", sort=False):
+        short = res.meta.get("short_names", {}).get(nid, nid)
+        table[f"{short} tanks Mt"] = table["period"].map(g.set_index("period")["level"])
+    prod = res.production.groupby("period")[["planned", "available", "deferred", "stranded"]].sum()
+    table["cut by events Mt"] = table["period"].map(prod["planned"] - prod["available"])
+    table["deferred Mt"] = table["period"].map(prod["deferred"])
+    table["stranded Mt"] = table["period"].map(prod["stranded"])
+    table["delivered Mt"] = table["period"].map(res.delivered.groupby("period")["value"].sum())
+    return pd.DataFrame(table)
+
+
+def _add_simulate_parser(sub: Any, common: Any, commodity_choices: Sequence[str]) -> None:
+    """The ``simulate`` subcommand's arguments."""
+    sim = sub.add_parser("simulate", help="flows period by period over a horizon: loadings, tanks, deferred output, chart")
+    sim.add_argument("scenario", nargs="?", default=None, help="scenario YAML (its start/end/step/outages are the defaults)")
+    sim.add_argument("--start", default=None, help="first day (YYYY-MM-DD, or YYYY-MM for the month's first day)")
+    sim.add_argument("--end", default=None, help="last day (YYYY-MM-DD, or YYYY-MM for the month's last day)")
+    sim.add_argument("--step", choices=["day", "week", "month", "year"], default=None, help="period length (default month)")
+    sim.add_argument("--commodity", default=None, help=f"one of {', '.join(commodity_choices)}, or a comma list")
+    sim.add_argument("--method", choices=["auto", "lexicographic", "penalty"], default="auto",
+                     help="two LPs (lexicographic, as solve) or one penalty LP; auto: penalty above 50k columns")
+    sim.add_argument("--transit-delay", action="store_true",
+                     help="flow arrives time_days later (whole periods; for daily and weekly steps)")
+    sim.add_argument("--out", default=None, help="write the tables (CSV), summary.json and timeseries.png here")
+    sim.add_argument("--chart", default=None, help="write the time-series chart to this file (.png, .svg, .pdf)")
+    sim.add_argument("--no-chart", action="store_true", help="do not draw the chart")
+    common(sim)
+    sim.set_defaults(func=_cmd_simulate)
+
+
 # --------------------------------------------------------------------- parser
 def _positive(text: str) -> int:
     try:
@@ -388,6 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="write tables (and the map) here")
     common(d, fmt=False)
     d.set_defaults(func=_cmd_demo)
+
+    _add_simulate_parser(sub, common, commodity_choices)
     return p
 
 
@@ -401,7 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     commodity = getattr(args, "commodity", None)
-    if commodity and args.command in ("solve", "compare", "criticality", "map"):
+    if commodity and args.command in ("solve", "compare", "criticality", "map", "simulate"):
         bad = [c for c in str(commodity).split(",") if c not in (*COMMODITIES, "all")]
         if bad:
             print(f"transcaspian {args.command}: error: unknown commodity {', '.join(bad)}; "

@@ -162,8 +162,8 @@ def contract_origins(entry: Mapping[str, Any]) -> list[str]:
 def contract_label(entry: Mapping[str, Any]) -> str:
     """``link:commodity`` or ``link:commodity@origin`` of a baseline.yaml contract entry.
 
-    A group contract joins its links and origins with ``+``; a ``name`` replaces the
-    link part.
+    A group contract joins its links and origins with ``+``; a named contract is
+    labelled ``name:commodity``.
 
     Examples
     --------
@@ -171,12 +171,14 @@ def contract_label(entry: Mapping[str, Any]) -> str:
     'atyrau_samara:crude@uzen'
     >>> contract_label({"links": ["a", "b"], "origins": ["x", "y"], "commodity": "crude"})
     'a+b:crude@x+y'
-    >>> contract_label({"name": "transneft_quota", "links": ["a", "b"], "commodity": "crude"})
+    >>> contract_label({"name": "transneft_quota", "links": ["a", "b"], "origins": ["x"], "commodity": "crude"})
     'transneft_quota:crude'
     """
+    if entry.get("name"):
+        return f"{entry['name']}:{entry.get('commodity')}"
     origins = contract_origins(entry)
     tail = f"@{'+'.join(origins)}" if origins else ""
-    head = entry.get("name") or "+".join(contract_links(entry)) or str(entry.get("link"))
+    head = "+".join(contract_links(entry)) or str(entry.get("link"))
     return f"{head}:{entry.get('commodity')}{tail}"
 
 

@@ -51,11 +51,14 @@ log = logging.getLogger(__name__)
 FIELDS = (
     "name", "description", "extends", "as_of", "disable", "derate", "avoid_countries",
     "markets", "supplies", "add_links", "drop_contracts", "objective", "commodity",
+    "start", "end", "step", "outages",
 )
 #: Fields holding a list (a single value is a list of one).
-_LIST_FIELDS = ("disable", "avoid_countries", "add_links", "drop_contracts")
+_LIST_FIELDS = ("disable", "avoid_countries", "add_links", "drop_contracts", "outages")
 #: Fields holding text (other values are converted with ``str``).
-_TEXT_FIELDS = ("name", "description", "extends", "objective")
+_TEXT_FIELDS = ("name", "description", "extends", "objective", "step")
+#: Horizon fields of :func:`transcaspian.simulate` (dates; ``YYYY-MM`` is a month's first or last day).
+_HORIZON_FIELDS = ("start", "end")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,6 +106,14 @@ class Scenario:
     objective : {"cost", "time", "emissions"}, optional
     commodity : str or tuple of str, optional
         Default commodity(ies) for :func:`transcaspian.solve`.
+    start, end : datetime.date, optional
+        The horizon of :func:`transcaspian.simulate` (inclusive); ignored by ``solve``.
+    step : {"day", "week", "month", "year"}, optional
+        The period length of :func:`transcaspian.simulate`.
+    outages : tuple of mappings
+        Windows in time for :func:`transcaspian.simulate`: ``{element, off: true |
+        derate: f | moorings_out: n, from, to?}`` (``to`` is the first day back), or
+        ``{event: id, to}`` to give a dated event its end. ``solve`` ignores them.
     source : pathlib.Path, optional
         File the scenario was read from (for messages).
     """
@@ -120,6 +131,10 @@ class Scenario:
     drop_contracts: tuple[str, ...] = ()
     objective: Objective | None = None
     commodity: str | tuple[str, ...] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    step: str | None = None
+    outages: tuple[Mapping[str, Any], ...] = ()
     source: Path | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -132,6 +147,12 @@ class Scenario:
         fix("avoid_countries", tuple(str(c).upper() for c in self.avoid_countries))
         if self.as_of is not None:
             fix("as_of", _date(self.as_of, self._where()))
+        # YAML 1.1 reads an unquoted `off:` key as the boolean False: it means the outage kind "off"
+        fix("outages", tuple({("off" if k is False else k): v for k, v in e.items()} if isinstance(e, Mapping) else e
+                             for e in self.outages))
+        for name in _HORIZON_FIELDS:
+            if getattr(self, name) is not None:
+                fix(name, _horizon_date(name, getattr(self, name), self._where()))
         if isinstance(self.markets, list | tuple | str):
             fix("markets", {"*": [self.markets] if isinstance(self.markets, str) else list(self.markets)})
         if isinstance(self.commodity, list):
@@ -210,7 +231,7 @@ class Scenario:
             v = getattr(self, f)
             if v is None or v == () or v == {} or (f == "description" and not v):
                 continue
-            if f == "as_of":
+            if f in ("as_of", *_HORIZON_FIELDS):
                 v = v.isoformat()
             elif isinstance(v, tuple):
                 v = list(v)
@@ -258,6 +279,8 @@ class Scenario:
         0.0
         """
         net = self._with_events(net)
+        if self.outages:
+            log.info("%s: outages apply in transcaspian.simulate only; the static changes apply here", self._where())
         resolve = Resolver(net)
         switch_on, new_links = self._add_links(resolve)
         changes = [*switch_on, *self._disable(resolve), *self._derate(resolve), *self._avoid_countries(net)]
@@ -488,6 +511,8 @@ def _field_value(key: str, value: Any, where: str) -> Any:
         return tuple(value) if isinstance(value, list | tuple) else (value,)
     if key == "as_of":
         return _date(value, where)
+    if key in _HORIZON_FIELDS:
+        return _horizon_date(key, value, where)
     if key in _TEXT_FIELDS and not isinstance(value, str):
         return str(value)
     return value
@@ -501,6 +526,21 @@ def _date(value: Any, where: str) -> dt.date:
         return parse_date(value)
     except ValueError:  # NetworkDataError is one
         raise ScenarioError(f"{where}: as_of: {value!r} is not a date (fix: write YYYY-MM-DD or YYYY-MM)") from None
+
+
+def _horizon_date(field: str, value: Any, where: str) -> dt.date:
+    """``start`` or ``end`` of a simulation horizon: a date, ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``."""
+    if isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    text = str(value)
+    try:
+        if len(text) == 4 and text.isdigit():
+            return dt.date(int(text), 1, 1) if field == "start" else dt.date(int(text), 12, 31)
+        if len(text) == 7:
+            return dt.date(int(text[:4]), int(text[5:]), 1) if field == "start" else _month_end(text)
+        return parse_date(text)
+    except ValueError:
+        raise ScenarioError(f"{where}: {field}: {value!r} is not a date (fix: write YYYY-MM-DD, YYYY-MM or YYYY)") from None
 
 
 def _month_end(text: str) -> dt.date:

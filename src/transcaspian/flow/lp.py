@@ -280,6 +280,8 @@ class FlowLP:
         """
         er, ec, ev, b_eq = [], [], [], []
         n_eq = 0
+        #: (class index, node position) -> its conservation row; read by the time-expanded model.
+        self.eq_rows: dict[tuple[int, int], int] = {}
         for k in range(len(self.classes)):
             rows, cols, vals, rhs = self._conservation_block(k, n_eq)
             er.append(rows)
@@ -308,6 +310,7 @@ class FlowLP:
         used = np.unique(np.concatenate([r_rows, origins]))
         remap = -np.ones(N, dtype=int)
         remap[used] = np.arange(len(used)) + first_row
+        self.eq_rows.update({(k, int(n)): int(remap[n]) for n in used})
         return remap[r_rows], cols, vals, rhs[used]
 
     def _link_capacity_rows(self, ub: _Inequalities) -> None:

@@ -1,0 +1,228 @@
+"""Day-by-day availability of nodes and links from dated events and outage windows.
+
+Two sources of time-varying capacity, read day by day over the horizon:
+
+* **Events** of events.yaml, applied in date order as :func:`transcaspian.load_network`
+  applies them up to ``as_of`` (derate replaces, disable/enable/restore switch off and
+  on, ``set_status`` to an inactive status switches off). An event may carry an ``end``
+  (its repair or return date, the first day back): on that day its targets are
+  restored. ``moorings_out: {node: n}`` takes moorings of a terminal out of service.
+* **Outage windows** of a scenario's ``outages:`` list, each ``{element, off | derate |
+  moorings_out, from, to?}``; ``to`` is the first day back (absent: to the end of the
+  horizon). A window only restricts: the day's factor is the smaller of the event state
+  and the window's. ``{event: id, to: date}`` gives an event (that has none) its end.
+
+Elements a scenario disables or derates statically keep that state every day (as a
+scenario's derate replaces an event's in :meth:`Scenario.apply`).
+
+Examples
+--------
+>>> import datetime as dt
+>>> w = Window("terminal", "derate", 0.5, dt.date(2025, 12, 1), dt.date(2025, 12, 3))
+>>> days = Availability.empty(dt.date(2025, 11, 30), 5)
+>>> days.add_window(w)
+>>> days.factor["terminal"].tolist()
+[1.0, 0.5, 0.5, 1.0, 1.0]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._scenario_fields import OUTAGE_KEYS, OUTAGE_KINDS, check_outage
+from ..errors import ScenarioError
+from ..events import parse_date
+from ..schema import OPERATING_STATUSES
+
+if TYPE_CHECKING:
+    from ..network import CorridorNetwork
+    from .timedata import Production
+
+__all__ = ["Window", "Availability", "windows_from_outages", "OUTAGE_KEYS", "check_outage"]
+
+log = logging.getLogger(__name__)
+
+#: The kinds of restriction a window imposes.
+_KINDS = OUTAGE_KINDS
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """An element restricted from ``start`` until the day before ``end`` (``None``: open-ended)."""
+
+    element: str
+    kind: str  # "off", "derate" or "moorings_out"
+    value: float
+    start: dt.date
+    end: dt.date | None = None
+    label: str = ""
+
+
+def windows_from_outages(
+    net: CorridorNetwork, outages: Sequence[Mapping[str, Any]], *, where: str
+) -> tuple[list[Window], dict[str, dt.date]]:
+    """Resolved windows of a scenario's ``outages:``, and the end dates they give events.
+
+    Raises
+    ------
+    ScenarioError
+        An unknown element or event id, with the fix.
+    """
+    windows: list[Window] = []
+    ends: dict[str, dt.date] = {}
+    events = {str(e.get("id")) for e in net.events}
+    problems = []
+    for i, e in enumerate(outages):
+        if e.get("event") is not None:
+            eid = str(e["event"])
+            if eid not in events:
+                problems.append(f"outages[{i}].event: no event {eid!r} in events.yaml (fix: use one of {', '.join(sorted(events))})")
+                continue
+            ends[eid] = parse_date(e["to"])
+            continue
+        try:
+            eid = net.resolve(str(e["element"]))
+        except KeyError as exc:
+            problems.append(f"outages[{i}].element: {exc} (fix: use an id or alias from `transcaspian validate --list`)")
+            continue
+        kind = next(k for k in _KINDS if e.get(k) is not None)
+        value = 0.0 if kind == "off" else float(e[kind])
+        end = parse_date(e["to"]) if e.get("to") is not None else None
+        windows.append(Window(eid, kind, value, parse_date(e["from"]), end, str(e.get("note") or "")))
+    if problems:
+        raise ScenarioError(f"{where}: " + "; ".join(problems))
+    return windows, ends
+
+
+@dataclasses.dataclass
+class Availability:
+    """Per element, a daily capacity factor (0-1) and moorings out of service, from ``origin`` on."""
+
+    origin: dt.date
+    n_days: int
+    factor: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    moorings_out: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, origin: dt.date, n_days: int) -> Availability:
+        return cls(origin, n_days)
+
+    def _day(self, d: dt.date | None) -> int:
+        if d is None:
+            return self.n_days
+        return min(max((d - self.origin).days, 0), self.n_days)
+
+    def factor_of(self, element: str) -> np.ndarray:
+        """The daily factor of ``element`` (ones when nothing touches it)."""
+        f = self.factor.get(element)
+        return f if f is not None else np.ones(self.n_days)
+
+    def add_window(self, w: Window) -> None:
+        """Apply an outage window (it only restricts)."""
+        a, b = self._day(w.start), self._day(w.end)
+        if a >= b:
+            return
+        if w.kind == "moorings_out":
+            arr = self.moorings_out.setdefault(w.element, np.zeros(self.n_days))
+            arr[a:b] += w.value
+        else:
+            arr = self.factor.setdefault(w.element, np.ones(self.n_days))
+            arr[a:b] = np.minimum(arr[a:b], w.value)
+
+    def add_events(
+        self,
+        net: CorridorNetwork,
+        *,
+        ends: Mapping[str, dt.date] | None = None,
+        skip: Iterable[str] = (),
+    ) -> list[str]:
+        """Walk the events of ``net`` in date order; set each touched element's daily factor.
+
+        ``ends`` gives events an end date (overriding their own ``end``); elements in
+        ``skip`` (statically set by the scenario) are left alone. Returns the elements
+        whose state the events set on some day of the horizon.
+        """
+        ends = dict(ends or {})
+        skip = set(skip)
+        points: list[tuple[dt.date, int, str, str, Any]] = []  # date, order, element, op, value
+        for order, ev in enumerate(sorted(net.events, key=lambda e: parse_date(e["date"]))):
+            start = parse_date(ev["date"])
+            end = ends.get(str(ev.get("id")))
+            if end is None and ev.get("end") is not None:
+                end = parse_date(ev["end"])
+            for change in ev.get("changes") or []:
+                for op, arg in change.items():
+                    for eid, value in _targets(net, arg):
+                        points.append((start, 2 * order, eid, op, value))
+                        if end is not None:
+                            back = "moorings_back" if op == "moorings_out" else "restore"
+                            points.append((end, 2 * order + 1, eid, back, value))
+        points.sort(key=lambda p: (p[0], p[1]))
+        touched: list[str] = []
+        state: dict[str, list[Any]] = {}
+        for day, _, eid, op, value in points:
+            if eid in skip:
+                continue
+            if eid not in state:
+                frame = net.nodes if eid in net.nodes.index else net.links
+                state[eid] = [bool(frame.at[eid, "disabled"]), float(frame.at[eid, "derate"]), 0.0]
+            st = state[eid]
+            _step(st, op, value)
+            i = self._day(day)
+            if i < self.n_days:  # an event before the horizon sets the state the horizon starts in
+                self.factor.setdefault(eid, np.ones(self.n_days))[i:] = 0.0 if st[0] else st[1]
+                if op.startswith("moorings"):
+                    self.moorings_out.setdefault(eid, np.zeros(self.n_days))[i:] = st[2]
+                touched.append(eid)
+        return sorted(set(touched))
+
+    def restart_ramp(self, origin: str, prod: Production) -> None:
+        """Limit an origin's recovery after a cut: ``restart_lag_days`` at zero, then ``ramp_up_per_day``."""
+        f = self.factor.get(origin)
+        if f is None:
+            return
+        up = prod.ramp_up_per_day
+        lag = int(math.ceil(prod.restart_lag_days))
+        out = f.copy()
+        hold = 0
+        for i in range(1, len(out)):
+            if out[i - 1] <= 0.0 and f[i] > 0.0 and hold == 0 and lag:
+                hold = lag
+            if hold:
+                out[i] = 0.0
+                hold -= 1
+                continue
+            if math.isfinite(up):
+                out[i] = min(f[i], out[i - 1] + up)
+        self.factor[origin] = out
+
+
+def _step(st: list[Any], op: str, value: Any) -> None:
+    """One event change on an element's state ``[disabled, derate, moorings out]``."""
+    if op == "derate":
+        st[1] = float(value)
+    elif op == "disable":
+        st[0] = True
+    elif op in ("enable", "restore"):
+        st[0], st[1] = False, 1.0
+    elif op == "set_status":
+        st[0] = str(value) not in OPERATING_STATUSES
+    elif op == "moorings_out":
+        st[2] += float(value)
+    elif op == "moorings_back":
+        st[2] = max(0.0, st[2] - float(value))
+
+
+def _targets(net: CorridorNetwork, arg: Any) -> list[tuple[str, Any]]:
+    """Resolved ``(id, value)`` targets of one change of an event."""
+    if isinstance(arg, Mapping):
+        return [(net.resolve(str(k)), v) for k, v in arg.items()]
+    items = arg if isinstance(arg, list | tuple) else [arg]
+    return [(net.resolve(str(k)), None) for k in items]

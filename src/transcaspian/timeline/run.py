@@ -1,0 +1,194 @@
+"""``simulate``: the flows period by period over a horizon, in one LP.
+
+Examples
+--------
+>>> import transcaspian as tc
+>>> net = tc.load_network("tests/fixtures/mini")
+>>> res = tc.simulate(net, start="2025-10", end="2026-01", step="month")
+>>> res.delivered.groupby("period")["value"].sum().round(2).tolist()
+[3.48, 3.29, 2.21, 2.21]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from ..errors import ScenarioError
+from ..flow.solver import prepare, resolve_commodities
+from ..scenario import Scenario
+from ..schema import OBJECTIVES, Objective
+from .model import TimeExpandedLP
+from .outages import Availability, windows_from_outages
+from .periods import STEPS, make_periods
+from .result import SimulationResult, assemble_simulation
+from .timedata import TimeData, load_time_data
+
+if TYPE_CHECKING:
+    from ..network import CorridorNetwork
+
+__all__ = ["simulate"]
+
+log = logging.getLogger(__name__)
+
+
+def simulate(
+    net: CorridorNetwork,
+    scenario: Scenario | str | Path | None = None,
+    *,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    step: str | None = None,
+    commodity: str | Sequence[str] | None = None,
+    objective: str | None = None,
+    events: bool = True,
+    time_data: TimeData | Mapping[str, Any] | str | Path | None = None,
+    storage_end: str = "initial",
+    method: str = "auto",
+    transit_delay: bool = False,
+    allocation: str = "cost",
+) -> SimulationResult:
+    """Route the supplies period by period from ``start`` to ``end``, as one time-expanded LP.
+
+    Parameters
+    ----------
+    net : CorridorNetwork
+        The network, loaded without ``as_of`` (events are applied here, day by day).
+    scenario : Scenario, str or Path, optional
+        Its static changes hold in every period; its ``outages:`` windows restrict
+        elements between dates; its ``start``, ``end`` and ``step`` are the defaults of
+        the arguments below. A path is read with :meth:`Scenario.from_yaml`.
+    start, end : str or date
+        The horizon, inclusive (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a month as
+        ``end`` means its last day).
+    step : {"day", "week", "month", "year"}, optional
+        Period length (default: the scenario's, else ``"month"``).
+    commodity : str or list of str, optional
+        As in :func:`transcaspian.solve` (default: the scenario's, else ``"crude"``).
+    objective : {"cost", "time", "emissions"}, optional
+        What the last phase minimises.
+    events : bool, default True
+        Apply the dated events of events.yaml day by day. ``False``: the network as
+        loaded in every period (with a one-year period this is :func:`solve`).
+    time_data : TimeData, mapping, str or Path, optional
+        Storage, moorings and production response; default ``time.yaml`` next to the
+        network data (none for a folder without one).
+    storage_end : {"initial", "free"}, default "initial"
+        ``"initial"``: every tank ends the horizon at its initial level.
+    method : {"auto", "lexicographic", "penalty"}, default "auto"
+        ``"lexicographic"``: two LPs, most delivered then least cost, as :func:`solve`.
+        ``"penalty"``: one LP in which unserved supply costs more than any route (the
+        same optimum on a network flow, about half the time). ``"auto"``: the penalty
+        form above 50,000 columns (a year of daily steps), else lexicographic.
+    transit_delay : bool, default False
+        Flow reaches the end of a link ``time_days`` later (rounded to whole periods;
+        meant for daily and weekly steps): what leaves in the last periods is in transit
+        at the end, and the line is taken as full at the start.
+    allocation : {"cost"}, default "cost"
+        How a shared bottleneck is split between shippers in each period; only
+        ``"cost"`` (the cheapest routing) for now.
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    ScenarioError
+        A missing or malformed horizon, an unknown element in ``outages``, or a network
+        that already has events applied.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> net = tc.load_network("tests/fixtures/mini")
+    >>> year = tc.simulate(net, start="2025", end="2025", step="year", events=False)
+    >>> round(year.totals["crude"]["delivered"], 6) == round(tc.solve(net).total_delivered["crude"], 6)
+    True
+    """
+    t0 = time.perf_counter()
+    if isinstance(scenario, str | Path):
+        scenario = Scenario.from_yaml(scenario)
+    where = str(getattr(scenario, "source", None) or getattr(scenario, "name", None) or "simulate")
+    if net.as_of is not None:
+        raise ScenarioError(
+            f"{where}: the network has events up to {net.as_of} applied; simulate applies events day by day "
+            "(fix: load it without as_of, tc.load_network())"
+        )
+    if allocation != "cost":
+        raise ScenarioError(f"{where}: allocation {allocation!r} is not available in simulate yet (fix: use 'cost')")
+    start = start if start is not None else getattr(scenario, "start", None)
+    end = end if end is not None else getattr(scenario, "end", None)
+    step = step or getattr(scenario, "step", None) or "month"
+    if start is None or end is None:
+        raise ScenarioError(f"{where}: no horizon (fix: give start and end, or set them in the scenario)")
+    if step not in STEPS:
+        raise ScenarioError(f"{where}: step {step!r} is unknown (fix: use one of {', '.join(STEPS)})")
+    periods = make_periods(start, end, step=step, where=where)
+    objective = objective or getattr(scenario, "objective", None) or "cost"
+    if objective not in OBJECTIVES:
+        raise ScenarioError(f"{where}: objective {objective!r} is unknown (fix: use one of {', '.join(OBJECTIVES)})")
+
+    static_sc = _static(scenario)
+    applied = static_sc.apply(net) if static_sc is not None else net
+    if commodity is None:
+        commodity = getattr(scenario, "commodity", None) or "crude"
+    commodities = resolve_commodities(commodity, applied)
+    td = load_time_data(net, time_data)
+    lp = prepare(applied, commodities, objective=cast(Objective, objective))
+
+    n_days = (periods[-1].end - periods[0].start).days + 1
+    avail = Availability.empty(periods[0].start, n_days)
+    static_ids = _static_ids(applied, scenario)
+    for eid in static_ids:  # a scenario's derate replaces the events' on that element, every day
+        frame = applied.nodes if eid in applied.nodes.index else applied.links
+        f = 0.0 if bool(frame.at[eid, "disabled"]) else float(frame.at[eid, "derate"])
+        avail.factor[eid] = np.full(n_days, f)
+    windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where=where)
+    touched: list[str] = []
+    if events:
+        touched = avail.add_events(net, ends=ends, skip=static_ids)
+    elif ends:
+        log.info("%s: events are off; the event end dates in outages have no effect", where)
+    for w in windows:
+        avail.add_window(w)
+    for origin, prod in td.production.items():
+        avail.restart_ramp(origin, prod)
+
+    model = TimeExpandedLP(lp, periods, avail, td, storage_end=storage_end, method=method,
+                           transit_delay=transit_delay)
+    sol = model.solve()
+    result = assemble_simulation(model, sol, scenario=scenario, step=step, events=events, windows=windows,
+                                 touched=touched)
+    result.meta["total_seconds"] = time.perf_counter() - t0
+    log.info("simulated %s over %d %s periods in %.3f s", where, len(periods), step, result.meta["total_seconds"])
+    return result
+
+
+def _static(scenario: Scenario | None) -> Scenario | None:
+    """The scenario without its time fields and without ``as_of`` (events are applied by day)."""
+    if scenario is None:
+        return None
+    if scenario.as_of is not None:
+        log.info("%s: as_of %s is ignored by simulate (events apply day by day)", scenario.name, scenario.as_of)
+    return dataclasses.replace(scenario, as_of=None, outages=(), start=None, end=None, step=None)
+
+
+def _static_ids(net: CorridorNetwork, scenario: Scenario | None) -> set[str]:
+    """Elements the scenario disables or derates (kept in that state every day)."""
+    if scenario is None:
+        return set()
+    out = set()
+    for key in (*scenario.disable, *scenario.derate):
+        try:
+            out.add(net.resolve(str(key)))
+        except KeyError:
+            continue
+    return out
