@@ -172,3 +172,114 @@ def test_example_scenarios_are_reachable_by_name_from_an_installed_wheel(tmp_pat
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True, timeout=120, env=env)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+# ---- the same rules at their edges
+def _copy(tmp_path, mini_path):
+    folder = tmp_path / "net"
+    shutil.copytree(mini_path, folder)
+    return folder
+
+
+def test_an_unquoted_impossible_event_date_is_reported_with_its_event(tmp_path, mini_path):
+    # YAML itself cannot build 2025-02-30: before, a bare ValueError escaped the parser
+    folder = _copy(tmp_path, mini_path)
+    events = (folder / "events.yaml").read_text(encoding="utf-8")
+    (folder / "events.yaml").write_text(re.sub(r"date: *'[^']+'", "date: 2025-02-30", events, count=1), encoding="utf-8")
+    with pytest.raises(tc.ValidationError, match=r"events\.yaml: terminal_strike: date: .*February 2025 has 28 days.*YYYY-MM-DD"):
+        tc.load_network(folder, as_of="2026-01-01")
+    report = tc.validate_network(folder)
+    assert [p.field for p in report.errors] == ["date"]
+
+
+@pytest.mark.parametrize(("as_of", "applied"), [("2025-10", ()), ("2025-11", ("terminal_strike",)), ("2025-11-30", ("terminal_strike",))])
+def test_a_month_as_of_is_its_last_day_and_a_month_event_its_first(tmp_path, mini_path, as_of, applied):
+    folder = _copy(tmp_path, mini_path)
+    events = (folder / "events.yaml").read_text(encoding="utf-8")
+    (folder / "events.yaml").write_text(re.sub(r"date: *'[^']+'", "date: '2025-11'", events, count=1), encoding="utf-8")
+    net = tc.load_network(folder, as_of=as_of)
+    assert net.applied == applied
+    assert net.as_of.isoformat() == {"2025-10": "2025-10-31", "2025-11": "2025-11-30"}.get(as_of, as_of)
+    assert Scenario.from_dict({"name": "x", "as_of": "2024-02"}).as_of.isoformat() == "2024-02-29"
+
+
+@pytest.mark.parametrize("text", ["2025-1-05", "20251201", "2025-W01-1", "0000-01-01", "2025-12-01T00:00"])
+def test_other_non_dates_are_errors_with_the_fix(text):
+    with pytest.raises(tc.ScenarioError, match=r"as_of.*YYYY-MM-DD or YYYY-MM"):
+        Scenario.from_dict({"name": "x", "as_of": text})
+    with pytest.raises(tc.NetworkDataError, match=r"as_of.*YYYY-MM-DD or YYYY-MM"):
+        tc.load_network("tests/fixtures/mini", as_of=text)
+
+
+def test_cli_reports_a_bad_as_of_on_one_line(capsys):
+    assert main(["summary", "--as-of", "2025-13"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "month 13" in err and "YYYY-MM" in err
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.01, float("inf"), "half", None, True])
+def test_the_change_engine_refuses_a_derate_outside_the_unit_interval(bad):
+    from transcaspian.changes import Change
+
+    with pytest.raises(tc.NetworkDataError, match=r"derate of terminal: factor .* (not within 0-1|not a (finite )?number)"):
+        Change("derate", ("terminal",), bad)
+    assert Change("derate", ("terminal",), 0).value == 0.0 and Change("derate", ("terminal",), 1).value == 1.0
+
+
+def test_a_scenario_file_with_a_duplicate_key_names_file_key_and_lines(tmp_path):
+    p = tmp_path / "dup.yaml"
+    p.write_text("name: dup\ndisable: [terminal]\nname: other\n", encoding="utf-8")
+    with pytest.raises(tc.ScenarioError, match=r"dup\.yaml: duplicate key 'name' at line 3.*first at line 1.*remove or rename"):
+        Scenario.from_yaml(p)
+
+
+def test_yaml_anchors_merge_keys_and_modest_aliases_still_load(tmp_path, monkeypatch):
+    from transcaspian import io
+
+    p = tmp_path / "ok.yaml"
+    p.write_text("base: &b {value: 1, unit: x}\nother:\n  <<: *b\n  value: 2\nlist: [*b, *b]\n", encoding="utf-8")
+    assert io.read_yaml(p) == {"base": {"value": 1, "unit": "x"}, "other": {"value": 2, "unit": "x"},
+                               "list": [{"value": 1, "unit": "x"}] * 2}
+    # the limit counts expanded nodes: through an alias just over it is refused; written out, it is no alias bomb
+    monkeypatch.setattr(io, "MAX_YAML_NODES", 1000)
+    items = ",".join(["1"] * 500)
+    p.write_text(f"a: &a [{items}]\nb: [*a]\n", encoding="utf-8")
+    with pytest.raises(tc.NetworkDataError, match=r"ok\.yaml: refused: YAML aliases .* more than 1,000 nodes"):
+        io.read_yaml(p)
+    p.write_text(f"a: [{items}]\nb: [[{items}]]\n", encoding="utf-8")
+    assert len(io.read_yaml(p)["b"][0]) == 500
+
+
+def test_a_duplicate_json_key_names_the_line_and_the_feature(tmp_path, mini_path):
+    folder = _copy(tmp_path, mini_path)
+    doc = json.loads((folder / "links.geojson").read_text(encoding="utf-8"))
+    text = json.dumps(doc, indent=1)
+    first = doc["features"][0]["properties"]
+    key = next(k for k in first if k != "id")
+    needle = json.dumps(key) + ":"
+    at = text.index(needle)
+    text = text[:at] + f"{needle} null, " + text[at:]
+    (folder / "links.geojson").write_text(text, encoding="utf-8")
+    line = text.count("\n", 0, text.index(needle, at + 1)) + 1
+    with pytest.raises(tc.NetworkDataError, match=rf"links\.geojson: duplicate key '{key}'.*object with id '{first['id']}'.*near line {line}"):
+        tc.load_network(folder)
+    report = tc.validate_network(folder)
+    assert not report.ok and "remove or rename one" in report.errors[0].fix
+
+
+def test_parameters_yaml_entries_are_checked_with_close_matches(tmp_path):
+    folder = tmp_path / "net"
+    shutil.copytree(tc.default_data_path(), folder)
+    text = (folder / "parameters.yaml").read_text(encoding="utf-8")
+    text = text.replace("  rail:\n", "  rial:\n", 1).replace("tonnes_per_teu:\n  value: 10", "tonnes_per_teu:\n  value: -10", 1)
+    text = text.replace("gas_density_kg_per_m3:\n  value: 0.75", "gas_density_kg_per_m3:\n  valeu: 0.75\n  value: 0.75", 1)
+    text += "bbl_per_tonne_extra:\n  value: 7\n  sources: [NO_SUCH_SOURCE]\n"
+    (folder / "parameters.yaml").write_text(text, encoding="utf-8")
+    report = tc.validate_network(folder)
+    found = {(p.element, p.field): p for p in report.errors if p.file.endswith("parameters.yaml")}
+    assert "rail" in found["emission_factors.rial", "-"].fix
+    assert "> 0" in found["tonnes_per_teu", "value"].message
+    assert "value" in found["gas_density_kg_per_m3", "valeu"].fix
+    assert "bbl_per_tonne" in found["bbl_per_tonne_extra", "-"].fix
+    assert "NO_SUCH_SOURCE" in found["bbl_per_tonne_extra", "sources"].message
+    assert tc.validate_network().ok  # the bundled parameters.yaml passes

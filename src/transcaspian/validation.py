@@ -579,7 +579,7 @@ def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Col
         d = (ev or {}).get("date")
         problem = date_problem(d, month="start")
         if problem is not None:
-            col.add(file, el, "date", f"date {problem}", date_fix("start"))
+            col.add(file, el, "date", problem, date_fix("start"))
         _check_entry_sources(file, el, ev or {}, sources, col)
         for ch in (ev or {}).get("changes") or []:
             for op, arg in (ch or {}).items():
