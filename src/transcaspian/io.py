@@ -30,6 +30,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import os
+import re
 import tempfile
 from io import BytesIO
 from pathlib import Path
@@ -250,12 +251,33 @@ def raw_files(folder: Path) -> dict[str, Any]:
     return out
 
 
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+
+
 def _first_repeat_line(text: str, key: str) -> str:
-    """", near line N": the line of the second ``"key":`` in ``text`` (a hint; empty if not found)."""
-    needle = json.dumps(key)
-    first = text.find(needle)
-    second = text.find(needle, first + 1) if first >= 0 else -1
-    return f", near line {text.count(chr(10), 0, second) + 1}" if second >= 0 else ""
+    """", near line N": where ``key`` first repeats within one JSON object (empty if not found).
+
+    Scans strings and brackets only, keeping the keys seen in each open object, so a
+    key that merely recurs in another object (``"type"`` of every geometry) is not
+    taken for the repeat.
+    """
+    stack: list[set[str] | None] = []  # per open container: its keys (None for an array)
+    tokens = list(_JSON_TOKEN.finditer(text))
+    for i, tok in enumerate(tokens):
+        t = tok.group()
+        if t == "{":
+            stack.append(set())
+        elif t == "[":
+            stack.append(None)
+        elif t in "}]":
+            if stack:
+                stack.pop()
+        elif t.startswith('"') and i + 1 < len(tokens) and tokens[i + 1].group() == ":" and stack and stack[-1] is not None:
+            name = json.loads(t)
+            if name == key and name in stack[-1]:
+                return f", near line {text.count(chr(10), 0, tok.start()) + 1}"
+            stack[-1].add(name)
+    return ""
 
 
 def read_json(path: Path) -> Any:
