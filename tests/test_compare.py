@@ -14,16 +14,16 @@ def cut(mini_net):
 
 def test_tables(cut):
     d = cut.delivered
-    assert d.loc[("crude", "europe"), ["base", "other", "change"]].tolist() == pytest.approx([35, 5, -30], abs=1e-6)
+    assert d.loc[("crude", "europe"), ["baseline", "cut", "change"]].tolist() == pytest.approx([35, 5, -30], abs=1e-6)
     assert d.loc[("crude", "china"), "change"] == 0
     u = cut.unserved
-    assert u.loc[("crude", "field_a"), ["base", "other"]].tolist() == pytest.approx([4, 29], abs=1e-6)
+    assert u.loc[("crude", "field_a"), ["baseline", "cut"]].tolist() == pytest.approx([4, 29], abs=1e-6)
     links = cut.links
     assert list(links["link"][:2]) == ["hub_terminal", "terminal_europe"]  # |change| 30, ties by id
     assert (links["change"].abs().diff().dropna() <= 1e-9).all()  # sorted by |change|
-    assert links.set_index("link").loc["hub_terminal", "other"] == 0
+    assert links.set_index("link").loc["hub_terminal", "cut"] == 0
     uc = cut.unit_cost.loc["crude"]
-    assert uc["base"] == pytest.approx(1732.5 / 41, rel=1e-6) and uc["other"] == pytest.approx(565 / 11, rel=1e-6)
+    assert uc["baseline"] == pytest.approx(1732.5 / 41, rel=1e-6) and uc["cut"] == pytest.approx(565 / 11, rel=1e-6)
     assert cut.total_cost["change"] == pytest.approx(-1167.5e6, rel=1e-6)
 
 

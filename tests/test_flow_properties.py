@@ -145,3 +145,66 @@ def test_same_input_same_tables(net):
     pd.testing.assert_frame_equal(pd.DataFrame(r1.flows), pd.DataFrame(r2.flows))
     pd.testing.assert_frame_equal(r1.routes, r2.routes)
     pd.testing.assert_frame_equal(r1.shadow_prices, r2.shadow_prices)
+
+
+# ------------------------------------------------------------------ magnitudes (issue 8, A6)
+@st.composite
+def _spread_networks(draw):
+    """A random network whose supplies and capacities are spread over VOLUME_MIN..VOLUME_MAX.
+
+    Each supply, link and node capacity is multiplied by its own power of ten, so one
+    problem mixes volumes thirteen orders of magnitude apart.
+    """
+    from transcaspian.schema import VOLUME_MAX, VOLUME_MIN
+
+    net = draw(random_networks())
+    lo, hi = int(math.log10(VOLUME_MIN)), int(math.log10(VOLUME_MAX)) - 2  # integer draws up to 30 (< 10**2)
+    exps = st.integers(lo, hi)
+    links, nodes = net.links.copy(), net.nodes.copy()
+    links["capacity"] = [c if c is None or (isinstance(c, float) and math.isnan(c)) else c * 10.0 ** draw(exps)
+                         for c in links["capacity"]]
+    nodes["capacity"] = [c if c is None or (isinstance(c, float) and math.isnan(c)) else c * 10.0 ** draw(exps)
+                         for c in nodes["capacity"]]
+    baseline = {**net.baseline, "supplies": {c: [{**e, "value": e["value"] * 10.0 ** draw(exps)} for e in es]
+                                             for c, es in net.baseline["supplies"].items()}}
+    return tc.CorridorNetwork(nodes=nodes, links=links, baseline=baseline, parameters=net.parameters)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_spread_networks())
+def test_delivered_is_max_flow_over_thirteen_orders_of_magnitude(net):
+    """Within the documented bounds the scaled LP stays right: delivered equals networkx's
+    max-flow to 1e-9 of the total supply, however far apart the volumes are."""
+    total = sum(e["value"] for e in net.baseline["supplies"]["crude"])
+    G, s, t = nx_flow_graph(net)
+    value = nx.maximum_flow_value(G, s, t)
+    res = tc.solve(net)
+    assert abs(res.total_delivered.get("crude", 0.0) - value) <= 1e-9 * total
+
+
+@pytest.mark.parametrize("volume", ["VOLUME_MIN", "VOLUME_MAX"])
+def test_a_supply_at_each_bound_is_solved_exactly(volume):
+    """One supply at the smallest and at the largest volume the toolkit accepts, beside
+    ordinary ones: each delivered volume is the max-flow answer to 1e-9 of the total supply."""
+    from netbuild import build_network
+    from transcaspian import schema
+
+    v = getattr(schema, volume)
+    net = build_network(
+        [{"id": "a"}, {"id": "b"}, {"id": "m"}, {"id": "j"}],
+        [{"id": "a_j", "from": "a", "to": "j", "capacity": None, "cost": 2},
+         {"id": "b_j", "from": "b", "to": "j", "capacity": 30.0, "cost": 1},
+         {"id": "j_m", "from": "j", "to": "m", "capacity": None, "cost": 1}],
+        supplies={"crude": {"a": v, "b": 20.0}}, markets={"crude": ["m"]},
+    )
+    res = tc.solve(net)
+    total = v + 20.0  # everything can be delivered
+    assert abs(res.total_delivered["crude"] - total) <= 1e-9 * total
+    assert abs(res.unserved.loc[("crude", "a"), "delivered"] - v) <= 1e-9 * total
+
+
+def test_a_supply_beyond_the_bound_is_an_error_naming_the_bound():
+    from transcaspian.schema import VOLUME_MAX
+
+    with pytest.raises(tc.ScenarioError, match=r"supplies\.crude\.n0.*VOLUME_MAX|supplies\.crude\.n0.*1e\+07"):
+        tc.Scenario.from_dict({"name": "x", "supplies": {"crude": {"n0": VOLUME_MAX * 10}}})

@@ -88,7 +88,7 @@ def test_loader_defaults_come_from_the_field_specs():
     assert loader.NODE_DEFAULTS["status"] == "operating" and loader.NODE_DEFAULTS["location"] == "onshore"
     assert loader.LINK_DEFAULTS["cost"] is dict and loader.LINK_DEFAULTS["bidirectional"] is False
     assert math.isnan(loader.LINK_DEFAULTS["capacity"])
-    assert schema.NUMERIC_FIELDS == {"capacity", "time_days", "length_km", "length_published_km", "coord_tolerance_km"}
+    assert schema.NUMERIC_FIELDS == {"capacity", "time_days", "length_km", "length_published_km", "coord_tolerance_km", "emission_factor"}
 
 
 def test_every_spec_column_exists(mini_net):

@@ -16,7 +16,9 @@ Inputs (curated, hand-edited):
 
 What the build does:
   * snaps every link to its end nodes (first/last vertex = node point) and computes
-    ``length_km`` with ``pyproj.Geod(ellps="WGS84").geometry_length``;
+    the drawn length with ``pyproj.Geod(ellps="WGS84").geometry_length``; ``length_km`` (used by
+    costs, times and tonne-km) is the published length where one is known, per link or per route
+    (ROUTE_LENGTHS, scaling the drawn segments), else the drawn length;
   * fills estimated costs and transit times from the documented RULES below (per km rates
     and fixed handling charges), recording each formula in ``cost_note`` / ``time_note``;
   * derives the CPC segment costs from the USD 38/t whole-system tariff, pro rata to length;
@@ -156,7 +158,16 @@ MULTI_LINK = [
     ("CAGP Lines A-C border-Khorgos", ["cagp_olot_shymkent", "cagp_shymkent_khorgos"], 1833, "S53"),
     ("Beineu-Bozoi-Shymkent", ["bbs_beineu_bozoi", "bbs_bozoi_shymkent"], 1477, "S57"),
     ("KCP Kenkiyak-Kumkol + Atasu-Alashankou", ["kenkiyak_kumkol", "atasu_alashankou"], 1759, "S07/S43 (derived)"),
-    ("Makhachkala-Tikhoretsk-Novorossiysk vs Baku-Novorossiysk minus 231 km AZ", ["makhachkala_tikhoretsk", "tikhoretsk_sheskharis"], 1330 - 231, "S38 (derived)"),
+    ("Baku-Novorossiysk (Baku-Makhachkala + shared Transneft pipe)", ["baku_makhachkala", "makhachkala_tikhoretsk", "tikhoretsk_sheskharis"], 1330, "S38"),
+]
+
+#: Published lengths of a route drawn as several links, used to set ``length_km`` of the links
+#: that have no published length of their own: (label, link ids, km, source). Each such link
+#: gets its geometry length times (published - published parts) / (geometry of the other parts).
+ROUTE_LENGTHS = [
+    ("CPC Tengiz-Novorossiysk", ["tengiz_atyrau_cpc", "atyrau_komsomolskaya_cpc", "komsomolskaya_kropotkin_cpc", "kropotkin_cpc_terminal"], 1511, "S22"),
+    ("Baku-Tbilisi-Kars railway", ["alat_tbilisi_rail", "btk_tbilisi_kars"], 850, "S76"),
+    ("Baku-Novorossiysk", ["baku_makhachkala", "makhachkala_tikhoretsk", "tikhoretsk_sheskharis"], 1330, "S38"),
 ]
 
 NODE_FIELDS = ["id", "name", "kind", "country", "aliases", "status", "location", "coord_tolerance_km",
@@ -166,7 +177,7 @@ LINK_FIELDS = ["id", "name", "from_node", "to_node", "mode", "medium", "commodit
                "capacity_sources", "capacity_confidence", "capacity_note", "cost", "cost_sources",
                "cost_confidence", "cost_note", "time_days", "time_sources", "time_confidence", "time_note",
                "length_km", "length_published_km", "length_sources", "length_confidence", "length_note",
-               "status", "bidirectional", "operator", "sources", "confidence", "notes"]
+               "emission_factor", "transit_countries", "status", "bidirectional", "operator", "sources", "confidence", "notes"]
 
 
 def normalize_key(text: str) -> str:
@@ -222,9 +233,10 @@ def build_links(table: list[dict], pos: dict, seaways: dict) -> list[dict]:
             via = seaways[via.strip("_")]
         coords = [pos[l["from"]]] + [tuple(map(float, v)) for v in via] + [pos[l["to"]]]
         geoms[l["id"]] = [(r5(x), r5(y)) for x, y in coords]
-    lengths = {lid: GEOD.geometry_length(LineString(c)) / 1000 for lid, c in geoms.items()}
+    drawn = {lid: GEOD.geometry_length(LineString(c)) / 1000 for lid, c in geoms.items()}
+    lengths, length_basis = route_lengths(table, drawn)
     cpc_ids = [l["id"] for l in table if l.get("cost_rule") == "cpc_share"]
-    cpc_total = sum(lengths[i] for i in cpc_ids)
+    cpc_total = sum(drawn[i] for i in cpc_ids)
     feats = []
     for l in table:
         lid, L, comms = l["id"], lengths[l["id"]], list(l["commodities"])
@@ -233,11 +245,11 @@ def build_links(table: list[dict], pos: dict, seaways: dict) -> list[dict]:
             cost = {c: float(v) for c, v in l["cost"].items()}
             cost_src, cost_conf, cost_note = l.get("cost_sources", []), l["cost_confidence"], l["cost_note"]
         elif l.get("cost_rule") == "cpc_share":
-            share = L / cpc_total
+            share = drawn[lid] / cpc_total
             cost = {"crude": CPC_TARIFF * share}
             cost_src, cost_conf = ["S21", "S22"], "derived"
             cost_note = (f"derived: CPC whole-system tariff USD 38/t [S21] split over the CPC segments pro rata to "
-                         f"geometry length ({L:.0f} of {cpc_total:.0f} km); the 2017-era tariff is the latest found")
+                         f"geometry length ({drawn[lid]:.0f} of {cpc_total:.0f} drawn km); the 2017-era tariff is the latest found")
         else:
             parts = rule_cost(l["cost_rule"], L, comms)
             cost = {c: v for c, (v, _) in parts.items()}
@@ -272,13 +284,43 @@ def build_links(table: list[dict], pos: dict, seaways: dict) -> list[dict]:
             "time_confidence": t_conf, "time_note": t_note, "length_km": round(L, 1),
             "length_published_km": pub, "length_sources": list(l.get("length_sources") or []),
             "length_confidence": l.get("length_confidence") if pub is not None else None,
-            "length_note": l.get("length_note", ""), "status": l.get("status", "operating"),
+            "length_note": " ".join(x for x in (l.get("length_note", ""), length_basis.get(lid, "")) if x),
+            "emission_factor": l.get("emission_factor"),
+            "transit_countries": list(l.get("transit_countries") or []), "status": l.get("status", "operating"),
             "bidirectional": bool(l.get("bidirectional", False)), "operator": l.get("operator", ""),
             "sources": cited, "confidence": weakest, "notes": l.get("notes", ""),
         }
         feats.append({"type": "Feature", "id": lid, "properties": {k: p[k] for k in LINK_FIELDS},
                       "geometry": {"type": "LineString", "coordinates": [list(c) for c in geoms[lid]]}})
     return feats
+
+
+def route_lengths(table: list[dict], drawn: dict[str, float]) -> tuple[dict[str, float], dict[str, str]]:
+    """The length each link's costs, times and tonne-km use, and a sentence saying where it comes from.
+
+    A link's published length when it has one; for the links of a route in ROUTE_LENGTHS without one,
+    the geometry length scaled so the route adds up to its published length; else the drawn length.
+    """
+    by_id = {l["id"]: l for l in table}
+    out = dict(drawn)
+    basis: dict[str, str] = {}
+    for lid, l in by_id.items():
+        pub = l.get("length_published_km")
+        if pub is not None:
+            out[lid] = float(pub)
+            basis[lid] = f"length_km is the published length; the drawn geometry is {drawn[lid]:.0f} km."
+    for label, ids, km, src in ROUTE_LENGTHS:
+        if not all(i in by_id for i in ids):
+            raise SystemExit(f"ROUTE_LENGTHS {label}: unknown link in {ids}")
+        fixed = sum(float(by_id[i]["length_published_km"]) for i in ids if by_id[i].get("length_published_km") is not None)
+        free = [i for i in ids if by_id[i].get("length_published_km") is None]
+        geo = sum(drawn[i] for i in free)
+        factor = (km - fixed) / geo
+        for i in free:
+            out[i] = drawn[i] * factor
+            basis[i] = (f"length_km scaled from the drawn {drawn[i]:.0f} km by {factor:.3f} so that the {label} route "
+                        f"adds up to its published {km:,.0f} km [{src}]; the geometry is kept as drawn.")
+    return out, basis
 
 
 def write_fc(path: Path, feats: list[dict]) -> None:
@@ -334,6 +376,34 @@ def ne_countries():
 
     path = Path(ne.__file__).parent / "ne_10m_admin_0_countries_deu.zip"
     return gpd.read_file(f"zip://{path}")[["ADM0_A3", "geometry"]]
+
+
+#: Km of a link's drawn geometry that may lie in a country it does not name (border wobble).
+CROSSING_TOLERANCE_KM = 3.0
+
+
+def countries_crossed_problems(ctry, nodes: dict, links: dict) -> list[str]:
+    """Land and mixed links whose geometry runs more than CROSSING_TOLERANCE_KM through a country
+    that is neither an end node's country nor listed in the link's ``transit_countries``."""
+    import geopandas as gpd
+    from shapely.geometry import shape
+
+    proj = ctry.to_crs(REGION_CRS)
+    out = []
+    for lid, f in links.items():
+        p = f["properties"]
+        if p["medium"] == "sea":
+            continue
+        g = gpd.GeoSeries([shape(f["geometry"])], crs=4326).to_crs(REGION_CRS).iloc[0]
+        allowed = {nodes[p["from_node"]]["properties"]["country"], nodes[p["to_node"]]["properties"]["country"],
+                   *(p.get("transit_countries") or [])}
+        for code, poly in zip(proj["ADM0_A3"], proj.geometry):
+            if code in allowed or not poly.intersects(g):
+                continue
+            km = poly.intersection(g).length / 1000
+            if km > CROSSING_TOLERANCE_KM:
+                out.append(f"{lid}: {km:.1f} km through {code} (fix: redraw, or list it in transit_countries)")
+    return out
 
 
 def run_checks(nodes_fc: dict, links_fc: dict, rep: Report, render: bool) -> None:
@@ -525,16 +595,19 @@ def run_checks(nodes_fc: dict, links_fc: dict, rep: Report, render: bool) -> Non
             if wet > 0.05 * g.length + 2000:
                 land_bad.append(f"{lid} {wet / 1000:.1f} km of {g.length / 1000:.0f}")
         if p.get("length_published_km"):
-            ratio = p["length_km"] / p["length_published_km"]
-            rows.append((lid, p["length_km"], p["length_published_km"], ratio))
+            drawn_km = GEOD.geometry_length(shape(f["geometry"])) / 1000
+            ratio = drawn_km / p["length_published_km"]
+            rows.append((lid, drawn_km, p["length_published_km"], ratio))
             if not 0.8 <= ratio <= 1.2:
-                len_bad.append(f"{lid} {p['length_km']:.0f} vs {p['length_published_km']} ({ratio:.2f})")
+                len_bad.append(f"{lid} {drawn_km:.0f} vs {p['length_published_km']} ({ratio:.2f})")
     nsea = sum(1 for f in links.values() if f["properties"]["medium"] == "sea")
     (rep.fail if sea_bad else rep.ok)(f"{nsea} sea links: < 1 km over land away from their ends{': ' + '; '.join(sea_bad) if sea_bad else ''}")
     (rep.fail if land_bad else rep.ok)(f"land links: <= 5% (+2 km) over water{': ' + '; '.join(land_bad) if land_bad else ''}")
     (rep.fail if end_bad else rep.ok)(f"geometry starts/ends at its nodes (<= 1 km){': ' + '; '.join(end_bad) if end_bad else ''}")
     (rep.fail if len_bad else rep.ok)(f"{len(rows)} published lengths within 20% of the geometry{': ' + '; '.join(len_bad) if len_bad else ''}")
-    rep.info("length comparison (computed km / published km):")
+    crossed = countries_crossed_problems(ctry, nodes, links)
+    (rep.fail if crossed else rep.ok)(f"land links cross only their end nodes' countries and transit_countries{': ' + '; '.join(crossed) if crossed else ''}")
+    rep.info("length comparison (drawn km / published km):")
     for lid, a, b, r in sorted(rows):
         rep.info(f"  {lid:32s} {a:8.0f} {b:8.0f}  {r:5.2f}")
 
@@ -542,7 +615,7 @@ def run_checks(nodes_fc: dict, links_fc: dict, rep: Report, render: bool) -> Non
     rep.info("multi-link length comparisons (sum of computed km / published km):")
     for label, ids_, pub, src in MULTI_LINK:
         if all(i in links for i in ids_):
-            tot = sum(links[i]["properties"]["length_km"] for i in ids_)
+            tot = sum(GEOD.geometry_length(shape(links[i]["geometry"])) / 1000 for i in ids_)
             rep.info(f"  {label:44s} {tot:8.0f} {pub:8.0f}  {tot / pub:5.2f}  [{src}]")
 
     # baseline sanity

@@ -28,7 +28,9 @@ from . import errors, schema, units
 from .compare import Comparison, compare  # noqa: E402
 from .criticality import criticality  # noqa: E402
 from .errors import (
+    ComparisonError,
     InfeasibleError,
+    InputError,
     NetworkDataError,
     ScenarioError,
     SolverError,
@@ -94,6 +96,8 @@ __all__ = [
     "ValidationReport",
     "Problem",
     "TranscaspianError",
+    "InputError",
+    "ComparisonError",
     "NetworkDataError",
     "ValidationError",
     "UnknownElementError",

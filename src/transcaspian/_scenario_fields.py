@@ -14,6 +14,7 @@ x.yaml: derate.terminal: factor 2 is not within 0-1 (fix: give 0-1)
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeGuard, get_args
@@ -21,8 +22,9 @@ from typing import TYPE_CHECKING, Any, TypeGuard, get_args
 from pyproj import Geod
 from shapely.geometry import LineString, mapping, shape
 
+from .countries import check_country
 from .errors import UnknownElementError
-from .schema import COMMODITIES, OBJECTIVES, Mode
+from .schema import COMMODITIES, OBJECTIVES, VOLUME_MAX, Mode, check_magnitude
 from .units import CANONICAL_UNITS
 
 if TYPE_CHECKING:
@@ -113,10 +115,23 @@ def _check_drop_contracts(sc: Scenario) -> Iterator[Problem]:
                    "write 'all', a link id or link:commodity[@origin]")
 
 
+def _country_problems(codes: Any, field: str) -> Iterator[Problem]:
+    """Problems with a list of ISO 3166-1 alpha-3 codes (``field`` names where it stands)."""
+    if isinstance(codes, str):
+        codes = [codes]
+    if not isinstance(codes, list | tuple):
+        yield (field, f"{codes!r} is not a list of country codes", "write a list such as [RUS, BLR]")
+        return
+    for i, code in enumerate(codes):
+        try:
+            check_country(code)
+        except ValueError as exc:
+            head, _, fix = str(exc).partition("; ")
+            yield (f"{field}[{i}]", head, fix)
+
+
 def _check_avoid_countries(sc: Scenario) -> Iterator[Problem]:
-    for c in sc.avoid_countries:
-        if not (isinstance(c, str) and len(c) == 3 and c.isalpha()):
-            yield ("avoid_countries", f"{c!r} is not an ISO 3166-1 alpha-3 code", "use e.g. RUS, IRN")
+    yield from _country_problems(list(sc.avoid_countries), "avoid_countries")
 
 
 def _check_markets(sc: Scenario) -> Iterator[Problem]:
@@ -146,11 +161,32 @@ def _check_supplies(sc: Scenario) -> Iterator[Problem]:
             yield (f"supplies.{c}", "not a mapping", "write {origin: value}")
         else:
             for o, spec in per.items():
-                v = spec.get("value") if isinstance(spec, Mapping) else spec
-                if v is None and isinstance(spec, Mapping) and spec.get("markets") is not None:
-                    continue  # restriction only: the baseline volume is kept
-                if not is_number(v) or v < 0:
-                    yield (f"supplies.{c}.{o}", f"{v!r} is not a volume >= 0", f"give the supply in {CANONICAL_UNITS[c]}")
+                yield from _supply_problems(c, str(o), spec)
+
+
+SUPPLY_KEYS = ("value", "markets", "avoid_countries")
+
+
+def _supply_problems(c: str, o: str, spec: Any) -> Iterator[Problem]:
+    """Problems with one scenario supply entry ``supplies.c.o``: a volume or a mapping of SUPPLY_KEYS."""
+    field = f"supplies.{c}.{o}"
+    if isinstance(spec, Mapping):
+        for k in spec:
+            if k not in SUPPLY_KEYS:
+                close = difflib.get_close_matches(str(k), SUPPLY_KEYS, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"use {', '.join(SUPPLY_KEYS)}"
+                yield (f"{field}.{k}", f"unknown key {k!r}", hint)
+        if spec.get("avoid_countries") is not None:
+            yield from _country_problems(spec["avoid_countries"], f"{field}.avoid_countries")
+        v = spec.get("value")
+        if v is None:
+            return  # restrictions only: the baseline volume is kept
+    else:
+        v = spec
+    if not is_number(v) or v < 0:
+        yield (field, f"{v!r} is not a volume >= 0", f"give the supply in {CANONICAL_UNITS[c]}")
+    elif (why := check_magnitude(float(v))) is not None:
+        yield (field, why, f"give the supply in {CANONICAL_UNITS[c]}, at most {VOLUME_MAX:g}")
 
 
 def _check_add_links(sc: Scenario) -> Iterator[Problem]:

@@ -10,23 +10,42 @@ share of Kazakh crude exports that goes through CPC with the reported "about 80%
 
 ``tools/calibrate.py`` writes the table to ``docs/calibration.md``; the test suite
 checks every crude row against :data:`TOLERANCE`.
+
+Because the baseline's supplies by origin are built from the same 2025 route totals the
+table checks, :func:`backtest_table` adds an out-of-sample check: ``backtest_2024.yaml``
+gives 2024 field output as supplies and only the ceilings published for 2024, the model
+routes that crude, and each reported 2024 route flow is compared with the result.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import math
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .errors import NetworkDataError
 from .flow.result import FlowResult
 from .flow.solver import solve
+from .io import default_data_path, read_yaml
 from .loader import load_network
 from .network import CorridorNetwork
 
-__all__ = ["Tolerance", "TOLERANCE", "REPORTED_CPC_SHARE", "calibration_table", "cpc_share"]
+__all__ = [
+    "Tolerance",
+    "TOLERANCE",
+    "REPORTED_CPC_SHARE",
+    "BACKTEST_FILE",
+    "calibration_table",
+    "backtest_table",
+    "backtest_network",
+    "cpc_share",
+    "domestic_deliveries",
+]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +80,9 @@ TOLERANCE = Tolerance()
 #: with its sources.
 REPORTED_CPC_SHARE = (0.80, ("S97", "S98"))
 
+#: File (in the geodata folder) of the out-of-sample 2024 check.
+BACKTEST_FILE = "backtest_2024.yaml"
+
 #: The link where Kazakh crude enters CPC (Kazakh volume, before Russian crude joins).
 CPC_KAZAKH_LINK = "atyrau_komsomolskaya_cpc"
 
@@ -94,14 +116,15 @@ def _basis(contracts: pd.DataFrame, link: str, commodity: str, flow: float) -> s
 
 
 def cpc_share(result: FlowResult, net: CorridorNetwork, *, country: str = "KAZ") -> tuple[float, float, float]:
-    """Share of a country's delivered crude that enters CPC.
+    """Share of a country's crude exports that enters CPC.
 
     Returns
     -------
     (share, through_cpc, exports) : tuple of float
         ``exports`` is the crude delivered from the country's origins (baseline
-        ``supplies.crude[*].country``), ``through_cpc`` the flow on the link where
-        that crude enters CPC.
+        ``supplies.crude[*].country``) less what the country's own markets (its
+        refineries) take, ``through_cpc`` the flow on the link where that crude
+        enters CPC.
     """
     origins = {
         str(e.get("origin"))
@@ -109,9 +132,18 @@ def cpc_share(result: FlowResult, net: CorridorNetwork, *, country: str = "KAZ")
         if e.get("country") == country
     }
     un = result.unserved.xs("crude", level="commodity")
-    exports = float(sum(un.loc[o, "delivered"] for o in origins if o in un.index))
+    delivered = float(sum(un.loc[o, "delivered"] for o in origins if o in un.index))
+    exports = delivered - domestic_deliveries(result, net, country=country)
     through = float(result.flows.loc[CPC_KAZAKH_LINK, "forward"]) if CPC_KAZAKH_LINK in result.flows.index else 0.0
     return (through / exports if exports > 0 else math.nan), through, exports
+
+
+def domestic_deliveries(result: FlowResult, net: CorridorNetwork, *, country: str = "KAZ", commodity: str = "crude") -> float:
+    """What the markets located in ``country`` (its refineries) take of ``commodity``."""
+    if commodity not in result.delivered.index.get_level_values("commodity"):
+        return 0.0
+    d = result.delivered.xs(commodity, level="commodity")["volume"]
+    return float(sum(v for m, v in d.items() if m in net.nodes.index and net.nodes.at[m, "country"] == country))
 
 
 def calibration_table(
@@ -154,31 +186,7 @@ def calibration_table(
     rows: list[dict[str, Any]] = []
     for c in wanted:
         res = solve(net, commodity=c)
-        flows = res.flows
-        if "commodity" in flows.columns:
-            flows = flows[flows["commodity"] == c]
-        for o in observed:
-            if o["commodity"] != c:
-                continue
-            lid = net.resolve(str(o["link"]), kind="link")
-            row = flows.loc[lid]
-            model = float(row["forward"])
-            rep = float(o["value"])
-            rows.append(
-                {
-                    "link": lid,
-                    "name": str(net.links.loc[lid, "name"]),
-                    "commodity": c,
-                    "unit": str(o.get("unit") or row["unit"]),
-                    "reported": rep,
-                    "model": model,
-                    "difference": model - rep,
-                    "within": tolerance.allows(model, rep),
-                    "basis": _basis(res.contracts, lid, c, model),
-                    "sources": ", ".join(o.get("sources") or []),
-                    "note": str(o.get("note") or ""),
-                }
-            )
+        rows.extend(_observed_rows(net, res, [o for o in observed if o["commodity"] == c], c, tolerance))
         if c == "crude":
             share, through, exports = cpc_share(res, net)
             rep_share, srcs = REPORTED_CPC_SHARE
@@ -198,4 +206,107 @@ def calibration_table(
                 }
             )
     log.info("calibration: %d rows, %d within tolerance", len(rows), sum(r["within"] for r in rows))
+    return pd.DataFrame(rows)
+
+
+def _observed_rows(
+    net: CorridorNetwork, res: FlowResult, observed: list[dict[str, Any]], c: str, tolerance: Tolerance
+) -> list[dict[str, Any]]:
+    """One row per observed link flow of commodity ``c``: reported next to the solved flow."""
+    flows = res.flows
+    if "commodity" in flows.columns:
+        flows = flows[flows["commodity"] == c]
+    rows = []
+    for o in observed:
+        lid = net.resolve(str(o["link"]), kind="link")
+        row = flows.loc[lid]
+        model = float(row["forward"])
+        rep = float(o["value"])
+        rows.append(
+            {
+                "link": lid,
+                "name": str(net.links.loc[lid, "name"]),
+                "commodity": c,
+                "unit": str(o.get("unit") or row["unit"]),
+                "reported": rep,
+                "model": model,
+                "difference": model - rep,
+                "within": tolerance.allows(model, rep),
+                "basis": _basis(res.contracts, lid, c, model),
+                "sources": ", ".join(o.get("sources") or []),
+                "note": str(o.get("note") or ""),
+            }
+        )
+    return rows
+
+
+def backtest_network(net: CorridorNetwork | None = None, *, path: str | Path | None = None) -> CorridorNetwork:
+    """The network with the backtest year's crude supplies, contracts and observed flows.
+
+    Parameters
+    ----------
+    net : CorridorNetwork, optional
+        Default: the bundled network. Its markets and every non-crude supply are kept.
+    path : str or Path, keyword-only, optional
+        The backtest file (default: :data:`BACKTEST_FILE` in the bundled geodata).
+
+    Raises
+    ------
+    NetworkDataError
+        When the file lacks ``year``, ``supplies.crude`` or ``observed``.
+    """
+    net = net if net is not None else load_network()
+    file = Path(path) if path is not None else default_data_path() / BACKTEST_FILE
+    spec = read_yaml(file) or {}
+    missing = [k for k in ("year", "observed") if not spec.get(k)]
+    if not ((spec.get("supplies") or {}).get("crude")):
+        missing.append("supplies.crude")
+    if missing:
+        raise NetworkDataError(
+            f"{file}: backtest lacks {', '.join(missing)} (fix: give the year, its crude supplies and the reported flows)"
+        )
+    base = copy.deepcopy(dict(net.baseline or {}))
+    base["year"] = spec["year"]
+    base["supplies"] = {**(base.get("supplies") or {}), "crude": list(spec["supplies"]["crude"])}
+    base["contracts"] = list(spec.get("contracts") or [])
+    base["observed"] = list(spec["observed"])
+    return net.replace(baseline=base)
+
+
+def backtest_table(
+    net: CorridorNetwork | None = None, *, path: str | Path | None = None, tolerance: Tolerance = TOLERANCE
+) -> pd.DataFrame:
+    """Route a year's field output and compare each reported route flow of that year.
+
+    Unlike :func:`calibration_table`, the supplies are field output from sources (not the
+    route totals being checked) and only the ceilings published for that year bind, so a
+    row within tolerance is a result of the routing, and a row outside it is a miss.
+
+    Parameters
+    ----------
+    net : CorridorNetwork, optional
+        Default: the bundled network.
+    path : str or Path, keyword-only, optional
+        The backtest file (default: :data:`BACKTEST_FILE`).
+    tolerance : Tolerance, keyword-only
+        Applied to every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`calibration_table`, one row per observed crude flow.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> from transcaspian.calibration import backtest_table
+    >>> t = backtest_table()
+    >>> sorted(t.columns)[:3], bool(t["within"].any())
+    (['basis', 'commodity', 'difference'], True)
+    """
+    bt = backtest_network(net, path=path)
+    res = solve(bt, commodity="crude")
+    observed = [o for o in bt.baseline["observed"] if o["commodity"] == "crude"]
+    rows = _observed_rows(bt, res, observed, "crude", tolerance)
+    log.info("backtest %s: %d rows, %d within tolerance", bt.baseline["year"], len(rows), sum(r["within"] for r in rows))
     return pd.DataFrame(rows)

@@ -73,9 +73,9 @@ def _commodity(value: str | None) -> Any:
 
 
 def _result_tables(res: Any) -> dict[str, Any]:
-    flows = res.flows[(res.flows["forward"] + res.flows["backward"]) > 0]
+    # every link listing the commodity, zero-flow and disabled ones too, so two runs join row for row
     return {
-        "flows": flows,
+        "flows": res.flows,
         "routes": res.routes,
         "delivered": res.delivered,
         "unserved": res.unserved,

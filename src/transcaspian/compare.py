@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .elements import contract_label
+from .errors import ComparisonError
 from .tables import fmt_number, format_table, frame_records
 from .units import CANONICAL_UNITS, cost_unit
 
@@ -44,22 +45,27 @@ DEMONYMS = {
 class Comparison:
     """Differences between a base result and another (``other - base``).
 
+    The two sides' columns are named after the scenarios (``labels``: e.g.
+    ``baseline`` and ``cpc_outage``), so a table read on its own says what it holds.
+    Only results of the same commodities, objective, allocation rule and network are
+    compared (:class:`~transcaspian.errors.ComparisonError` otherwise).
+
     Attributes
     ----------
     base, other : FlowResult
     delivered : pandas.DataFrame
-        Index (``commodity``, ``market``): ``base``, ``other``, ``change``, ``unit``.
+        Index (``commodity``, ``market``): ``<base name>``, ``<other name>``, ``change``, ``unit``.
     unserved : pandas.DataFrame
-        Index (``commodity``, ``origin``): ``base``, ``other``, ``change``, ``unit``.
+        Index (``commodity``, ``origin``): ``<base name>``, ``<other name>``, ``change``, ``unit``.
     links : pandas.DataFrame
         Links whose flow changed (gross, both directions), largest change first:
-        ``link``, ``commodity``, ``name``, ``base``, ``other``, ``change``, ``unit``,
+        ``link``, ``commodity``, ``name``, the two sides, ``change``, ``unit``,
         ``utilisation`` (other), ``saturated`` (other), ``disabled`` (other).
     unit_cost : pandas.DataFrame
-        Index ``commodity``: ``base``, ``other``, ``change`` (cost unit per unit
+        Index ``commodity``: the two sides, ``change`` (cost unit per unit
         delivered, e.g. USD/t) and ``cost_unit``.
     total_cost : dict
-        ``base``, ``other``, ``change`` in USD per year.
+        The two sides and ``change`` in USD per year.
     lines : list of str
         Plain-language summary built from the tables.
     """
@@ -73,15 +79,21 @@ class Comparison:
     total_cost: dict[str, float]
     lines: list[str]
 
+    @property
+    def labels(self) -> tuple[str, str]:
+        """The column labels of the two sides (the scenario names)."""
+        return labels(self.base, self.other)
+
     def __str__(self) -> str:
-        title = f"{_name(self.base)} -> {_name(self.other)}"
+        a, b = self.labels
+        title = f"{a} -> {b}"
         out = [title, "=" * len(title), *self.lines, ""]
         out += ["Delivered by market", format_table(self.delivered), ""]
         out += ["Unserved (stranded) by origin", format_table(self.unserved), ""]
         out += ["Links that gained or lost flow", format_table(self.links.set_index("link"), max_rows=15), ""]
         out += ["Unit cost (per unit delivered)", format_table(self.unit_cost), ""]
         tc = self.total_cost
-        out.append(f"Total transport cost: {fmt_number(tc['base'])} -> {fmt_number(tc['other'])} USD/y ({_signed(tc['change'])})")
+        out.append(f"Total transport cost: {fmt_number(tc[a])} -> {fmt_number(tc[b])} USD/y ({_signed(tc['change'])})")
         return "\n".join(out)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,9 +144,10 @@ def compare(base: FlowResult, other: FlowResult) -> Comparison:
     >>> import transcaspian as tc
     >>> net = tc.load_network("tests/fixtures/mini")
     >>> cmp = tc.compare(tc.solve(net), tc.solve(net, tc.Scenario(name="half", derate={"terminal": 0.5})))
-    >>> cmp.links[["link", "change"]].head(2).values.tolist()
-    [['a_hub', -15.0], ['hub_terminal', -15.0]]
+    >>> cmp.links[["link", "change"]].head(2).round(6).values.tolist()
+    [['hub_terminal', -15.0], ['terminal_europe', -15.0]]
     """
+    _check_comparable(base, other)
     units = pd.concat([base.delivered["unit"], other.delivered["unit"]])
     units = units[~units.index.duplicated()]
     delivered = _side(base.delivered["volume"], other.delivered["volume"], units)
@@ -151,7 +164,60 @@ def compare(base: FlowResult, other: FlowResult) -> Comparison:
     total = {"base": base.total_cost, "other": other.total_cost, "change": other.total_cost - base.total_cost}
     cmp = Comparison(base, other, delivered, unserved, links, unit_cost, total, [])
     cmp.lines.extend(_lines(cmp))
-    return cmp
+    return _labelled(cmp)
+
+
+def labels(base: FlowResult, other: FlowResult) -> tuple[str, str]:
+    """Column labels for the two sides: the scenario names (``name (base)`` / ``name (other)`` if equal).
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> net = tc.load_network("tests/fixtures/mini")
+    >>> labels(tc.solve(net), tc.solve(net, tc.Scenario(name="cut", disable=["terminal"])))
+    ('baseline', 'cut')
+    """
+    a, b = _name(base), _name(other)
+    return (a, b) if a != b else (f"{a} (base)", f"{b} (other)")
+
+
+def _labelled(cmp: Comparison) -> Comparison:
+    """``cmp`` with its ``base``/``other`` columns and cost keys named after the scenarios."""
+    a, b = labels(cmp.base, cmp.other)
+    names = {"base": a, "other": b}
+    return dataclasses.replace(
+        cmp,
+        delivered=cmp.delivered.rename(columns=names),
+        unserved=cmp.unserved.rename(columns=names),
+        links=cmp.links.rename(columns=names),
+        unit_cost=cmp.unit_cost.rename(columns=names),
+        total_cost={names.get(k, k): v for k, v in cmp.total_cost.items()},
+    )
+
+
+def _network_key(res: FlowResult) -> tuple[str, frozenset[str]]:
+    """What identifies the network a result was solved on: its folder and its node ids."""
+    net = res.network
+    return (str(net.path) if net.path is not None else "", frozenset(net.nodes.index))
+
+
+def _check_comparable(base: FlowResult, other: FlowResult) -> None:
+    """Refuse two results that answer different questions (commodities, objective, rule, network)."""
+    a, b = _name(base), _name(other)
+    fix = "solve both with the same settings on the same network"
+    for what, x, y in (
+        ("commodities", ", ".join(base.commodities), ", ".join(other.commodities)),
+        ("objective", base.objective, other.objective),
+        ("allocation", base.meta.get("allocation", "cost"), other.meta.get("allocation", "cost")),
+    ):
+        if x != y:
+            raise ComparisonError(f"cannot compare {a!r} ({what}: {x}) with {b!r} ({what}: {y}); {fix}")
+    if _network_key(base) != _network_key(other):
+        pa, pb = base.network.path or "in-memory frames", other.network.path or "in-memory frames"
+        raise ComparisonError(
+            f"cannot compare {a!r} (network {pa}, {len(base.network.nodes)} nodes) with {b!r} "
+            f"(network {pb}, {len(other.network.nodes)} nodes): different networks; {fix}"
+        )
 
 
 def _gross(res: FlowResult) -> pd.DataFrame:

@@ -137,13 +137,63 @@ def canonical(commodity: str) -> str:
     return CANONICAL_UNITS[commodity]
 
 
+def contract_links(entry: Mapping[str, Any]) -> list[str]:
+    """The links a baseline.yaml contract bounds: ``links`` (a group) or ``link``.
+
+    Examples
+    --------
+    >>> contract_links({"link": "a"}), contract_links({"links": ["a", "b"]})
+    (['a'], ['a', 'b'])
+    """
+    many = entry.get("links")
+    if many is not None:
+        return [str(x) for x in ([many] if isinstance(many, str) else many)]
+    return [str(entry["link"])] if entry.get("link") is not None else []
+
+
+def contract_origins(entry: Mapping[str, Any]) -> list[str]:
+    """The origins whose volume a contract counts: ``origins`` or ``origin`` (empty: every origin)."""
+    many = entry.get("origins")
+    if many is not None:
+        return [str(x) for x in ([many] if isinstance(many, str) else many)]
+    return [str(entry["origin"])] if entry.get("origin") else []
+
+
 def contract_label(entry: Mapping[str, Any]) -> str:
     """``link:commodity`` or ``link:commodity@origin`` of a baseline.yaml contract entry.
+
+    A group contract joins its links and origins with ``+``; a ``name`` replaces the
+    link part.
 
     Examples
     --------
     >>> contract_label({"link": "atyrau_samara", "commodity": "crude", "origin": "uzen"})
     'atyrau_samara:crude@uzen'
+    >>> contract_label({"links": ["a", "b"], "origins": ["x", "y"], "commodity": "crude"})
+    'a+b:crude@x+y'
+    >>> contract_label({"name": "transneft_quota", "links": ["a", "b"], "commodity": "crude"})
+    'transneft_quota:crude'
     """
-    tail = f"@{entry['origin']}" if entry.get("origin") else ""
-    return f"{entry.get('link')}:{entry.get('commodity')}{tail}"
+    origins = contract_origins(entry)
+    tail = f"@{'+'.join(origins)}" if origins else ""
+    head = entry.get("name") or "+".join(contract_links(entry)) or str(entry.get("link"))
+    return f"{head}:{entry.get('commodity')}{tail}"
+
+
+def crosses_countries(links: pd.DataFrame, countries: Iterable[str]) -> np.ndarray:
+    """Per link, whether it crosses one of ``countries`` between its ends (its ``transit_countries``).
+
+    The end nodes' own countries are not looked at here; callers check those.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> links = pd.DataFrame({"transit_countries": [["BLR", "POL"], [], None]}, index=["druzhba", "a", "b"])
+    >>> crosses_countries(links, ["BLR"]).tolist()
+    [True, False, False]
+    """
+    avoid = set(countries)
+    if not avoid or "transit_countries" not in links.columns:
+        return np.zeros(len(links), dtype=bool)
+    return np.array([bool(avoid & set(v or ())) if isinstance(v, list | tuple) else False
+                     for v in links["transit_countries"]], dtype=bool)

@@ -59,6 +59,14 @@ class ScenarioError(TranscaspianError, ValueError):
     """A scenario file or object is invalid (unknown id, bad factor, bad field)."""
 
 
+class InputError(TranscaspianError, ValueError):
+    """An argument of a library call or a command-line option is invalid (a country code, a count)."""
+
+
+class ComparisonError(TranscaspianError, ValueError):
+    """Two results cannot be compared: different commodities, objective, allocation rule or network."""
+
+
 class UnitError(TranscaspianError, ValueError):
     """A unit is unknown or does not fit the commodity."""
 

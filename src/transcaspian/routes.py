@@ -20,7 +20,9 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from .countries import check_countries
 from .elements import (
+    crosses_countries,
     effective_capacity,
     factor,
     link_cost,
@@ -28,6 +30,7 @@ from .elements import (
     usable_links,
     usable_nodes,
 )
+from .errors import InputError
 from .network import CorridorNetwork
 from .units import CANONICAL_UNITS, check_commodity, cost_unit
 
@@ -123,7 +126,10 @@ def route_graph(
     nodes, links = net.nodes, net.links
     ok = usable_nodes(nodes)
     banned = _resolve_all(net, avoid_nodes)
-    countries = {c.upper() for c in avoid_countries}
+    try:
+        countries = set(check_countries(avoid_countries))
+    except ValueError as exc:
+        raise InputError(f"avoid_countries: {exc}") from None
     node_cap: dict[str, float] = {}
     G = nx.DiGraph()
     for nid, row in nodes.iterrows():
@@ -135,7 +141,7 @@ def route_graph(
             if node_cap[nid] <= 0:
                 continue
         G.add_node(nid, capacity=node_cap.get(nid, math.inf), country=row["country"])
-    mask = usable_links(net, commodity)
+    mask = usable_links(net, commodity) & ~crosses_countries(links, countries)
     for lid, row in links[mask].iterrows():
         cap = effective_capacity(row)
         cap = cap if math.isinf(cap) else cap / factor(commodity, row["unit"])
@@ -209,6 +215,9 @@ def find_routes(
     ------
     UnknownElementError
         An unknown origin, destination or avoided node (close matches listed).
+    InputError
+        A country in ``avoid_countries`` that is not an ISO 3166-1 alpha-3 code (the
+        message suggests the code meant: ``RU`` -> ``RUS``).
     ValueError
         Unknown ``weight`` or ``k`` < 1.
 

@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ import yaml
 from ._scenario_fields import Problem, Resolver, check_fields, format_problems, new_link_feature
 from .changes import Change, apply_to_frames
 from .dates import parse_date
-from .elements import contract_label
+from .elements import contract_label, contract_links, crosses_countries
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
 from .events import apply_events
 from .examples import resolve_scenario_path
@@ -85,9 +86,11 @@ class Scenario:
         ``{"*": [ids]}`` restricts every commodity to these markets; ``{commodity:
         [ids] | {id: cap}}`` sets a commodity's markets (and caps, canonical unit).
     supplies : dict
-        ``{commodity: {origin: value | {value, markets}}}`` replaces the origin's
-        supply; ``markets`` restricts where that origin's volume may go (without
-        ``value`` the baseline volume is kept).
+        ``{commodity: {origin: value | {value?, markets?, avoid_countries?}}}``
+        updates the origin's baseline supply field by field: ``value`` sets its volume
+        (the baseline's ``markets`` and ``avoid_countries`` are kept), ``markets``
+        restricts where that volume may go, ``avoid_countries`` (ISO 3166-1 alpha-3)
+        keeps it off nodes in those countries. A field left out keeps its baseline value.
     add_links : tuple
         Ids of planned/proposed links to switch on (their planned end nodes too), or
         new link definitions ``{id, from, to, mode, commodities, capacity, unit,
@@ -317,11 +320,38 @@ class Scenario:
         return [Change("disable", tuple(eid for eid in ids if eid is not None))]
 
     def _derate(self, resolve: Resolver) -> list[Change]:
-        ids = ((resolve(key, f"derate.{key}"), fac) for key, fac in self.derate.items())
+        ids = [(resolve(key, f"derate.{key}"), fac) for key, fac in self.derate.items()]
+        for eid in self.ineffective_changes(resolve.net):
+            log.warning(
+                "%s: derate.%s has no effect: %s has no capacity (uncapacitated), so there is nothing to derate; "
+                "disable it, or give it a capacity in the network data", self._where(), eid, eid,
+            )
         return [Change("derate", (eid,), fac) for eid, fac in ids if eid is not None]
 
+    def ineffective_changes(self, net: CorridorNetwork) -> list[str]:
+        """Elements this scenario derates although they have no capacity (the derate changes nothing).
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> net = tc.load_network("tests/fixtures/mini")
+        >>> Scenario(name="x", derate={"terminal": 0.5}).ineffective_changes(net)
+        []
+        """
+        out = []
+        for key in self.derate:
+            try:
+                eid = net.resolve(str(key))
+            except UnknownElementError:
+                continue  # reported by apply
+            frame = net.nodes if eid in net.nodes.index else net.links
+            cap = frame.at[eid, "capacity"]
+            if cap is None or (isinstance(cap, float) and math.isnan(cap)):
+                out.append(eid)
+        return out
+
     def _avoid_countries(self, net: CorridorNetwork) -> list[Change]:
-        """Every node in the avoided countries, and every link that starts or ends there, disabled."""
+        """Every node in the avoided countries, and every link that starts, ends or crosses there, disabled."""
         if not self.avoid_countries:
             return []
         nodes, links = net.nodes, net.links
@@ -330,7 +360,7 @@ class Scenario:
         if unknown:
             log.info("%s: avoid_countries %s has no node in the network", self._where(), ", ".join(sorted(unknown)))
         hit = nodes.index[nodes["country"].isin(avoid)]
-        ends = links["from_node"].isin(hit) | links["to_node"].isin(hit)
+        ends = links["from_node"].isin(hit) | links["to_node"].isin(hit) | crosses_countries(links, avoid)
         return [Change("disable", tuple(hit), kind="node"), Change("disable", tuple(links.index[ends]), kind="link")]
 
     def _apply_markets(self, baseline: dict[str, Any], resolve: Resolver) -> None:
@@ -370,23 +400,45 @@ class Scenario:
                     continue
                 mine = [e for e in entries if _origin_id(e, resolve) == origin]
                 entries = [e for e in entries if _origin_id(e, resolve) != origin]
-                entries.append(self._supply_entry(c, key, spec, origin, mine, resolve))
+                entries.extend(self._supply_entries(c, key, spec, origin, mine, resolve))
             supplies[c] = entries
 
-    def _supply_entry(
+    def _supply_entries(
         self, c: str, key: str, spec: Any, origin: str, mine: list[Mapping[str, Any]], resolve: Resolver
-    ) -> dict[str, Any]:
-        """The baseline supply entry of ``origin`` for ``supplies.c.key: spec`` (``mine``: the old entries)."""
-        value = spec.get("value") if isinstance(spec, Mapping) else spec
-        if value is None:  # only a market restriction: keep the baseline volume
-            value = sum(float(e.get("value") or 0.0) for e in mine)
-        entry: dict[str, Any] = {"origin": origin, "value": float(value), "unit": CANONICAL_UNITS[c],
-                                 "confidence": "estimate", "note": f"scenario {self.name}"}
-        if isinstance(spec, Mapping) and spec.get("markets") is not None:
-            mk = spec["markets"]
+    ) -> list[dict[str, Any]]:
+        """The baseline supply entries of ``origin`` updated field by field by ``supplies.c.key: spec``.
+
+        ``mine`` are the origin's baseline entries. A new ``value`` is spread over them in
+        proportion to their volumes (one entry: it replaces that volume); ``markets`` and
+        ``avoid_countries`` replace those fields; every other field of the baseline entry
+        (its restrictions, sources, unit) is kept. An origin without a baseline entry gets
+        a new one.
+        """
+        fields = dict(spec) if isinstance(spec, Mapping) else {"value": spec}
+        note = f"scenario {self.name}"
+        olds = [dict(e) for e in mine] or [{"origin": origin, "value": 0.0, "unit": CANONICAL_UNITS[c]}]
+        if fields.get("value") is not None:
+            total = sum(float(e.get("value") or 0.0) for e in olds)
+            new = float(fields["value"])
+            for e in olds:
+                share = float(e.get("value") or 0.0) / total if total > 0 else 1.0 / len(olds)
+                e["value"] = new * share
+                e["confidence"] = "estimate"
+                e["note"] = f"{note}: volume set to {new:g} {CANONICAL_UNITS[c]} (baseline {total:g})"
+        if fields.get("markets") is not None:
+            mk = fields["markets"]
             ids = [resolve(m, f"supplies.{c}.{key}.markets", "node") for m in ([mk] if isinstance(mk, str) else mk)]
-            entry["markets"] = [m for m in ids if m]
-        return entry
+            for e in olds:
+                e["markets"] = [m for m in ids if m]
+        if fields.get("avoid_countries") is not None:
+            av = fields["avoid_countries"]
+            codes = sorted({str(a).upper() for a in ([av] if isinstance(av, str) else av)})
+            for e in olds:
+                e["avoid_countries"] = codes
+        for e in olds:
+            e["origin"] = origin
+            e.setdefault("unit", CANONICAL_UNITS[c])
+        return olds
 
     def _apply_contracts(self, baseline: dict[str, Any], resolve: Resolver) -> None:
         if not self.drop_contracts:
@@ -424,7 +476,7 @@ def _dropped(key: str, field: str, labels: Mapping[str, list[int]], contracts: l
     lid = resolve(key, field, "link")
     if lid is None:
         return []
-    hits = [id(c) for c in contracts if c.get("link") == lid]
+    hits = [id(c) for c in contracts if lid in contract_links(c)]
     if not hits:
         resolve.problems.append((field, f"link {lid!r} has no contract", "list a link that has one, or 'all'"))
     return hits

@@ -42,6 +42,10 @@ __all__ = [
     "CONFIDENCES",
     "LOCATIONS",
     "NODE_KINDS",
+    "VOLUME_MIN",
+    "VOLUME_MAX",
+    "COST_MAX",
+    "check_magnitude",
     "SATURATION_RTOL",
     "FLOW_EPS",
     "ROUND_OFF",
@@ -112,6 +116,43 @@ OBJECTIVES: tuple[str, ...] = get_args(Objective)
 CONFIDENCES: frozenset[str] = frozenset(get_args(Confidence))
 LOCATIONS: frozenset[str] = frozenset(get_args(Location))
 NODE_KINDS: frozenset[str] = frozenset(get_args(NodeKind))
+
+# --------------------------------------------------------------------------- bounds on values
+
+#: The smallest positive volume (supply, capacity, market cap, contract bound; canonical
+#: unit per year) the toolkit accepts. Smaller positive values are below what the solver
+#: resolves beside the largest ones; write 0 for none.
+VOLUME_MIN: float = 1e-6
+#: The largest volume accepted (canonical unit per year): 1e7 Mt/y is some 2,000 times the
+#: world's crude output, 1e7 TEU/y the scale of the largest container ports. Anything
+#: larger is a unit or typing error. Between VOLUME_MIN and VOLUME_MAX the LP is scaled
+#: (each commodity in units of its total supply, rows equilibrated) so that delivered
+#: volumes are exact to 1e-9 of the total supply (tests/test_flow_properties.py).
+VOLUME_MAX: float = 1e7
+#: The largest transport cost accepted, in the commodity's cost unit (USD/t, USD/TEU,
+#: USD/1000 m3): a thousand times the dearest real corridor cost.
+COST_MAX: float = 1e6
+
+
+def check_magnitude(value: float, *, kind: str = "volume") -> str | None:
+    """Why ``value`` lies outside the documented bounds for a ``kind`` ("volume" or "cost"), or None.
+
+    Examples
+    --------
+    >>> check_magnitude(1e9) is not None, check_magnitude(0.0), check_magnitude(30.0)
+    (True, None, None)
+    >>> check_magnitude(2e6, kind="cost")
+    '2e+06 exceeds COST_MAX (1e+06); check the unit'
+    """
+    top, name = (COST_MAX, "COST_MAX") if kind == "cost" else (VOLUME_MAX, "VOLUME_MAX")
+    if not math.isfinite(value) or value < 0:
+        return f"{value!r} is not a finite number >= 0"
+    if value > top:
+        return f"{value:g} exceeds {name} ({top:g}); check the unit"
+    if kind == "volume" and 0 < value < VOLUME_MIN:
+        return f"{value:g} is below VOLUME_MIN ({VOLUME_MIN:g}), under the solver's resolution; write 0 for none"
+    return None
+
 
 # --------------------------------------------------------------------------- tolerances
 
@@ -283,9 +324,22 @@ LINK_FIELDS: dict[str, FieldSpec] = _specs(
     *_provenance("cost", "cost"),
     FieldSpec("time_days", "number", "transit time over the link", required=True, default=math.nan, unit="d"),
     *_provenance("time", "transit time"),
-    FieldSpec("length_km", "number", "geodesic length of the geometry (WGS84), computed by tools/build_geodata.py", required=True, default=math.nan, unit="km"),
+    FieldSpec("length_km", "number", "route length used for costs, tonne-km and emissions: the published length where one is known (`length_published_km`), else the geodesic length of the geometry (WGS84), set by tools/build_geodata.py", required=True, default=math.nan, unit="km"),
     FieldSpec("length_published_km", "number", "published route length where one was found", default=math.nan, unit="km"),
     *_provenance("length", "published length"),
+    FieldSpec(
+        "emission_factor",
+        "number",
+        "CO2 per tonne-km on this link, overriding the mode's factor in parameters.yaml (null: the mode's factor)",
+        default=math.nan,
+        unit="gCO2/tkm",
+    ),
+    FieldSpec(
+        "transit_countries",
+        "list[str]",
+        "ISO 3166-1 alpha-3 codes of countries the link crosses besides those of its end nodes (avoid_countries keeps flows off it)",
+        factory=list,
+    ),
     FieldSpec("status", "str", "whether the link is in service", default="operating", allowed=STATUSES),
     FieldSpec("bidirectional", "bool", "flow may run either way (the capacity is shared by both directions)", default=False),
     FieldSpec("operator", "str", "operator or owners", default=""),

@@ -69,6 +69,28 @@ def format_table(df: pd.DataFrame, *, max_rows: int | None = None) -> str:
     return out.to_string()
 
 
+#: Significant digits written to CSV and JSON.
+DIGITS = 9
+#: Decimal places written to CSV and JSON: the reporting resolution of volumes
+#: (schema.FLOW_EPS = 1e-6), under which the solver's round-off (``4.099999999``,
+#: ``0.9399999994``) lies.
+DECIMALS = 6
+
+
+def rounded(v: float) -> float:
+    """``v`` to :data:`DECIMALS` decimal places and at most :data:`DIGITS` significant digits.
+
+    Examples
+    --------
+    >>> rounded(4.099999999), rounded(0.9399999994), rounded(3e-9), rounded(1807603200.4)
+    (4.1, 0.94, 0.0, 1807603200.0)
+    """
+    if not math.isfinite(v):
+        return v
+    r = round(v, DECIMALS)
+    return float(f"{r:.{DIGITS}g}") if r else 0.0
+
+
 def _plain(v: Any) -> Any:
     if isinstance(v, Mapping):
         return {str(k): _plain(x) for k, x in v.items()}
@@ -80,7 +102,7 @@ def _plain(v: Any) -> Any:
         return int(v)
     if isinstance(v, float | np.floating):
         f = float(v)
-        return None if math.isnan(f) or math.isinf(f) else f
+        return None if math.isnan(f) or math.isinf(f) else rounded(f)
     if hasattr(v, "isoformat"):
         return v.isoformat()
     if v is None or isinstance(v, int | str):
@@ -106,8 +128,9 @@ def to_json(obj: Any) -> str:
 def to_csv(df: pd.DataFrame) -> str:
     """CSV text of a frame (index kept as columns, geometry dropped, tuples joined by '>').
 
-    Floats are written with 10 significant digits, so solver round-off such as
-    ``63.900000000000006`` reads ``63.9``.
+    Floats are written with :data:`DIGITS` significant digits (:func:`rounded`), so
+    solver round-off such as ``63.900000000000006`` or ``4.099999999`` reads ``63.9``
+    and ``4.1``.
     """
     df = pd.DataFrame(df).drop(columns=["geometry"], errors="ignore")
     if any(n is not None for n in df.index.names):
@@ -117,5 +140,8 @@ def to_csv(df: pd.DataFrame) -> str:
         if df[col].map(lambda v: isinstance(v, tuple | list)).any():
             df[col] = df[col].map(lambda v: ">".join(map(str, v)) if isinstance(v, tuple | list) else v)
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    for col in df.columns:
+        if pd.api.types.is_float_dtype(df[col]):
+            df[col] = df[col].map(rounded)
+    df.to_csv(buf, index=False, lineterminator="\n", float_format=f"%.{DIGITS}g")
     return buf.getvalue()

@@ -28,6 +28,7 @@ from pyproj import Geod
 from .aliases import normalize_key
 from .countries import country_name, is_country, suggest_country
 from .dates import date_fix, date_problem
+from .elements import contract_links, contract_origins
 from .errors import NetworkDataError, UnitError
 from .io import FILES, OPTIONAL_FILES, default_data_path, raw_files, read_json, read_yaml
 from .parameters import check_parameters, cited_sources
@@ -529,12 +530,17 @@ def _check_supply(file: str, el: str, comm: str, e: dict, node_ids: set[str], so
 def _check_contract(
     file: str, el: str, e: dict, node_ids: set[str], link_ids: set[str], sources: Mapping[str, Any], col: _Collector
 ) -> None:
-    lid = e.get("link")
-    if lid not in link_ids:
-        col.add(file, el, "link", f"unknown link {lid!r}", "use a link id")
-    origin = e.get("origin")
-    if origin is not None and origin not in node_ids:
-        col.add(file, el, "origin", f"unknown origin {origin!r}", "use the node id of a supply origin, or drop the field")
+    if ("link" in e) == ("links" in e):
+        col.add(file, el, "link", "give exactly one of link (one link) or links (a group)", "write link: ID or links: [ID, ...]")
+    for lid in contract_links(e):
+        if lid not in link_ids:
+            col.add(file, el, "links" if "links" in e else "link", f"unknown link {lid!r}", "use a link id")
+    if "origin" in e and "origins" in e:
+        col.add(file, el, "origin", "both origin and origins given", "write origin: ID or origins: [ID, ...]")
+    for origin in contract_origins(e):
+        if origin not in node_ids:
+            col.add(file, el, "origins" if "origins" in e else "origin", f"unknown origin {origin!r}",
+                    "use the node id of a supply origin, or drop the field")
     lo, hi = e.get("min_flow"), e.get("max_flow")
     if _is_number(lo) and _is_number(hi) and lo > hi:
         col.add(file, el, "min_flow", f"min_flow {lo!r} exceeds max_flow {hi!r}", "lower min_flow or raise max_flow")

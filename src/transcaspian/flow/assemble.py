@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..elements import factor, is_missing, node_capacity_commodities, usable_links
 from ..errors import UnitError
-from ..parameters import factor_for, tonnes_per_unit, usd_factor
+from ..parameters import tonnes_per_unit, usd_factor
 from ..schema import BINDING_RTOL, DUAL_EPS, ROUND_OFF, SATURATION_RTOL, Objective
 from ..units import CANONICAL_UNITS, cost_unit
 from .decompose import PathFlow, cancel_cycles, decompose
@@ -282,7 +282,7 @@ def _link_table(
     length = links["length_km"].to_numpy(dtype=float)[idx]
     gross = fwd[c][idx] + bwd[c][idx]
     tpu = tonnes_per_unit(c, net.parameters)
-    ef = np.array([factor_for(lp.ef_table, str(m), c) for m in links["mode"].to_numpy()[idx]])
+    ef = lp.link_emission_factors(c)[idx]
     return pd.DataFrame(
         {
             "link": links.index[idx],
@@ -296,8 +296,9 @@ def _link_table(
             "flow": fwd[c][idx] - bwd[c][idx],
             "forward": fwd[c][idx],
             "backward": bwd[c][idx],
+            "unit": CANONICAL_UNITS[c],
             "capacity": cap[idx],
-            "unit": [_unit(u) or CANONICAL_UNITS[c] for u in links["unit"].to_numpy()[idx]],
+            "capacity_unit": [_unit(u) or CANONICAL_UNITS[c] for u in links["unit"].to_numpy()[idx]],
             "utilisation": util[idx],
             "cost": per,
             "cost_unit": cost_unit(c),
@@ -580,7 +581,7 @@ def _contracts_frame(lp: FlowLP, sol: LPSolution, fwd: PerCommodity) -> pd.DataF
             {
                 "link": ct.link,
                 "commodity": ct.commodity,
-                "origin": ct.origin or "",
+                "origin": "+".join(ct.origins),
                 "min_flow": ct.min_flow,
                 "max_flow": ct.max_flow,
                 "flow": _contract_flow(lp, sol, fwd, ct.index),
@@ -592,13 +593,13 @@ def _contracts_frame(lp: FlowLP, sol: LPSolution, fwd: PerCommodity) -> pd.DataF
 
 
 def _contract_flow(lp: FlowLP, sol: LPSolution, fwd: PerCommodity, index: int) -> float:
-    """Flow along a contract's link (from_node -> to_node), of its origin's class(es) if it names one."""
+    """Flow along a contract's link(s) (from_node -> to_node), of its origins' classes if it names any."""
     ct = next(c for c in lp.contracts if c.index == index)
-    li = lp.link_pos[ct.link]
-    if ct.origin is None:
-        return float(fwd[ct.commodity][li])
+    lis = [lp.link_pos[lid] for lid in ct.links]
+    if not ct.origins:
+        return float(sum(fwd[ct.commodity][li] for li in lis))
     return sum(
-        float(sol.x[k][np.flatnonzero((lp.arcs[cl.commodity].link == li) & lp.arcs[cl.commodity].forward)].sum())
+        float(sol.x[k][np.flatnonzero(np.isin(lp.arcs[cl.commodity].link, lis) & lp.arcs[cl.commodity].forward)].sum())
         for k, cl in enumerate(lp.classes)
-        if cl.commodity == ct.commodity and cl.origin == ct.origin
+        if cl.commodity == ct.commodity and cl.origin in ct.origins
     )

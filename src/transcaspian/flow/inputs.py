@@ -25,7 +25,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..elements import contract_label  # re-exported; defined in transcaspian.elements
+from ..elements import contract_label, contract_links, contract_origins  # re-exported; defined in transcaspian.elements
 from ..errors import InfeasibleError, NetworkDataError
 
 if TYPE_CHECKING:
@@ -64,20 +64,32 @@ class FlowClass:
 
 @dataclasses.dataclass(frozen=True)
 class Contract:
-    """Bounds on a commodity's flow along a link (from_node -> to_node)."""
+    """Bounds on a commodity's flow along one link (from_node -> to_node) or the sum over a group of links."""
 
     index: int
-    link: str
+    links: tuple[str, ...]
     commodity: str
     min_flow: float
     max_flow: float
     note: str = ""
-    #: Origin whose volume the bound applies to (None: all the commodity's flow).
-    origin: str | None = None
+    #: Origins whose volume the bound counts (empty: all the commodity's flow).
+    origins: tuple[str, ...] = ()
+    name: str = ""
+
+    @property
+    def link(self) -> str:
+        """The link, or the group's links joined by ``+``."""
+        return "+".join(self.links)
+
+    @property
+    def origin(self) -> str | None:
+        """The single origin the contract counts, or None (every origin, or a group of them)."""
+        return self.origins[0] if len(self.origins) == 1 else None
 
     @property
     def label(self) -> str:
-        return contract_label({"link": self.link, "commodity": self.commodity, "origin": self.origin})
+        entry = {"links": list(self.links), "commodity": self.commodity, "origins": list(self.origins), "name": self.name}
+        return contract_label(entry)
 
 
 def _num(value: Any, where: str) -> float:
@@ -160,14 +172,14 @@ def contracts_for(net: CorridorNetwork, commodities: tuple[str, ...]) -> list[Co
     for i, e in enumerate((net.baseline or {}).get("contracts") or []):
         if not isinstance(e, Mapping) or e.get("commodity") not in commodities:
             continue
-        lid = net.resolve(str(e.get("link")), kind="link")
-        origin = net.resolve(str(e["origin"]), kind="node") if e.get("origin") else None
+        lids = tuple(net.resolve(str(x), kind="link") for x in contract_links(e))
+        origins = tuple(net.resolve(str(o), kind="node") for o in contract_origins(e))
         lo = _num(e["min_flow"], f"contracts[{i}] min_flow") if e.get("min_flow") is not None else 0.0
         hi = _num(e["max_flow"], f"contracts[{i}] max_flow") if e.get("max_flow") is not None else math.inf
         if lo > hi:
             raise InfeasibleError(
-                f"baseline: contracts[{i}] on link {lid!r} ({e.get('commodity')}): min_flow {lo:g} exceeds "
+                f"baseline: contracts[{i}] on {'+'.join(lids)!r} ({e.get('commodity')}): min_flow {lo:g} exceeds "
                 f"max_flow {hi:g}; fix one of the two bounds"
             )
-        out.append(Contract(i, lid, str(e["commodity"]), lo, hi, str(e.get("note") or ""), origin))
+        out.append(Contract(i, lids, str(e["commodity"]), lo, hi, str(e.get("note") or ""), origins, str(e.get("name") or "")))
     return out

@@ -24,10 +24,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult, linprog
 
 from ..elements import (
+    crosses_countries,
     effective_capacities,
     factor,
     link_cost,
@@ -185,6 +187,15 @@ class FlowLP:
         """Unit cost of ``commodity`` per link of ``net.links`` (its cost unit; NaN when absent)."""
         return np.array([link_cost({"cost": v}, commodity) for v in self.net.links["cost"].to_numpy()], dtype=float)
 
+    def link_emission_factors(self, commodity: str) -> np.ndarray:
+        """gCO2 per tonne-km per link: the link's own ``emission_factor``, else its mode's."""
+        links = self.net.links
+        ef = np.array([factor_for(self.ef_table, str(m), commodity) for m in links["mode"].to_numpy()], dtype=float)
+        if "emission_factor" in links.columns:
+            own = pd.to_numeric(links["emission_factor"], errors="coerce").to_numpy(dtype=float)
+            ef = np.where(np.isfinite(own), own, ef)
+        return ef
+
     def arc_coefficients(self, commodity: str) -> dict[str, np.ndarray]:
         """Per-arc unit cost (cost unit), USD/y per flow unit, time, length, tonne-km and CO2 per flow unit."""
         if commodity not in self._coef:
@@ -202,8 +213,7 @@ class FlowLP:
         t = np.nan_to_num(links["time_days"].to_numpy(dtype=float)[arcs.link])
         km = np.nan_to_num(links["length_km"].to_numpy(dtype=float)[arcs.link])
         tonnes = tonnes_per_unit(commodity, self.net.parameters)
-        modes = links["mode"].to_numpy()[arcs.link]
-        ef = np.array([factor_for(self.ef_table, str(m), commodity) for m in modes], dtype=float)
+        ef = self.link_emission_factors(commodity)[arcs.link]
         return {
             "unit_cost": cost,
             "usd": cost * usd_factor(commodity),
@@ -360,16 +370,17 @@ class FlowLP:
     def _contract_columns(self) -> dict[int, list[int]]:
         """Per contract index: the forward-arc columns its bounds sum over.
 
-        All classes of the contract's commodity, or only the class of its origin.
+        All classes of the contract's commodity, or only the classes of its origins; over
+        every link of a group contract.
         """
         out: dict[int, list[int]] = {}
         for ct in self.contracts:
-            li = self.link_pos[ct.link]
+            lis = [self.link_pos[lid] for lid in ct.links]
             out[ct.index] = [
                 self.blocks[k][0] + int(j)
                 for k, cl in enumerate(self.classes)
-                if cl.commodity == ct.commodity and (ct.origin is None or cl.origin == ct.origin)
-                for j in np.flatnonzero((self.arcs[cl.commodity].link == li) & self.arcs[cl.commodity].forward)
+                if cl.commodity == ct.commodity and (not ct.origins or cl.origin in ct.origins)
+                for j in np.flatnonzero(np.isin(self.arcs[cl.commodity].link, lis) & self.arcs[cl.commodity].forward)
             ]
         return out
 
@@ -394,9 +405,10 @@ class FlowLP:
         for k, cl in enumerate(self.classes):
             x0, u0, d0, _ = self.blocks[k]
             bounds[u0:d0, 1] = self.supply[k]
-            if cl.avoid:  # this class may not touch nodes in these countries
+            if cl.avoid:  # this class may not touch nodes in these countries, nor links crossing them
                 arcs = self.arcs[cl.commodity]
                 banned = np.isin(countries[arcs.tail], cl.avoid) | np.isin(countries[arcs.head], cl.avoid)
+                banned |= crosses_countries(self.net.links, cl.avoid)[arcs.link]
                 bounds[x0 + np.flatnonzero(banned), 1] = 0.0
         return bounds
 
@@ -419,24 +431,52 @@ class FlowLP:
             c[u0:d0] = self.weights[cl.commodity]
         return c
 
+    def column_scale(self) -> np.ndarray:
+        """Per column, the volume unit it is solved in: its commodity's total supply (1 if none).
+
+        Solving every commodity in units of its own total supply, with rows equilibrated
+        (:func:`_row_scale`), keeps supplies and capacities from
+        :data:`~transcaspian.schema.VOLUME_MIN` to :data:`~transcaspian.schema.VOLUME_MAX`
+        within the solver's absolute tolerances at one relative precision.
+        """
+        D = np.ones(self.n_vars)
+        for k, cl in enumerate(self.classes):
+            x0, _, _, end = self.blocks[k]
+            w = self.weights[cl.commodity]
+            D[x0:end] = 1.0 / w if w > 0 else 1.0
+        return D
+
     def solve(self) -> LPSolution:
-        """Phase 1 (most delivered; phase 0 first if min_flow contracts make it infeasible), then phase 2."""
+        """Phase 1 (most delivered; phase 0 first if min_flow contracts make it infeasible), then phase 2.
+
+        Both phases run on the scaled problem ``R A D`` (columns in units of their
+        commodity's total supply, rows equilibrated); solutions, duals and relaxed
+        contract minima are returned in canonical units.
+        """
         t0 = time.perf_counter()
         A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
         t_build = time.perf_counter() - t0
-        c1 = self.phase1_vector()
         relaxed: dict[int, float] = {}
         if self.n_vars == 0:
             return self._empty(rows, t_build)
+        D = self.column_scale()
+        r_eq, r_ub = _row_scale(A_eq, D), _row_scale(A_ub, D)
+        S_eq = (sp.diags(r_eq) @ A_eq @ sp.diags(D)).tocsr()
+        S_ub = (sp.diags(r_ub) @ A_ub @ sp.diags(D)).tocsr()
+        s_beq, s_bub, s_bounds = b_eq * r_eq, b_ub * r_ub, bounds / D[:, None]
+        c1 = self.phase1_vector() * D  # 1 per unserved column: the shortfall as a share of supply
         phase1 = "phase 1 (max delivered)"
-        res1 = _linprog_if_feasible(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase1)
+        res1 = _linprog_if_feasible(c1, S_ub, s_bub, S_eq, s_beq, s_bounds, phase=phase1)
         if res1 is None:
-            b_ub, relaxed = self._relax_contracts(A_eq, b_eq, A_ub, b_ub, rows, bounds)
-            res1 = _linprog(c1, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase1)
+            s_bub, relaxed_s = self._relax_contracts(S_eq, s_beq, S_ub, s_bub, rows, s_bounds)
+            relaxed = {i: v / r_ub[row] for i, (row, v) in relaxed_s.items()}
+            res1 = _linprog(c1, S_ub, s_bub, S_eq, s_beq, s_bounds, phase=phase1)
         opt1 = float(res1.fun)
         c2, scale = self.objective_vector()
-        res2, tol = self._phase2(c1, c2, opt1, A_eq, b_eq, A_ub, b_ub, bounds)
-        z = res2.x
+        c2s = c2 * D
+        s2 = float(np.abs(c2s).max()) if np.abs(c2s).max() > 0 else 1.0
+        res2, tol = self._phase2(c1, c2s / s2, opt1, S_eq, s_beq, S_ub, s_bub, s_bounds)
+        z = res2.x * D
         n_rows = len(rows)
         meta = {
             "solver": "scipy.optimize.linprog(method='highs')",
@@ -458,9 +498,9 @@ class FlowLP:
             d=d,
             rows=rows,
             row_activity=(A_ub @ z) if n_rows else np.zeros(0),
-            dual_phase1=_marginals(res1, n_rows),
-            dual_phase2=_marginals(res2, n_rows),
-            objective_value=float(res2.fun) * scale,
+            dual_phase1=_marginals(res1, n_rows) * r_ub,
+            dual_phase2=_marginals(res2, n_rows) * r_ub * s2,
+            objective_value=float(res2.fun) * s2 * scale,
             objective_scale=scale,
             phase1_value=opt1,
             relaxed=relaxed,
@@ -480,17 +520,16 @@ class FlowLP:
     ) -> tuple[OptimizeResult, float]:
         """Minimise ``c2`` with the phase-1 objective held at ``opt1``; the result and the tolerance used.
 
-        The held objective is a row in volume units of the largest supply, so the
-        solver's absolute tolerance means a tiny volume; if the tight slack
-        (:data:`~transcaspian.schema.DELIVERED_TOL`) is numerically infeasible, the
-        looser :data:`~transcaspian.schema.DELIVERED_TOL_RETRY` is tried.
+        The held objective is the total shortfall as a share of supply (summed over
+        commodities), so the slack (:data:`~transcaspian.schema.DELIVERED_TOL`) is a share
+        of supply; if it is numerically infeasible, the looser
+        :data:`~transcaspian.schema.DELIVERED_TOL_RETRY` is tried.
         """
-        ref = 1.0 / min((w for w in self.weights.values() if w > 0), default=1.0)
-        A2 = sp.vstack([A_ub, sp.csr_matrix(c1.reshape(1, -1) * ref)]).tocsr()
+        A2 = sp.vstack([A_ub, sp.csr_matrix(c1.reshape(1, -1))]).tocsr()
         phase = f"phase 2 (min {self.objective})"
 
         def held(tol: float) -> np.ndarray:
-            return np.append(b_ub, opt1 * ref + tol * max(1.0, ref))
+            return np.append(b_ub, opt1 + tol)
 
         res2 = _linprog_if_feasible(c2, A2, held(DELIVERED_TOL), A_eq, b_eq, bounds, phase=phase)
         if res2 is not None:
@@ -531,34 +570,39 @@ class FlowLP:
         b_ub: np.ndarray,
         rows: list[Row],
         bounds: np.ndarray,
-    ) -> tuple[np.ndarray, dict[int, float]]:
-        """Phase 0: the smallest total (relative) shortfall on min_flow contracts."""
+    ) -> tuple[np.ndarray, dict[int, tuple[int, float]]]:
+        """Phase 0: the smallest total (relative) shortfall on min_flow contracts.
+
+        Works on the scaled problem (a min_flow row reads ``-flow <= -min``); returns
+        the new right-hand sides and, per relaxed contract, its row and scaled new minimum.
+        """
         mins = [i for i, r in enumerate(rows) if r.kind == "contract_min"]
         if not mins:
             raise InfeasibleError("the flow problem is infeasible although no min_flow contract binds; check the data")
         n = self.n_vars
+        caps = [-float(b_ub[i]) for i in mins]
         slack = sp.csr_matrix((-np.ones(len(mins)), (mins, np.arange(len(mins)))), shape=(len(rows), len(mins)))
         A0 = sp.hstack([A_ub, slack]).tocsr()
         A0_eq = sp.hstack([A_eq, sp.csr_matrix((A_eq.shape[0], len(mins)))]).tocsr()
-        c0 = np.concatenate([np.zeros(n), [1.0 / rows[i].capacity for i in mins]])
-        b0 = np.vstack([bounds, np.array([[0.0, rows[i].capacity] for i in mins])])
+        c0 = np.concatenate([np.zeros(n), [1.0 / cap for cap in caps]])
+        b0 = np.vstack([bounds, np.array([[0.0, cap] for cap in caps])])
         res0 = _linprog(c0, A0, b_ub, A0_eq, b_eq, b0, phase="phase 0 (contract shortfall)")
         short = res0.x[n:]
         b_new = b_ub.copy()
-        relaxed = {}
+        relaxed: dict[int, tuple[int, float]] = {}
         ct_by_index: dict[int | None, Contract] = {ct.index: ct for ct in self.contracts}
-        for i, s in zip(mins, short, strict=True):
-            slack_tol = CONTRACT_TOL * max(1.0, rows[i].capacity)
+        for i, cap, s in zip(mins, caps, short, strict=True):
+            slack_tol = CONTRACT_TOL * cap
             if s <= slack_tol:
                 continue
-            new_min = max(0.0, rows[i].capacity - s - slack_tol)
+            new_min = max(0.0, cap - s - slack_tol)
             b_new[i] = -new_min
             ct = ct_by_index[rows[i].contract]
-            relaxed[ct.index] = new_min
+            relaxed[ct.index] = (i, new_min)
             # reported in FlowResult.contracts and the summary; log at INFO to avoid saying it twice
             log.info(
                 "contract %s: min_flow %g cannot be met in this scenario; relaxed to %g",
-                ct.label, rows[i].capacity, new_min,
+                ct.label, rows[i].capacity, new_min * rows[i].capacity / cap,
             )
         return b_new, relaxed
 
@@ -622,6 +666,14 @@ def _linprog_if_feasible(
     """Like :func:`_linprog`, but ``None`` when the problem is infeasible."""
     res = _highs(c, A_ub, b_ub, A_eq, b_eq, bounds)
     return None if res.status == 2 else _check(res, phase)
+
+
+def _row_scale(A: sp.csr_matrix, D: np.ndarray) -> np.ndarray:
+    """Per row of ``A @ diag(D)``, 1 / its largest absolute coefficient (1 for an empty row)."""
+    if A.shape[0] == 0:
+        return np.ones(0)
+    m = abs(A @ sp.diags(D)).max(axis=1).toarray().ravel()
+    return np.where(m > 0, 1.0 / np.where(m > 0, m, 1.0), 1.0)
 
 
 def _marginals(res: OptimizeResult, n_rows: int) -> np.ndarray:

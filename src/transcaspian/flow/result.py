@@ -174,6 +174,7 @@ class FlowResult:
             "co2_t": round(self.co2_t, 3),
             "saturated": [f"{k}:{e}" for e, k in zip(self.saturated["element"], self.saturated["kind"], strict=True)],
             "relaxed_contracts": dict(self.meta.get("relaxed_contracts", {})),
+            "ineffective_changes": self.scenario.ineffective_changes(self.network) if self.scenario is not None else [],
             "status": self.status,
         }
 

@@ -84,7 +84,7 @@ def prepare(net: CorridorNetwork, commodities: tuple[str, ...], *, objective: Ob
     classes = [
         cl
         for c in commodities
-        for cl in flow_classes(net, c, split={ct.origin for ct in contracts if ct.commodity == c and ct.origin})
+        for cl in flow_classes(net, c, split={o for ct in contracts if ct.commodity == c for o in ct.origins})
     ]
     caps = {c: markets_for(net, c) for c in commodities}
     return FlowLP(net, classes, caps, contracts, objective=objective)
