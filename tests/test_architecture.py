@@ -8,7 +8,7 @@ of a higher one.
 
 Layers, lowest first (:data:`LAYERS`)::
 
-    base      errors, schema, units, io, aliases, parameters, elements
+    base      errors, schema, units, io, aliases, parameters, elements, countries, examples, dates
     data      network, loader, validation, events, scenario
     flow      flow, flow.*
     analysis  routes, compare, criticality, calibration, tables
@@ -51,7 +51,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
 #: Layers, lowest first; modules by their name inside the package ("" is the root).
 LAYERS: dict[str, tuple[str, ...]] = {
-    "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples"),
+    "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples", "dates"),
     "data": ("network", "loader", "validation", "changes", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
     "analysis": ("tables", "routes", "compare", "criticality", "calibration"),
@@ -74,6 +74,7 @@ SAME_LAYER: dict[str, frozenset[str]] = {
     "elements": frozenset({"errors", "schema", "units"}),
     "countries": frozenset(),
     "examples": frozenset({"errors"}),
+    "dates": frozenset({"errors"}),
     # data: the network type knows nothing of files; validation checks raw files only;
     # the loader puts files, validation, the network and events together.
     "network": frozenset(),

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -31,13 +32,57 @@ if TYPE_CHECKING:
 
     from .network import CorridorNetwork
 
-__all__ = ["Op", "OPS", "Change", "apply_changes", "apply_to_frames"]
+__all__ = ["Op", "OPS", "Change", "apply_changes", "apply_to_frames", "derate_factor"]
 
 #: What a change does to its elements: the changes of events.yaml, plus ``switch_on``
 #: (a planned element put into service by a scenario's ``add_links``).
 Op = Literal[EventChange, "switch_on"]
 #: Every operation, in the order of :data:`Op`.
 OPS: tuple[str, ...] = get_args(Op)
+#: The fix of a derate factor outside [0, 1].
+DERATE_FIX = "give the remaining share of capacity, a number from 0 to 1 (e.g. 0.6 for 60%); use disable to shut it"
+
+
+def derate_factor(value: Any, *, ids: Iterable[str], origin: str | None = None) -> float:
+    """``value`` as a derate factor: a finite number in [0, 1], else an error.
+
+    A factor above 1 would raise the capacity (2.0 doubles it), a negative one or NaN
+    would make the flow problem meaningless, so both are refused rather than used.
+
+    Parameters
+    ----------
+    value : object
+        The factor (a number, or text holding one such as ``"0.5"``).
+    ids : iterable of str
+        The elements derated, for the message.
+    origin : str, optional
+        Where the change comes from (a file and event, a scenario), for the message.
+
+    Raises
+    ------
+    NetworkDataError
+        Naming the origin, the elements, the value and the fix.
+
+    Examples
+    --------
+    >>> derate_factor("0.5", ids=["terminal"])
+    0.5
+    >>> derate_factor(2.0, ids=["terminal"], origin="events.yaml: strike")
+    Traceback (most recent call last):
+    ...
+    transcaspian.errors.NetworkDataError: events.yaml: strike: derate of terminal: factor 2.0 is not within 0-1 (fix: give the remaining share of capacity, a number from 0 to 1 (e.g. 0.6 for 60%); use disable to shut it)
+    """
+    where = f"{origin}: " if origin else ""
+    what = f"{where}derate of {', '.join(ids) or '(no element)'}"
+    try:
+        factor = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        raise NetworkDataError(f"{what}: factor {value!r} is not a number (fix: {DERATE_FIX})") from None
+    if not math.isfinite(factor):
+        raise NetworkDataError(f"{what}: factor {value!r} is not a finite number (fix: {DERATE_FIX})")
+    if not 0.0 <= factor <= 1.0:
+        raise NetworkDataError(f"{what}: factor {value!r} is not within 0-1 (fix: {DERATE_FIX})")
+    return factor
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,8 +101,9 @@ class Change:
         Resolved node or link ids (see :meth:`CorridorNetwork.resolve`); a single
         id may be given as a string.
     value : float or str, optional
-        The factor of ``derate`` (converted with ``float``), the status of
-        ``set_status`` (converted with ``str``); ignored otherwise.
+        The factor of ``derate`` (a finite number in [0, 1], converted with
+        ``float``; see :func:`derate_factor`), the status of ``set_status``
+        (converted with ``str``); ignored otherwise.
     kind : {"any", "node", "link"}, default "any"
         Where the ids are looked up, as in :meth:`CorridorNetwork.resolve`: with
         ``"any"`` an id that names both a node and a link is the node.
@@ -80,7 +126,7 @@ class Change:
             raise NetworkDataError(f"change kind must be 'any', 'node' or 'link', not {self.kind!r}")
         object.__setattr__(self, "ids", (self.ids,) if isinstance(self.ids, str) else tuple(self.ids))
         if self.op == "derate":
-            object.__setattr__(self, "value", float(self.value))  # type: ignore[arg-type]
+            object.__setattr__(self, "value", derate_factor(self.value, ids=self.ids))
         elif self.op == "set_status":
             object.__setattr__(self, "value", str(self.value))
 

@@ -20,7 +20,8 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from .changes import Change, Op, apply_changes
+from . import dates
+from .changes import Change, Op, apply_changes, derate_factor
 from .errors import NetworkDataError
 from .schema import EVENT_CHANGES
 
@@ -32,27 +33,23 @@ __all__ = ["apply_events", "apply_change", "parse_date"]
 log = logging.getLogger(__name__)
 
 
-def parse_date(value: str | dt.date) -> dt.date:
-    """An ISO date from a string or date.
+def parse_date(value: object, *, month: dates.MonthDay = "end", field: str = "date") -> dt.date:
+    """A strict calendar date from a string or date (see :func:`transcaspian.dates.parse_date`).
+
+    ``YYYY-MM-DD`` or, unless ``month`` is None, ``YYYY-MM`` (its last day with
+    ``month="end"``, its first with ``"start"``).
 
     Raises
     ------
     NetworkDataError
-        If ``value`` is not ``YYYY-MM-DD``.
+        If ``value`` is not a real date (``2025-13``, ``2025-02-30``, ``25-12-01``).
 
     Examples
     --------
-    >>> parse_date("2025-11-29"), parse_date(dt.datetime(2025, 11, 29, 12))
-    (datetime.date(2025, 11, 29), datetime.date(2025, 11, 29))
+    >>> parse_date("2025-11-29"), parse_date(dt.datetime(2025, 11, 29, 12)), parse_date("2025-12")
+    (datetime.date(2025, 11, 29), datetime.date(2025, 11, 29), datetime.date(2025, 12, 31))
     """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise NetworkDataError(f"date {value!r} is not YYYY-MM-DD") from None
+    return dates.parse_date(value, month=month, field=field)
 
 
 def apply_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: str) -> CorridorNetwork:
@@ -70,7 +67,8 @@ def apply_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: str
     Raises
     ------
     NetworkDataError
-        For an unknown operation.
+        For an unknown operation, or a derate factor that is not a number in [0, 1]
+        (the message names ``origin``, the element and the value).
     UnknownElementError
         For an unknown id or alias.
 
@@ -87,23 +85,38 @@ def apply_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: str
 def apply_events(net: CorridorNetwork, as_of: str | dt.date) -> CorridorNetwork:
     """The network with every event dated on or before ``as_of`` applied, in date order.
 
+    ``as_of`` is ``YYYY-MM-DD`` or ``YYYY-MM`` (the end of that month); an event's
+    ``date`` is ``YYYY-MM-DD`` or ``YYYY-MM`` (the start of that month). An impossible
+    date in either is an error naming it (:mod:`transcaspian.dates`).
+
+    Raises
+    ------
+    NetworkDataError
+        For an impossible ``as_of`` or event date, or a malformed change.
+
     Examples
     --------
     >>> import transcaspian as tc
     >>> apply_events(tc.load_network("tests/fixtures/mini"), "2025-12-31").applied
     ('terminal_strike',)
     """
-    when = parse_date(as_of)
+    when = parse_date(as_of, month="end", field="as_of")
+    dated = [(_event_date(ev), ev) for ev in net.events]
     changes: list[Change] = []
     applied = list(net.applied)
-    for ev in sorted(net.events, key=lambda e: parse_date(e["date"])):
-        if parse_date(ev["date"]) > when:
+    for day, ev in sorted(dated, key=lambda pair: pair[0]):
+        if day > when:
             continue
         for change in ev.get("changes") or []:
             changes += _parse_change(net, change, origin=f"events.yaml: {ev.get('id')}")
         applied.append(str(ev.get("id")))
         log.info("applied event %s (%s)", ev.get("id"), ev.get("date"))
     return apply_changes(net, changes).replace(as_of=when, applied=tuple(applied))
+
+
+def _event_date(ev: Mapping[str, Any]) -> dt.date:
+    """The day of an event (a bare month ``YYYY-MM`` is its first day)."""
+    return parse_date(ev.get("date"), month="start", field=f"events.yaml: {ev.get('id')}: date")
 
 
 def _parse_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: str) -> list[Change]:
@@ -116,5 +129,7 @@ def _parse_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: st
             targets = [(net.resolve(key), None) for key in (arg if isinstance(arg, list | tuple) else [arg])]
         if targets and op not in EVENT_CHANGES:
             raise NetworkDataError(f"{origin}: unknown change {op!r}; use {', '.join(EVENT_CHANGES[:-1])} or {EVENT_CHANGES[-1]}")
+        if op == "derate":
+            targets = [(rid, derate_factor(value, ids=[rid], origin=origin)) for rid, value in targets]
         out += [Change(cast(Op, op), (rid,), value) for rid, value in targets]
     return out

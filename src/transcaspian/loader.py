@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import shape
 
+from .dates import parse_date
 from .errors import ValidationError
 from .events import apply_events
 from .io import FILES, default_data_path, raw_files
@@ -124,7 +125,8 @@ def load_network(
         Folder holding nodes.geojson, links.geojson, sources.yaml, baseline.yaml
         (and optionally events.yaml, parameters.yaml). Default: the bundled data.
     as_of : str or datetime.date, optional
-        Apply every event in events.yaml dated on or before this date.
+        Apply every event in events.yaml dated on or before this date:
+        ``YYYY-MM-DD``, or ``YYYY-MM`` for the end of that month.
     validate : bool, default True
         Check the data first and raise :class:`~transcaspian.errors.ValidationError`
         listing every problem.
@@ -133,6 +135,14 @@ def load_network(
     -------
     CorridorNetwork
 
+    Raises
+    ------
+    NetworkDataError
+        If ``as_of`` is not a real date (``2025-13``, ``2025-02-30``: checked before
+        any file is read), or a file does not parse.
+    ValidationError
+        When ``validate`` and the data has errors.
+
     Examples
     --------
     >>> import transcaspian as tc
@@ -140,8 +150,9 @@ def load_network(
     >>> net.links.crs.to_string()
     'EPSG:4326'
     """
+    when = parse_date(as_of, month="end", field="as_of") if as_of is not None else None
     folder = Path(path) if path is not None else default_data_path()
     net = read_network(folder, validate=validate)
-    if as_of is not None:
-        net = apply_events(net, as_of)
+    if when is not None:
+        net = apply_events(net, when)
     return net

@@ -32,9 +32,11 @@ import yaml
 
 from ._scenario_fields import Problem, Resolver, check_fields, format_problems, new_link_feature
 from .changes import Change, apply_to_frames
+from .dates import parse_date
 from .elements import contract_label, contract_links, crosses_countries
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
-from .events import apply_events, parse_date
+from .events import apply_events
+from .examples import resolve_scenario_path
 from .io import read_yaml, write_atomic
 from .loader import LINK_DEFAULTS, frame_from_features
 from .schema import OPERATING_STATUSES, Objective
@@ -202,14 +204,17 @@ class Scenario:
 
         Child fields override the parent's; lists (disable, avoid_countries,
         add_links) are concatenated; mappings (derate, markets, supplies) are merged.
+        ``path`` may also name a bundled example scenario from any directory
+        (``"cpc_outage"``, ``"cpc_outage.yaml"`` or ``"examples/scenarios/cpc_outage.yaml"``;
+        see :func:`transcaspian.examples.resolve_scenario_path`).
 
         Examples
         --------
         >>> sc = Scenario.from_yaml("examples/scenarios/cpc_outage.yaml")
-        >>> sc.disable
-        ('novorossiysk_cpc_terminal',)
+        >>> sc.disable, Scenario.from_yaml("cpc_outage").name
+        (('novorossiysk_cpc_terminal',), 'cpc_outage')
         """
-        path = Path(path)
+        path = resolve_scenario_path(path)
         data = _read_chain(path, ())
         return cls.from_dict(data, source=path)
 
@@ -519,13 +524,11 @@ def _field_value(key: str, value: Any, where: str) -> Any:
 
 
 def _date(value: Any, where: str) -> dt.date:
-    """A date from a date, ``YYYY-MM-DD`` or ``YYYY-MM`` (the end of that month)."""
+    """A date from a date, ``YYYY-MM-DD`` or ``YYYY-MM`` (the end of that month); strict."""
     try:
-        if not isinstance(value, dt.date) and len(str(value)) == 7:
-            return _month_end(str(value))
-        return parse_date(value)
-    except ValueError:  # NetworkDataError is one
-        raise ScenarioError(f"{where}: as_of: {value!r} is not a date (fix: write YYYY-MM-DD or YYYY-MM)") from None
+        return parse_date(value, month="end", field=f"{where}: as_of")
+    except NetworkDataError as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 def _horizon_date(field: str, value: Any, where: str) -> dt.date:
@@ -533,20 +536,12 @@ def _horizon_date(field: str, value: Any, where: str) -> dt.date:
     if isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
     text = str(value)
+    if len(text) == 4 and text.isdigit():
+        return dt.date(int(text), 1, 1) if field == "start" else dt.date(int(text), 12, 31)
     try:
-        if len(text) == 4 and text.isdigit():
-            return dt.date(int(text), 1, 1) if field == "start" else dt.date(int(text), 12, 31)
-        if len(text) == 7:
-            return dt.date(int(text[:4]), int(text[5:]), 1) if field == "start" else _month_end(text)
-        return parse_date(text)
-    except ValueError:
-        raise ScenarioError(f"{where}: {field}: {value!r} is not a date (fix: write YYYY-MM-DD, YYYY-MM or YYYY)") from None
-
-
-def _month_end(text: str) -> dt.date:
-    """The last day of month ``YYYY-MM``."""
-    y, m = int(text[:4]), int(text[5:])
-    return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+        return parse_date(text, month="start" if field == "start" else "end", field=f"{where}: {field}")
+    except NetworkDataError as exc:
+        raise ScenarioError(f"{exc} (a year YYYY is accepted too)") from None
 
 
 # ----------------------------------------------------------------- files

@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 import re
 from collections import Counter
@@ -27,9 +26,12 @@ from typing import Any, TypeGuard
 from pyproj import Geod
 
 from .aliases import normalize_key
+from .countries import country_name, is_country, suggest_country
+from .dates import date_fix, date_problem
 from .elements import contract_links, contract_origins
 from .errors import NetworkDataError, UnitError
 from .io import FILES, OPTIONAL_FILES, default_data_path, raw_files, read_json, read_yaml
+from .parameters import check_parameters, cited_sources
 from .schema import COMMODITIES, CONFIDENCES, LINK_FIELDS, NODE_FIELDS, FieldSpec, type_ok, unknown_values
 from .units import CANONICAL_UNITS, capacity_factor, is_convertible
 
@@ -155,8 +157,8 @@ def _syntax_report(folder: Path, exc: NetworkDataError) -> ValidationReport:
         except NetworkDataError as e:
             if key in OPTIONAL_FILES and not (folder / name).exists():
                 continue
-            msg = str(e).split(": ", 1)[-1].split("; fix the syntax")[0]
-            col.add(str(folder / name), "-", "-", msg, "fix the syntax so the file parses")
+            msg, _, fix = str(e).split(": ", 1)[-1].rpartition("; ")
+            col.add(str(folder / name), "-", "-", msg or fix, fix if msg else "fix the file so it parses")
     if not col.problems:  # pragma: no cover - defensive
         col.add("-", "-", "-", str(exc), "fix the file")
     return ValidationReport(folder, col.problems)
@@ -178,6 +180,7 @@ def validate_raw(raw: Mapping[str, Any], folder: Path) -> ValidationReport:
     link_ids = {f["_id"] for f in links}
     _check_baseline(raw.get("baseline"), node_ids, link_ids, sources, col)
     _check_events(raw.get("events"), node_ids | link_ids, sources, col)
+    _check_parameters(raw.get("parameters"), sources, col)
     counts = {"nodes": len(nodes), "links": len(links), "sources": len(sources)}
     problems = [dataclasses.replace(p, file=str(folder / p.file)) for p in col.problems]
     return ValidationReport(folder, problems, counts)
@@ -378,8 +381,8 @@ def _check_node(f: dict, sources: Mapping[str, Any], col: _Collector) -> None:
     file, eid, p = f["_file"], f["_id"], f["props"]
     _check_common(f, NODE_FIELDS, sources, col)
     country = p.get("country")
-    if isinstance(country, str) and country and not re.fullmatch(r"[A-Z]{3}", country):
-        col.add(file, eid, "country", f"country {country!r} is not an ISO 3166-1 alpha-3 code", "use e.g. KAZ, RUS, AZE")
+    if isinstance(country, str) and country and not is_country(country):
+        col.add(file, eid, "country", f"country {country!r} is not an ISO 3166-1 alpha-3 code", _country_fix(country))
     tol = p.get("coord_tolerance_km")
     if _is_number(tol) and tol < 0:
         col.add(file, eid, "coord_tolerance_km", f"{tol!r} is not a distance >= 0", "give kilometres")
@@ -494,8 +497,12 @@ def _known_commodity(file: str, el: str, comm: Any, col: _Collector) -> bool:
     return False
 
 
-def _is_iso3(code: Any) -> bool:
-    return isinstance(code, str) and len(code) == 3 and code.isalpha()
+def _country_fix(code: Any) -> str:
+    """The fix of a country code that is not ISO 3166-1 alpha-3: the code it most likely means."""
+    guess = suggest_country(code) if isinstance(code, str) else None
+    if guess is None:
+        return "write an ISO 3166-1 alpha-3 code in upper case, e.g. KAZ, RUS, AZE"
+    return f"write {guess} ({country_name(guess)}), an ISO 3166-1 alpha-3 code"
 
 
 def _check_supply(file: str, el: str, comm: str, e: dict, node_ids: set[str], sources: Mapping[str, Any], col: _Collector) -> None:
@@ -508,8 +515,12 @@ def _check_supply(file: str, el: str, comm: str, e: dict, node_ids: set[str], so
     avoid = e.get("avoid_countries")
     if avoid is not None:
         codes = [avoid] if isinstance(avoid, str) else avoid
-        if not isinstance(codes, list) or not all(map(_is_iso3, codes)):
+        if not isinstance(codes, list):
             col.add(file, el, "avoid_countries", f"{avoid!r} is not a list of ISO 3166-1 alpha-3 codes", "write e.g. [RUS, BLR]")
+        else:
+            for code in codes:
+                if not is_country(code):
+                    col.add(file, el, "avoid_countries", f"{code!r} is not an ISO 3166-1 alpha-3 code", _country_fix(code))
     unit = e.get("unit", CANONICAL_UNITS[comm])
     if unit != CANONICAL_UNITS[comm]:
         col.add(file, el, "unit", f"unit {unit!r} does not fit {comm}", f"give supplies of {comm} in {CANONICAL_UNITS[comm]}")
@@ -553,6 +564,17 @@ def _check_entry_sources(file: str, el: str, e: dict, sources: Mapping[str, Any]
         col.add(file, el, "note", "estimate without a note", "say how it was estimated")
 
 
+# ----------------------------------------------------------------------------- parameters
+def _check_parameters(doc: Any, sources: Mapping[str, Any], col: _Collector) -> None:
+    """parameters.yaml: known keys (close matches for unknown ones), well-formed figures, cited sources."""
+    file = "parameters.yaml"
+    for el, field, message, fix in check_parameters(doc):
+        col.add(file, el, field, message, fix)
+    for el, sid in cited_sources(doc):
+        if sid not in sources:
+            col.add(file, el, "sources", f"source id {sid!r} is not in sources.yaml", f"add {sid} to sources.yaml or cite an existing id")
+
+
 # ----------------------------------------------------------------------------- events
 def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Collector) -> None:
     file = "events.yaml"
@@ -561,10 +583,9 @@ def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Col
     for i, ev in enumerate((doc or {}).get("events") or []):
         el = (ev or {}).get("id") or f"events[{i}]"
         d = (ev or {}).get("date")
-        try:
-            dt.date.fromisoformat(str(d))
-        except ValueError:
-            col.add(file, el, "date", f"date {d!r} is not YYYY-MM-DD", "write an ISO date")
+        problem = date_problem(d, month="start")
+        if problem is not None:
+            col.add(file, el, "date", problem, date_fix("start"))
         _check_entry_sources(file, el, ev or {}, sources, col)
         for ch in (ev or {}).get("changes") or []:
             for op, arg in (ch or {}).items():
@@ -579,6 +600,9 @@ def _check_change(file: str, el: str, op: str, arg: Any, ids: set[str], col: _Co
     if op == "derate" and isinstance(arg, dict):
         for t, fac in arg.items():
             if not _is_number(fac) or not 0 <= fac <= 1:
-                col.add(file, el, "derate", f"factor {fac!r} for {t} is not within 0-1", "give the remaining share of capacity, 0-1")
+                col.add(file, el, "derate", f"derate factor {fac!r} for {t} is not a finite number within 0-1",
+                        "give the remaining share of capacity, e.g. 0.6 for 60%; use disable for none")
+    elif op == "derate":
+        col.add(file, el, "derate", f"derate of {arg!r} gives no factor", "write derate: {<id>: <remaining share, 0-1>}")
     elif op not in CHANGE_OPS:
         col.add(file, el, op, f"unknown change {op!r}", "use derate, disable, enable, restore or set_status")
