@@ -25,7 +25,7 @@ from shapely.geometry import LineString, mapping, shape
 
 from .countries import check_country
 from .errors import UnknownElementError
-from .schema import COMMODITIES, OBJECTIVES, VOLUME_MAX, Mode, check_magnitude
+from .schema import ALLOCATIONS, COMMODITIES, OBJECTIVES, VOLUME_MAX, Mode, check_magnitude
 from .units import CANONICAL_UNITS
 
 if TYPE_CHECKING:
@@ -203,6 +203,11 @@ def _check_objective(sc: Scenario) -> Iterator[Problem]:
         yield ("objective", f"unknown objective {sc.objective!r}", f"use one of {', '.join(OBJECTIVES)}")
 
 
+def _check_allocation(sc: Scenario) -> Iterator[Problem]:
+    if sc.allocation is not None and sc.allocation not in ALLOCATIONS:
+        yield ("allocation", f"unknown allocation {sc.allocation!r}", f"use one of {', '.join(ALLOCATIONS)}")
+
+
 def _check_commodity(sc: Scenario) -> Iterator[Problem]:
     if sc.commodity is None:
         return
@@ -294,7 +299,7 @@ def _check_time(sc: Scenario) -> Iterator[Problem]:
 #: One check per field (family), in the order their problems are reported.
 _CHECKS: tuple[Callable[[Scenario], Iterator[Problem]], ...] = (
     _check_name, _check_disable, _check_derate, _check_drop_contracts, _check_avoid_countries,
-    _check_markets, _check_supplies, _check_add_links, _check_objective, _check_commodity, _check_time,
+    _check_markets, _check_supplies, _check_add_links, _check_objective, _check_allocation, _check_commodity, _check_time,
 )
 
 

@@ -52,13 +52,13 @@ log = logging.getLogger(__name__)
 #: Fields a scenario file may set.
 FIELDS = (
     "name", "description", "extends", "as_of", "disable", "derate", "avoid_countries",
-    "markets", "supplies", "add_links", "drop_contracts", "objective", "commodity",
+    "markets", "supplies", "add_links", "drop_contracts", "objective", "allocation", "commodity",
     "start", "end", "step", "outages",
 )
 #: Fields holding a list (a single value is a list of one).
 _LIST_FIELDS = ("disable", "avoid_countries", "add_links", "drop_contracts", "outages")
 #: Fields holding text (other values are converted with ``str``).
-_TEXT_FIELDS = ("name", "description", "extends", "objective", "step")
+_TEXT_FIELDS = ("name", "description", "extends", "objective", "allocation", "step")
 #: Horizon fields of :func:`transcaspian.simulate` (dates; ``YYYY-MM`` is a month's first or last day).
 _HORIZON_FIELDS = ("start", "end")
 
@@ -106,6 +106,9 @@ class Scenario:
         solve shows the physical ceiling, free of transit plans, shipper allocations
         and quotas.
     objective : {"cost", "time", "emissions"}, optional
+    allocation : {"cost", "pro_rata"}, optional
+        Who is stranded at a bottleneck (see :func:`transcaspian.solve`): cheapest
+        first, or the same served share for every origin behind it.
     commodity : str or tuple of str, optional
         Default commodity(ies) for :func:`transcaspian.solve`.
     start, end : datetime.date, optional
@@ -132,6 +135,7 @@ class Scenario:
     add_links: tuple[Any, ...] = ()
     drop_contracts: tuple[str, ...] = ()
     objective: Objective | None = None
+    allocation: str | None = None
     commodity: str | tuple[str, ...] | None = None
     start: dt.date | None = None
     end: dt.date | None = None

@@ -30,6 +30,8 @@ __all__ = [
     "Mode",
     "Status",
     "Objective",
+    "Allocation",
+    "ALLOCATIONS",
     "Confidence",
     "NodeKind",
     "COMMODITIES",
@@ -77,6 +79,9 @@ Mode = Literal["pipeline", "tanker", "ferry", "rail", "road"]
 Status = Literal["operating", "disrupted", "planned", "under_construction", "stalled", "idle", "proposed"]
 #: What phase 2 of the solve minimises once the delivered volume is fixed.
 Objective = Literal["cost", "time", "emissions"]
+#: How a bottleneck is shared between origins: cheapest first, or the same served share
+#: for every origin behind it (max-min fair; :mod:`transcaspian.flow.allocation`).
+Allocation = Literal["cost", "pro_rata"]
 #: How a figure was obtained: reported by a source, derived from reported figures, or estimated.
 Confidence = Literal["reported", "derived", "estimate"]
 #: What a node is.
@@ -113,6 +118,8 @@ OPERATING_STATUSES: frozenset[str] = frozenset({"operating", "disrupted"})
 INACTIVE_STATUSES: frozenset[str] = STATUSES - OPERATING_STATUSES
 #: Objectives in the order the CLI lists them (the first is the default).
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
+#: Allocation rules, the default first.
+ALLOCATIONS: tuple[str, ...] = get_args(Allocation)
 CONFIDENCES: frozenset[str] = frozenset(get_args(Confidence))
 LOCATIONS: frozenset[str] = frozenset(get_args(Location))
 NODE_KINDS: frozenset[str] = frozenset(get_args(NodeKind))

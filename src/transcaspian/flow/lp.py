@@ -47,6 +47,7 @@ from ..schema import (
     SOLVER_FEAS_TOL,
     Objective,
 )
+from .allocation import SHARE_TOL, Allocation, fair_shares, origin_keys, share_rows
 from .inputs import Contract, FlowClass
 
 if TYPE_CHECKING:
@@ -139,8 +140,10 @@ class FlowLP:
         contracts: list[Contract],
         *,
         objective: Objective,
+        allocation: Allocation = "cost",
     ) -> None:
         self.net, self.classes, self.contracts, self.objective = net, classes, contracts, objective
+        self.allocation = allocation
         self.market_caps = market_caps
         self.commodities: tuple[str, ...] = tuple(dict.fromkeys(c.commodity for c in classes))
         nodes, links = net.nodes, net.links
@@ -478,7 +481,16 @@ class FlowLP:
         c2, scale = self.objective_vector()
         c2s = c2 * D
         s2 = float(np.abs(c2s).max()) if np.abs(c2s).max() > 0 else 1.0
-        res2, tol = self._phase2(c1, c2s / s2, opt1, S_eq, s_beq, S_ub, s_bub, s_bounds)
+        shares: dict[tuple[str, str], float] = {}
+        if self.allocation == "pro_rata":
+            shares = fair_shares(self, D, S_eq, s_beq, S_ub, s_bub, s_bounds, linprog=_linprog)
+            A_f, b_f = share_rows(self.n_vars, origin_keys(self, D), shares)
+            res2 = _linprog(c2s / s2, sp.vstack([S_ub, A_f]).tocsr(), np.concatenate([s_bub, b_f]), S_eq, s_beq,
+                            s_bounds, phase=f"pro-rata phase 2 (min {self.objective})")
+            tol = SHARE_TOL
+            opt1 = float(c1 @ res2.x)
+        else:
+            res2, tol = self._phase2(c1, c2s / s2, opt1, S_eq, s_beq, S_ub, s_bub, s_bounds)
         z = res2.x * D
         n_rows = len(rows)
         meta = {
@@ -493,6 +505,8 @@ class FlowLP:
             "delivered_tolerance": tol,
             "weights": dict(self.weights),
             "emission_factors_source": self.ef_source,
+            "allocation": self.allocation,
+            "served_share": {f"{c}@{o}": v for (c, o), v in shares.items()},
         }
         x, u, d = self._split(z)
         return LPSolution(

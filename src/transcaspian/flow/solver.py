@@ -26,6 +26,7 @@ from .. import units
 from ..errors import ScenarioError, UnitError
 from ..scenario import Scenario
 from ..schema import OBJECTIVES, Objective
+from .allocation import ALLOCATIONS, Allocation
 from .assemble import assemble
 from .inputs import contracts_for, flow_classes, markets_for
 from .lp import FlowLP
@@ -67,7 +68,9 @@ def resolve_commodities(commodity: str | Sequence[str], net: CorridorNetwork) ->
     return tuple(c for c in units.COMMODITIES if c in set(names))
 
 
-def prepare(net: CorridorNetwork, commodities: tuple[str, ...], *, objective: Objective) -> FlowLP:
+def prepare(
+    net: CorridorNetwork, commodities: tuple[str, ...], *, objective: Objective, allocation: Allocation = "cost"
+) -> FlowLP:
     """The LP for ``commodities`` on ``net`` (a scenario already applied), not yet solved.
 
     Reads the contracts, the flow classes (an origin named by an origin-specific
@@ -87,7 +90,7 @@ def prepare(net: CorridorNetwork, commodities: tuple[str, ...], *, objective: Ob
         for cl in flow_classes(net, c, split={o for ct in contracts if ct.commodity == c for o in ct.origins})
     ]
     caps = {c: markets_for(net, c) for c in commodities}
-    return FlowLP(net, classes, caps, contracts, objective=objective)
+    return FlowLP(net, classes, caps, contracts, objective=objective, allocation=allocation)
 
 
 def solve(
@@ -96,6 +99,7 @@ def solve(
     *,
     commodity: str | Sequence[str] | None = None,
     objective: str | None = None,
+    allocation: str | None = None,
 ) -> FlowResult:
     """Route the supplies to the markets over the network.
 
@@ -113,6 +117,13 @@ def solve(
         What phase 2 minimises once the delivered volume is maximal: USD per year,
         tonne-days per year, or tonnes of CO2 per year. Default: the scenario's
         ``objective``, else ``"cost"``.
+    allocation : {"cost", "pro_rata"}, optional
+        Who is stranded when a bottleneck binds. ``"cost"``: the most delivered, then
+        the cheapest (remote origins strand first). ``"pro_rata"``: every origin sharing
+        a bottleneck is served the same share of its supply (max-min fair, as CPC
+        rations space among shippers), then the cheapest; the shares are in
+        ``meta["served_share"]`` (:mod:`transcaspian.flow.allocation`). Default: the
+        scenario's ``allocation``, else ``"cost"``.
 
     Returns
     -------
@@ -150,8 +161,12 @@ def solve(
     if objective not in OBJECTIVES:
         raise ScenarioError(f"objective {objective!r} is unknown; use one of {', '.join(OBJECTIVES)}")
     goal = cast(Objective, objective)
+    if allocation is None:
+        allocation = getattr(scenario, "allocation", None) or "cost"
+    if allocation not in ALLOCATIONS:
+        raise ScenarioError(f"allocation {allocation!r} is unknown; use one of {', '.join(ALLOCATIONS)}")
     commodities = resolve_commodities(commodity, applied)
-    lp = prepare(applied, commodities, objective=goal)
+    lp = prepare(applied, commodities, objective=goal, allocation=cast(Allocation, allocation))
     sol = lp.solve()
     result = assemble(lp, sol, scenario=scenario, objective=goal)
     result.meta["total_seconds"] = time.perf_counter() - t0
