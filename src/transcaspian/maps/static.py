@@ -232,15 +232,18 @@ def _place_all(ax: Axes, view: View, lay: Layers, extra: Sequence[LabelSpec] = (
     # key labels first, then sea and country names, then minor nodes (junctions ...)
     first = [sp for sp in [*lay.labels, *extra] if sp.priority >= _MINOR]
     minor = [sp for sp in lay.labels if sp.priority < _MINOR]
-    kept = place_labels(ax, first, obstacles=obstacles, line_points=pts, placed=placed)
+    syms = lay.symbols
+    kept = place_labels(ax, first, obstacles=obstacles, line_points=pts, placed=placed, symbols=syms)
     inv = view.to_map()
     seas = []
     for text, lon, lat in _SEAS:
         x, y = inv.transform(lon, lat)
         if view.xmin < x < view.xmax and view.ymin < y < view.ymax:
             style = {"fontsize": 8.5, "color": "#4f7391", "fontstyle": "italic", "zorder": 2, "linespacing": 1.0}
-            seas.append(LabelSpec(x, y, text, priority=3, radius=(0, 14, 28, 42), style=style, directions=_AROUND, max_cover=0))
-    kept += place_labels(ax, seas, obstacles=obstacles, placed=placed, line_points=pts)
+            seas.append(
+                LabelSpec(x, y, text, priority=3, radius=(0, 14, 28, 42), style=style, directions=_AROUND, max_cover=0, kind="sea")
+            )
+    kept += place_labels(ax, seas, obstacles=obstacles, placed=placed, line_points=pts, symbols=syms)
     countries = []
     for i, c in enumerate(country_labels(view)):
         if c["code"] not in _CORRIDOR_COUNTRIES and c["area"] < 0.015:
@@ -251,11 +254,11 @@ def _place_all(ax: Axes, view: View, lay: Layers, extra: Sequence[LabelSpec] = (
             LabelSpec(
                 c["x"], c["y"], c["text"].upper(), priority=2 - i * 0.01, radius=(0, 16, 32, 56, 90, 130),
                 style=style, directions=((0.0, 0.0), *DIRECTIONS), region=c["geom"],
-                max_cover=4 if c["code"] in _CORRIDOR_COUNTRIES else 1,
+                max_cover=4 if c["code"] in _CORRIDOR_COUNTRIES else 1, kind="country",
             )
         )
-    kept += place_labels(ax, countries, obstacles=obstacles, placed=placed, line_points=pts)
-    kept += place_labels(ax, minor, obstacles=obstacles, placed=placed, line_points=pts)
+    kept += place_labels(ax, countries, obstacles=obstacles, placed=placed, line_points=pts, symbols=syms)
+    kept += place_labels(ax, minor, obstacles=obstacles, placed=placed, line_points=pts, symbols=syms)
     return kept
 
 
@@ -275,9 +278,14 @@ def _change_labels(changes: gpd.GeoDataFrame | None, view: View, scale: WidthSca
         sign = "+" if r.delta > 0 else "\u2212"
         style = {"fontsize": 7.5, "color": col, "fontweight": "bold", "zorder": 22, "path_effects": HALO}
         text = f"{sign}{fmt_volume(abs(r.delta))}"
-        radius = scale.width(r.delta, r.unit) / 2 + 3
-        key = f"delta:{r.link}"
-        specs.append(LabelSpec(mid.x, mid.y, text, priority=600 + abs(r.delta), radius=radius, style=style, key=key))
+        width = scale.width(r.delta, r.unit)
+        radius = (width / 2 + 3, width / 2 + 12)
+        specs.append(
+            LabelSpec(
+                mid.x, mid.y, text, priority=600 + abs(r.delta), radius=radius, style=style, leader="auto",
+                key=f"delta:{r.link}", symbol=str(r.link), anchor_size=width, kind="change",
+            )
+        )
     return specs
 
 
