@@ -578,7 +578,9 @@ def export_map(
 
     ``.png``/``.svg``/``.pdf``: :func:`plot_map`, or :func:`plot_comparison` of
     ``base`` and ``result`` when ``base`` is given. ``.html``: the interactive map of
-    ``result`` (:func:`transcaspian.maps.interactive.explore_map`).
+    ``result`` (:func:`transcaspian.maps.interactive.explore_map`), or of the
+    comparison when ``base`` is given
+    (:func:`transcaspian.maps.interactive.explore_comparison`).
 
     Parameters
     ----------
@@ -586,7 +588,7 @@ def export_map(
     net : CorridorNetwork
     result : FlowResult, optional
     base : FlowResult, optional
-        Reference result for a comparison (static formats only).
+        Reference result: draw the comparison of ``base`` and ``result``.
     commodity, extent, title
         As for :func:`plot_map`.
     layout : {"panels", "change"}
@@ -608,8 +610,10 @@ def export_map(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".html":
-        from .interactive import explore_map, write_html
+        from .interactive import explore_comparison, explore_map, write_html  # noqa: PLC0415 - folium only for HTML
 
+        if base is not None and result is not None:
+            return write_html(explore_comparison(base, result, commodity=commodity, extent=extent, title=title), path)
         return write_html(explore_map(net, result, commodity=commodity, extent=extent, title=title), path)
     if suffix not in _FORMATS:
         raise ValueError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg, .pdf or .html")
