@@ -58,9 +58,6 @@ def outage():
     return net, base, cut
 
 
-_FIGS: dict[str, object] = {}
-
-
 @pytest.fixture(scope="module", params=["change", "stacked", "panels"])
 def demo_map(request, outage):
     """The demo's change map and stacked panels, and compare --map's side-by-side panels."""
@@ -111,7 +108,7 @@ def test_node_labels_re_measured_from_the_drawn_symbols(demo_map):
     renderer = fig.canvas.get_renderer()
     px = fig.dpi / 72.0
     checked = 0
-    for i, ax in enumerate(fig.axes):
+    for ax in fig.axes:
         symbols = _node_symbols(ax)
         if not symbols:
             continue

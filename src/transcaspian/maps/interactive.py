@@ -62,7 +62,7 @@ Ranked = list[tuple[str, float]]
 
 def _folium() -> Any:
     try:
-        import folium
+        import folium  # noqa: PLC0415 - optional dependency, loaded on use with a clear error
     except ImportError:
         raise ImportError("the HTML map needs folium; install it with: pip install 'transcaspian[maps]'") from None
     return folium
@@ -71,8 +71,8 @@ def _folium() -> Any:
 @functools.lru_cache(maxsize=1)
 def _element_classes() -> tuple[Any, Any]:
     """Two small folium elements: a safe tooltip/popup binding and raw page script."""
-    from branca.element import MacroElement
-    from folium.template import Template
+    from branca.element import MacroElement  # noqa: PLC0415 - folium (with branca) is optional, loaded on use
+    from folium.template import Template  # noqa: PLC0415 - as above
 
     class Bind(MacroElement):
         """Bind a tooltip and a popup (pre-escaped HTML, passed as JS string literals)."""
@@ -242,7 +242,7 @@ def _bounds(frames: MapFrames, extent: Sequence[float] | None) -> Bounds:
 
 def _new_map(folium: Any, bounds: Bounds, assets: tuple[str, str, str]) -> folium.Map:
     """An empty map fitted to ``bounds``, with Leaflet and the page CSS inlined (no CDN)."""
-    from branca.element import Element
+    from branca.element import Element  # noqa: PLC0415 - folium (with branca) is optional, loaded on use
 
     x0, y0, x1, y1 = bounds
     js, css, version = assets

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from shapely.geometry import LineString, Point
 from shapely.geometry import box as shapely_box
+from shapely.prepared import prep
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -157,8 +159,6 @@ def _alignment(dx: float, dy: float) -> tuple[str, str]:
 def _prepared(spec: LabelSpec) -> Any:
     """The spec's region, prepared for fast point-in-polygon tests (once per spec)."""
     if spec._prepared is None:
-        from shapely.prepared import prep
-
         spec._prepared = prep(spec.region)
     return spec._prepared
 
@@ -561,8 +561,6 @@ def _placement(
     sym_xy: np.ndarray | None,
 ) -> Placement:
     """One label's :class:`Placement`."""
-    from matplotlib.text import Text
-
     patch = ann.get_bbox_patch()
     box = patch.get_window_extent(renderer) if patch is not None else Text.get_window_extent(ann, renderer)
     ax_, ay_ = (float(v) for v in ax.transData.transform((spec.x, spec.y)))

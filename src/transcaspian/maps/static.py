@@ -30,6 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely.geometry import box
 
+from .. import __version__
 from ..io import save_figure_atomic
 from ..schema import FLOW_EPS
 from ..units import CANONICAL_UNITS
@@ -624,7 +625,7 @@ def export_map(
     try:
         return save_map(fig, path, dpi=dpi)
     finally:  # the figure is ours: free it (the CLI and batch scripts draw many)
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - pyplot only to free a figure the CLI drew
 
         plt.close(fig)
 
@@ -667,8 +668,6 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Pa
         raise ValueError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg or .pdf")
     if fmt == "png" and dpi < 150:
         raise ValueError(f"{path}: dpi={dpi} is too coarse for a report map; use at least 150")
-    from .. import __version__
-
     meta: dict[str, Any] = {"Software": f"transcaspian {__version__} (matplotlib)"}
     if fmt == "png":
         meta["Source"] = S.SOURCE_LINE
