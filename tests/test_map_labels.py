@@ -58,11 +58,15 @@ def outage():
     return net, base, cut
 
 
-@pytest.fixture(scope="module", params=["change", "stacked", "panels"])
+@pytest.fixture(scope="module", params=["change", "stacked", "panels", "map"])
 def demo_map(request, outage):
-    """The demo's change map and stacked panels, and compare --map's side-by-side panels."""
-    _, base, cut = outage
-    fig = tc.plot_comparison(base, cut, commodity="crude", layout=request.param)
+    """The demo's change map and stacked panels, compare --map's side-by-side panels and
+    the outage's own map (``transcaspian map cpc_outage.yaml``)."""
+    net, base, cut = outage
+    if request.param == "map":
+        fig = tc.plot_map(net, cut)
+    else:
+        fig = tc.plot_comparison(base, cut, commodity="crude", layout=request.param)
     yield request.param, fig, placements(fig)
     import matplotlib.pyplot as plt
 
