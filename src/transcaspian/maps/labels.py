@@ -262,6 +262,7 @@ def place_labels(
         sym_keys=np.array([s[0] for s in symbols], dtype=object),
         sym_xy=ax.transData.transform(sym) if len(sym) else sym,
         sym_r=np.array([s[3] for s in symbols], dtype=float) * px_per_pt / 2,
+        leaders=_shared_leaders(ax),
     )
     kept: list[Annotation] = []
     dropped = 0
@@ -280,6 +281,15 @@ def place_labels(
     if dropped:
         log.debug("label placement dropped %d of %d labels (no free position)", dropped, len(specs))
     return kept
+
+
+def _shared_leaders(ax: Axes) -> list[LineString]:
+    """The leader lines drawn on an axes so far (kept on it, so later calls avoid them too)."""
+    leaders: list[LineString] | None = getattr(ax, "_tc_leaders", None)
+    if leaders is None:
+        leaders = []
+        ax._tc_leaders = leaders  # type: ignore[attr-defined]
+    return leaders
 
 
 def _measure(cv: _Canvas, spec: LabelSpec, off: tuple[float, float], ha: str, va: str) -> tuple[Bbox, Bbox]:

@@ -22,7 +22,7 @@ from shapely.geometry import LineString, MultiLineString
 
 from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
 from . import style as S
-from .labels import HALO, LabelSpec, marker_boxes
+from .labels import DIRECTIONS, HALO, LabelSpec, marker_boxes
 from .text import fmt_volume, short_label
 
 if TYPE_CHECKING:
@@ -121,6 +121,14 @@ def _midpoint(geom: BaseGeometry) -> tuple[float, float, float]:
     return p.x, p.y, math.degrees(math.atan2(b.y - a.y, b.x - a.x))
 
 
+#: Sixteen directions for required labels: the eight of :data:`labels.DIRECTIONS`, then
+#: the eight between them (a crowded hub finds a free position more often).
+_MANY_DIRECTIONS = (
+    *DIRECTIONS,
+    *((math.cos(math.radians(a)), math.sin(math.radians(a))) for a in (22.5, 67.5, 112.5, 157.5, 202.5, 247.5, 292.5, 337.5)),
+)
+
+
 def _node_label(nid: str, row: pd.Series, size: float, *, used: set[str] | None, highlight: set[str]) -> LabelSpec:
     """The name label request of a node.
 
@@ -155,6 +163,7 @@ def _node_label(nid: str, row: pd.Series, size: float, *, used: set[str] | None,
     return LabelSpec(
         row.geometry.x, row.geometry.y, short_label(row["name"]), priority=pri, radius=radius, style=style,
         required=required, leader="auto", key=nid, symbol=nid, anchor_size=size, kind="node",
+        directions=_MANY_DIRECTIONS if required else None,
     )
 
 
