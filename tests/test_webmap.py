@@ -17,7 +17,7 @@ import pytest
 
 import transcaspian as tc
 from flow_factory import mini_pair
-from transcaspian.maps.interactive import explore_map, write_html
+from transcaspian.maps.interactive import explore_comparison, explore_map, write_html
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -56,6 +56,11 @@ def evil_html(evil_net, tmp_path_factory) -> Path:
 
     res = make_result(evil_net, {**MINI_OUTAGE, "a_hub": 3.0}, disable=["terminal"])
     return write_html(explore_map(evil_net, res), tmp_path_factory.mktemp("web") / "evil.html")
+
+
+@pytest.fixture(scope="module")
+def comparison_html(pair, tmp_path_factory) -> Path:
+    return write_html(explore_comparison(*pair), tmp_path_factory.mktemp("web") / "comparison.html")
 
 
 # ------------------------------------------------------------- static checks
@@ -246,3 +251,37 @@ def test_hostile_data_stays_text(driver, evil_html):
     assert driver.execute_script("return document.querySelectorAll('svg[onload], img[onerror]').length") == 0
     with pytest.raises(NoAlertPresentException):
         _ = driver.switch_to.alert.text  # ... and never runs
+
+
+def test_comparison_page_shows_both_results_and_the_change(comparison_html):
+    page = comparison_html.read_text(encoding="utf-8")
+    assert "Flows: baseline vs terminal outage" in page
+    external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)\s*=\s*"(?!data:)([^"#]+)"', page)
+    assert external == [] and "cdn." not in page
+
+
+@pytest.mark.browser
+def test_comparison_page_in_the_browser(driver, comparison_html):
+    """The comparison page: overlays for the change and the base, change tooltips before -> after."""
+    logs = _load(driver, comparison_html)
+    assert [e for e in logs if e.get("level") in ("SEVERE", "ERROR")] == []
+    overlays = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label')).map(e => e.textContent.trim())"
+    )
+    assert "Change: baseline \u2192 terminal outage" in overlays and "Before: baseline (flows)" in overlays
+    tips = driver.execute_script(
+        """
+        var out = [];
+        window.transcaspianMap.map.eachLayer(function(l) {
+          if (l.getTooltip && l.getTooltip() && l.options && (l.options.color === '#2166ac' || l.options.color === '#b2182b')) {
+            l.openTooltip(); out.push(l.getTooltip().getElement().textContent); l.closeTooltip(); }
+        });
+        return out;"""
+    )
+    assert tips and all("baseline" in t and "terminal outage" in t and "\u2192" in t for t in tips), tips
+    # the base layer starts hidden and shows when switched on
+    before = driver.find_element("xpath", "//label[contains(., 'Before: baseline')]//input")
+    assert not before.is_selected()
+    before.click()
+    assert before.is_selected()
+    driver.save_screenshot(str(comparison_html.with_suffix(".png")))

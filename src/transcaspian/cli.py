@@ -455,7 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("base", help="base scenario YAML (e.g. examples/scenarios/baseline.yaml)")
     c.add_argument("other", help="other scenario YAML")
     c.add_argument("--commodity", default=None)
-    c.add_argument("--map", default=None, help="also draw the before/after map to this file (.png, .svg, .pdf)")
+    c.add_argument("--map", default=None, help="also draw the comparison to this file (.png, .svg, .pdf: before/after panels; .html: interactive)")
     common(c)
     c.set_defaults(func=_cmd_compare)
 

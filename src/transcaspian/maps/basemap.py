@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 from pyproj import CRS, Geod, Transformer
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from . import style as S
 
@@ -204,7 +204,7 @@ def _draw_graticule(ax: Axes, view: View, step: float = 10.0) -> None:
     for lat in np.arange(math.ceil(lat0 / step) * step, lat1 + 1e-9, step):
         lons = np.linspace(lon0, lon1, 100)
         lines.append(np.column_stack(fwd.transform(lons, np.full_like(lons, lat))))
-    from matplotlib.collections import LineCollection
+    from matplotlib.collections import LineCollection  # noqa: PLC0415 - basemap serves the web map too: no matplotlib at import
 
     ax.add_collection(LineCollection(lines, colors=S.GRATICULE, linewidths=0.5, alpha=0.7, zorder=0.5))
 
@@ -238,7 +238,7 @@ def draw_scale_bar(ax: Axes, view: View, *, loc: tuple[float, float] = (0.03, 0.
     x0 = view.xmin + loc[0] * view.width
     y0 = view.ymin + loc[1] * view.height
     h = view.height * 0.008
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import Rectangle  # noqa: PLC0415 - as above: matplotlib only when drawing
 
     arts: list[Artist] = []
     for i in range(2):
@@ -301,8 +301,6 @@ def country_labels(view: View, *, min_share: float = 0.004) -> list[dict[str, An
     of the view), ``rank`` (Natural Earth LABELRANK, lower is more important) and
     ``geom`` (the country's outline within the view, projected and simplified).
     """
-    from shapely.geometry import Point
-
     land = basemap(view.lonlat, view.crs)
     frame = box(view.xmin, view.ymin, view.xmax, view.ymax)
     inner = frame.buffer(-0.04 * min(view.width, view.height))

@@ -37,7 +37,7 @@ from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
 from ..units import CANONICAL_UNITS
 from . import style as S
 from .basemap import countries
-from .data import MapFrames, data_bounds, map_frames
+from .data import MapFrames, data_bounds, flow_changes, map_frames
 from .text import fmt_volume, short_label
 from .webassets import esc, js_string, leaflet_assets, page_css, page_script, safe_url
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from ..flow.result import FlowResult
     from ..network import CorridorNetwork
 
-__all__ = ["explore_map", "write_html"]
+__all__ = ["explore_map", "explore_comparison", "write_html"]
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ Ranked = list[tuple[str, float]]
 
 def _folium() -> Any:
     try:
-        import folium
+        import folium  # noqa: PLC0415 - optional dependency, loaded on use with a clear error
     except ImportError:
         raise ImportError("the HTML map needs folium; install it with: pip install 'transcaspian[maps]'") from None
     return folium
@@ -71,8 +71,8 @@ def _folium() -> Any:
 @functools.lru_cache(maxsize=1)
 def _element_classes() -> tuple[Any, Any]:
     """Two small folium elements: a safe tooltip/popup binding and raw page script."""
-    from branca.element import MacroElement
-    from folium.template import Template
+    from branca.element import MacroElement  # noqa: PLC0415 - folium (with branca) is optional, loaded on use
+    from folium.template import Template  # noqa: PLC0415 - as above
 
     class Bind(MacroElement):
         """Bind a tooltip and a popup (pre-escaped HTML, passed as JS string literals)."""
@@ -242,7 +242,7 @@ def _bounds(frames: MapFrames, extent: Sequence[float] | None) -> Bounds:
 
 def _new_map(folium: Any, bounds: Bounds, assets: tuple[str, str, str]) -> folium.Map:
     """An empty map fitted to ``bounds``, with Leaflet and the page CSS inlined (no CDN)."""
-    from branca.element import Element
+    from branca.element import Element  # noqa: PLC0415 - folium (with branca) is optional, loaded on use
 
     x0, y0, x1, y1 = bounds
     js, css, version = assets
@@ -610,6 +610,123 @@ def explore_map(
     return m
 
 
+def explore_comparison(
+    base: FlowResult,
+    other: FlowResult,
+    *,
+    commodity: str | None = None,
+    extent: Sequence[float] | None = None,
+    title: str | None = None,
+) -> folium.Map:
+    """Interactive map of two results: the scenario, the base, and where flow moved.
+
+    The page is :func:`explore_map` of ``other`` (its flows, disabled, derated and
+    saturated elements, stranded volume), plus two overlays: ``Change`` (on) - each
+    link whose flow changed, blue where it gained and red where it lost, width by the
+    size of the change, with a tooltip ``before -> after (change)`` - and ``Before``
+    (off) - the flows of ``base``. The title names both scenarios and the subtitle
+    gives delivered and stranded volume before and after.
+
+    Parameters
+    ----------
+    base, other : FlowResult
+        The reference (e.g. baseline) and the scenario result.
+    commodity : str, optional
+        Show one commodity only.
+    extent : (min lon, min lat, max lon, max lat), optional
+    title : str, optional
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> from transcaspian.maps.interactive import explore_comparison
+    >>> net = tc.load_network("tests/fixtures/mini")
+    >>> scen = tc.Scenario.from_dict({"name": "terminal outage", "disable": ["terminal"]})
+    >>> m = explore_comparison(tc.solve(net), tc.solve(net, scen))
+    >>> "baseline vs terminal outage" in m.get_root().render()
+    True
+    """
+    folium = _folium()
+    net = other.network
+    fb = map_frames(base.network, base, commodity=commodity)
+    fa = map_frames(net, other, commodity=commodity)
+    bounds = _bounds(fa, extent)
+    m = _new_map(folium, bounds, leaflet_assets())
+    _add_base_layer(m, bounds)
+    changes = flow_changes(fb, fa)
+    name_b, name_a = _scenario_name(base), _scenario_name(other)
+    _add_before(m, folium, fb, name_b)
+    links = _LinkLayer(m, folium, net, fa, commodity=commodity).draw()
+    toggles = _add_toggles(m, folium, links)
+    gained = _add_changes(m, folium, net, changes, name_b, name_a)
+    names, node_marks = _add_nodes(m, folium, net, fa)
+    status_marks = _add_status(m, folium, fa)
+    callouts, stranded_marks = _add_stranded(m, folium, fa)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.add_child(_script(_controls_js(m, links, toggles, names, callouts)))
+    marks = links.marks | node_marks | status_marks | stranded_marks | gained
+    default = f"Flows: {name_b} vs {name_a}"
+    sub = "; ".join(
+        f"{S.COMMODITY_LABELS.get(c, c)}: delivered {fmt_volume(base.total_delivered.get(c, 0.0))} \u2192 "
+        f"{fmt_volume(other.total_delivered.get(c, 0.0))} {CANONICAL_UNITS.get(c, '')}, stranded "
+        f"{fmt_volume(base.total_unserved.get(c, 0.0))} \u2192 {fmt_volume(other.total_unserved.get(c, 0.0))} "
+        f"{CANONICAL_UNITS.get(c, '')}"
+        for c in dict.fromkeys(fb.commodities + fa.commodities)
+    )
+    head = f'<div class="tc-panel tc-title"><h1>{esc(title or default)}</h1><p>{esc(sub)}</p></div>'
+    _add_panels(m, fa, other, title, modes=links.modes, commodities=links.drawn, marks=marks, head=head)
+    return m
+
+
+def _add_before(m: folium.Map, folium: Any, frames: MapFrames, name: str) -> None:
+    """The base result's flows as an overlay, off at first."""
+    fg = folium.FeatureGroup(name=esc(f"Before: {name} (flows)"), show=False).add_to(m)
+    flows = frames.flows[frames.flows["flow"] > FLOW_EPS]
+    top = {str(u): float(g["flow"].max()) or 1.0 for u, g in flows.groupby("unit")} if len(flows) else {}
+    for r in flows.itertuples():
+        if r.geometry is None or r.geometry.is_empty:
+            continue
+        w = max(_MIN_PX, _MAX_PX * r.flow / top.get(str(r.unit), r.flow))
+        line = folium.PolyLine(
+            _latlon(r.geometry), color=S.commodity_colour(r.commodity), weight=w, opacity=0.55, dash_array=_dash(str(r.mode))
+        ).add_to(fg)
+        com = esc(S.COMMODITY_LABELS.get(r.commodity, r.commodity))
+        _bind(line, f"<b>{esc(r.link)}</b><br>{esc(name)}: {com} {esc(fmt_volume(r.flow))} {esc(r.unit)}")
+
+
+def _add_changes(m: folium.Map, folium: Any, net: CorridorNetwork, changes: Any, name_b: str, name_a: str) -> set[str]:
+    """The change overlay: blue where a link gained flow, red where it lost; returns the marks."""
+    fg = folium.FeatureGroup(name=esc(f"Change: {name_b} \u2192 {name_a}")).add_to(m)
+    marks: set[str] = set()
+    moved = changes[changes["delta"].abs() > FLOW_EPS * 10] if len(changes) else changes
+    if not len(moved):
+        return marks
+    top = {str(u): float(g["delta"].abs().max()) or 1.0 for u, g in moved.groupby("unit")}
+    names = net.links["name"] if "name" in net.links.columns else pd.Series(dtype=str)
+    rows: list[Any] = list(moved.itertuples())
+    for r in rows:
+        if r.geometry is None or r.geometry.is_empty:
+            continue
+        gain = r.delta > 0
+        marks.add("gain" if gain else "loss")
+        w = max(_MIN_PX + 1, _MAX_PX * abs(r.delta) / top.get(str(r.unit), abs(r.delta)))
+        colour = S.GAIN if gain else S.LOSS
+        line = folium.PolyLine(_latlon(r.geometry), color=colour, weight=w, opacity=0.75).add_to(fg)
+        sign = "+" if gain else "\u2212"
+        label = esc(names.get(r.link, r.link))
+        tip = (
+            f"<b>{label}</b><br>{esc(S.COMMODITY_LABELS.get(r.commodity, r.commodity))}: {esc(name_b)} "
+            f"{esc(fmt_volume(r.before))} \u2192 {esc(name_a)} {esc(fmt_volume(r.after))} {esc(r.unit)} "
+            f"(<b>{sign}{esc(fmt_volume(abs(r.delta)))}</b>)"
+        )
+        _bind(line, tip)
+    return marks
+
+
 # ---------------------------------------------------------------------- panels
 def _svg_line(colour: str, width: float, dash: str | None = None, opacity: float = 1.0) -> str:
     d = f' stroke-dasharray="{dash}"' if dash else ""
@@ -652,6 +769,8 @@ def _status_rows(marks: set[str]) -> list[str]:
         ),
         "saturated": f"{_svg_line(S.SATURATED, 9, opacity=0.45)}At capacity",
         "stranded": '<span class="tc-stranded" style="padding:0 3px">Mt</span> Stranded at origin',
+        "gain": f"{_svg_line(S.GAIN, 5, opacity=0.75)}Flow gained",
+        "loss": f"{_svg_line(S.LOSS, 5, opacity=0.75)}Flow lost",
     }
     if not marks & set(status):
         return []
@@ -689,11 +808,12 @@ def _add_panels(
     modes: set[str],
     commodities: set[str],
     marks: set[str],
+    head: str | None = None,
 ) -> None:
-    """Title box and legend (fixed HTML; data texts escaped)."""
-    from branca.element import Element
+    """Title box (``head``, default :func:`_title_html`) and legend (fixed HTML; data texts escaped)."""
+    from branca.element import Element  # noqa: PLC0415 - folium (with branca) is optional, loaded on use
 
-    html = _title_html(frames, result, title) + _legend_html(frames, modes, commodities, marks)
+    html = (head or _title_html(frames, result, title)) + _legend_html(frames, modes, commodities, marks)
     root = cast("Figure", m.get_root())
     root.html.add_child(Element(html), name="tc_panels")
 

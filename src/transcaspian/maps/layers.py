@@ -22,7 +22,7 @@ from shapely.geometry import LineString, MultiLineString
 
 from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
 from . import style as S
-from .labels import HALO, LabelSpec, marker_boxes
+from .labels import DIRECTIONS, HALO, LabelSpec, marker_boxes
 from .text import fmt_volume, short_label
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["WidthScale", "Layers", "nice_values", "project"]
 
 MAX_WIDTH = 9.0  # points, at the largest flow of a unit
+CROSS_SIZE = 13.0  # points, the red cross on a disabled element
+RING_SIZE = 15.0  # points, the orange ring on a derated one
 MIN_WIDTH = 0.9  # points, floor so small flows stay visible
 BACKDROP_WIDTH = 0.8
 NETWORK_WIDTH = 1.7
@@ -119,8 +121,21 @@ def _midpoint(geom: BaseGeometry) -> tuple[float, float, float]:
     return p.x, p.y, math.degrees(math.atan2(b.y - a.y, b.x - a.x))
 
 
+#: Sixteen directions for required labels: the eight of :data:`labels.DIRECTIONS`, then
+#: the eight between them (a crowded hub finds a free position more often).
+_MANY_DIRECTIONS = (
+    *DIRECTIONS,
+    *((math.cos(math.radians(a)), math.sin(math.radians(a))) for a in (22.5, 67.5, 112.5, 157.5, 202.5, 247.5, 292.5, 337.5)),
+)
+
+
 def _node_label(nid: str, row: pd.Series, size: float, *, used: set[str] | None, highlight: set[str]) -> LabelSpec:
-    """The name label request of a node (disabled and highlighted names are required)."""
+    """The name label request of a node.
+
+    Disabled and highlighted names and the corridor's key hubs (:data:`style.KEY_HUBS`)
+    are required: they are always placed, with a leader line when there is no room
+    beside the symbol.
+    """
     kind = str(row["kind"])
     pri = float(S.LABEL_PRIORITY.get(kind, 20))
     if used is not None:
@@ -130,16 +145,25 @@ def _node_label(nid: str, row: pd.Series, size: float, *, used: set[str] | None,
     if bool(row["disabled"]):  # before the stranded callouts: the name belongs next to its cross
         pri, required = 2000, True
         style.update(color=S.DISABLED, fontweight="bold", fontsize=8.5)
+        size = max(size, CROSS_SIZE)
     elif nid in highlight:
         pri, required = 900, True
+        style.update(fontweight="bold")
+    elif nid in S.KEY_HUBS:
+        pri, required = 500 + pri, True
         style.update(fontweight="bold")
     elif kind in ("terminal", "market", "port", "chokepoint"):
         style.update(fontweight="bold")
     base = size / 2 + 2.5
-    radius: float | tuple[float, ...] = (base, base + 10, base + 22) if pri >= 40 else base
+    radius: float | tuple[float, ...] = base
+    if required:
+        radius = (base, base + 10, base + 20, base + 32, base + 46, base + 62, base + 80)
+    elif pri >= 40:
+        radius = (base, base + 10, base + 22)
     return LabelSpec(
         row.geometry.x, row.geometry.y, short_label(row["name"]), priority=pri, radius=radius, style=style,
-        required=required, leader="auto", key=nid,
+        required=required, leader="auto", key=nid, symbol=nid, anchor_size=size, kind="node",
+        directions=_MANY_DIRECTIONS if required else None,
     )
 
 
@@ -193,7 +217,7 @@ class Layers:
         self.frame = frame
         self.m_per_pt = m_per_pt
         self.labels: list[LabelSpec] = []
-        self.symbols: list[tuple[float, float, float]] = []  # x, y, size in points
+        self.symbols: list[tuple[str, float, float, float]] = []  # key, x, y, size in points
         self.samples: list[np.ndarray] = []  # data coords along drawn lines
         self.present: dict[str, set[str]] = {"modes": set(), "kinds": set(), "marks": set(), "commodities": set()}
 
@@ -339,11 +363,11 @@ class Layers:
 
     def disabled_links(self, links: gpd.GeoDataFrame) -> None:
         """Disabled links greyed and dashed, with a red cross halfway."""
-        for _, row in links[links["disabled"]].iterrows():
+        for lid, row in links[links["disabled"]].iterrows():
             for c in _lines(row.geometry):
                 self._plot(c, sample=False, color=S.MUTED, lw=1.6, alpha=0.9, dashes=(0, (3, 2)), zorder=4)
             x, y, _ = _midpoint(row.geometry)
-            self._cross(x, y)
+            self._cross(x, y, key=str(lid))
             if self._seen(row.geometry):
                 self.present["marks"].add("disabled")
 
@@ -388,13 +412,14 @@ class Layers:
             if seen:
                 self.present["marks"].add("saturated")
         self.ax.plot(
-            [x], [y], marker=st["marker"], ms=size, mfc=st["face"], mec=st["edge"], mew=0.8, alpha=alpha, ls="none", zorder=8
+            [x], [y], marker=st["marker"], ms=size, mfc=st["face"], mec=st["edge"], mew=0.8, alpha=alpha, ls="none", zorder=8,
+            gid=f"tc-node:{nid}",
         )
-        self.symbols.append((x, y, size + 2))
+        self.symbols.append((nid, x, y, size))
         if seen:
             self.present["kinds"].add(kind)
         if disabled:
-            self._cross(x, y)
+            self._cross(x, y, key=nid)
             if seen:
                 self.present["marks"].add("disabled")
         elif float(row["derate"]) < 1.0 - 1e-9:
@@ -405,20 +430,23 @@ class Layers:
         """A round glow of ``size`` points under a node symbol."""
         self.ax.plot([x], [y], marker="o", ms=size, mfc=colour, mec="none", alpha=alpha, ls="none", zorder=z)
 
-    def _cross(self, x: float, y: float) -> None:
-        self.ax.plot([x], [y], marker="x", ms=13, mec="white", mew=5.0, ls="none", zorder=9.9)
-        self.ax.plot([x], [y], marker="x", ms=13, mec=S.DISABLED, mew=2.6, ls="none", zorder=10, gid="tc-disabled")
-        self.symbols.append((x, y, 15))
+    def _cross(self, x: float, y: float, *, key: str) -> None:
+        self.ax.plot([x], [y], marker="x", ms=CROSS_SIZE, mec="white", mew=5.0, ls="none", zorder=9.9)
+        self.ax.plot([x], [y], marker="x", ms=CROSS_SIZE, mec=S.DISABLED, mew=2.6, ls="none", zorder=10, gid="tc-disabled")
+        self.symbols.append((key, x, y, CROSS_SIZE))
 
     def _ring(self, x: float, y: float, derate: float, *, key: str, seen: bool = True) -> None:
-        self.ax.plot([x], [y], marker="o", ms=15, mfc="none", mec=S.DERATED, mew=2.2, ls="none", zorder=9, gid="tc-derated")
-        self.symbols.append((x, y, 17))
+        self.ax.plot(
+            [x], [y], marker="o", ms=RING_SIZE, mfc="none", mec=S.DERATED, mew=2.2, ls="none", zorder=9, gid="tc-derated"
+        )
+        self.symbols.append((key, x, y, RING_SIZE))
         if seen:
             self.present["marks"].add("derated")
         style = {"fontsize": 7.5, "color": "#b35806", "fontweight": "bold", "zorder": 21, "path_effects": HALO}
         self.labels.append(
             LabelSpec(
-                x, y, f"{derate * 100:.0f}%", priority=800, radius=(9.0, 14.0), style=style, required=True, key=f"derate:{key}"
+                x, y, f"{derate * 100:.0f}%", priority=800, radius=(9.0, 14.0, 22.0), style=style, required=True,
+                leader="auto", key=f"derate:{key}", symbol=key, anchor_size=RING_SIZE, kind="derate",
             )
         )
 
@@ -449,7 +477,12 @@ class Layers:
             seen.add(outside)
             style = {"fontsize": 7.2, "color": "#444444", "fontstyle": "italic", "zorder": 20, "path_effects": HALO}
             text = "to " + short_label(nodes.at[outside, "name"], width=26).replace("\n", " ")
-            self.labels.append(LabelSpec(p.x, p.y, text, priority=35, radius=(4.0, 12.0), style=style, key=f"offmap:{outside}"))
+            self.labels.append(
+                LabelSpec(
+                    p.x, p.y, text, priority=35, radius=(4.0, 12.0), style=style, leader="auto", key=f"offmap:{outside}",
+                    symbol=f"edge:{outside}", kind="offmap",
+                )
+            )
 
     # -------------------------------------------------------------- stranded
     def stranded(
@@ -477,6 +510,9 @@ class Layers:
                     leader=True,
                     margin=5.0,
                     key=f"stranded:{origin}",
+                    symbol=str(origin),
+                    anchor_size=float(S.node_style(str(row["kind"]))["size"]),
+                    kind="callout",
                 )
             )
             out.add(str(origin))
@@ -495,8 +531,8 @@ class Layers:
         """Display-space boxes of the symbols drawn (obstacles for labels)."""
         if not self.symbols:
             return []
-        arr = np.array(self.symbols)
-        return marker_boxes(self.ax, arr[:, :2], arr[:, 2])
+        arr = np.array([s[1:] for s in self.symbols], dtype=float)
+        return marker_boxes(self.ax, arr[:, :2], arr[:, 2] + 2)
 
 
 def _resample(coords: np.ndarray, step: float) -> np.ndarray:

@@ -30,6 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely.geometry import box
 
+from .. import __version__
 from ..io import save_figure_atomic
 from ..schema import FLOW_EPS
 from ..units import CANONICAL_UNITS
@@ -232,15 +233,18 @@ def _place_all(ax: Axes, view: View, lay: Layers, extra: Sequence[LabelSpec] = (
     # key labels first, then sea and country names, then minor nodes (junctions ...)
     first = [sp for sp in [*lay.labels, *extra] if sp.priority >= _MINOR]
     minor = [sp for sp in lay.labels if sp.priority < _MINOR]
-    kept = place_labels(ax, first, obstacles=obstacles, line_points=pts, placed=placed)
+    syms = lay.symbols
+    kept = place_labels(ax, first, obstacles=obstacles, line_points=pts, placed=placed, symbols=syms)
     inv = view.to_map()
     seas = []
     for text, lon, lat in _SEAS:
         x, y = inv.transform(lon, lat)
         if view.xmin < x < view.xmax and view.ymin < y < view.ymax:
             style = {"fontsize": 8.5, "color": "#4f7391", "fontstyle": "italic", "zorder": 2, "linespacing": 1.0}
-            seas.append(LabelSpec(x, y, text, priority=3, radius=(0, 14, 28, 42), style=style, directions=_AROUND, max_cover=0))
-    kept += place_labels(ax, seas, obstacles=obstacles, placed=placed, line_points=pts)
+            seas.append(
+                LabelSpec(x, y, text, priority=3, radius=(0, 14, 28, 42), style=style, directions=_AROUND, max_cover=0, kind="sea")
+            )
+    kept += place_labels(ax, seas, obstacles=obstacles, placed=placed, line_points=pts, symbols=syms)
     countries = []
     for i, c in enumerate(country_labels(view)):
         if c["code"] not in _CORRIDOR_COUNTRIES and c["area"] < 0.015:
@@ -251,11 +255,11 @@ def _place_all(ax: Axes, view: View, lay: Layers, extra: Sequence[LabelSpec] = (
             LabelSpec(
                 c["x"], c["y"], c["text"].upper(), priority=2 - i * 0.01, radius=(0, 16, 32, 56, 90, 130),
                 style=style, directions=((0.0, 0.0), *DIRECTIONS), region=c["geom"],
-                max_cover=4 if c["code"] in _CORRIDOR_COUNTRIES else 1,
+                max_cover=4 if c["code"] in _CORRIDOR_COUNTRIES else 1, kind="country",
             )
         )
-    kept += place_labels(ax, countries, obstacles=obstacles, placed=placed, line_points=pts)
-    kept += place_labels(ax, minor, obstacles=obstacles, placed=placed, line_points=pts)
+    kept += place_labels(ax, countries, obstacles=obstacles, placed=placed, line_points=pts, symbols=syms)
+    kept += place_labels(ax, minor, obstacles=obstacles, placed=placed, line_points=pts, symbols=syms)
     return kept
 
 
@@ -275,9 +279,14 @@ def _change_labels(changes: gpd.GeoDataFrame | None, view: View, scale: WidthSca
         sign = "+" if r.delta > 0 else "\u2212"
         style = {"fontsize": 7.5, "color": col, "fontweight": "bold", "zorder": 22, "path_effects": HALO}
         text = f"{sign}{fmt_volume(abs(r.delta))}"
-        radius = scale.width(r.delta, r.unit) / 2 + 3
-        key = f"delta:{r.link}"
-        specs.append(LabelSpec(mid.x, mid.y, text, priority=600 + abs(r.delta), radius=radius, style=style, key=key))
+        width = scale.width(r.delta, r.unit)
+        radius = (width / 2 + 3, width / 2 + 12)
+        specs.append(
+            LabelSpec(
+                mid.x, mid.y, text, priority=600 + abs(r.delta), radius=radius, style=style, leader="auto",
+                key=f"delta:{r.link}", symbol=str(r.link), anchor_size=width, kind="change",
+            )
+        )
     return specs
 
 
@@ -570,7 +579,9 @@ def export_map(
 
     ``.png``/``.svg``/``.pdf``: :func:`plot_map`, or :func:`plot_comparison` of
     ``base`` and ``result`` when ``base`` is given. ``.html``: the interactive map of
-    ``result`` (:func:`transcaspian.maps.interactive.explore_map`).
+    ``result`` (:func:`transcaspian.maps.interactive.explore_map`), or of the
+    comparison when ``base`` is given
+    (:func:`transcaspian.maps.interactive.explore_comparison`).
 
     Parameters
     ----------
@@ -578,7 +589,7 @@ def export_map(
     net : CorridorNetwork
     result : FlowResult, optional
     base : FlowResult, optional
-        Reference result for a comparison (static formats only).
+        Reference result: draw the comparison of ``base`` and ``result``.
     commodity, extent, title
         As for :func:`plot_map`.
     layout : {"panels", "change"}
@@ -600,8 +611,10 @@ def export_map(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".html":
-        from .interactive import explore_map, write_html
+        from .interactive import explore_comparison, explore_map, write_html  # noqa: PLC0415 - folium only for HTML
 
+        if base is not None and result is not None:
+            return write_html(explore_comparison(base, result, commodity=commodity, extent=extent, title=title), path)
         return write_html(explore_map(net, result, commodity=commodity, extent=extent, title=title), path)
     if suffix not in _FORMATS:
         raise ValueError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg, .pdf or .html")
@@ -612,7 +625,7 @@ def export_map(
     try:
         return save_map(fig, path, dpi=dpi)
     finally:  # the figure is ours: free it (the CLI and batch scripts draw many)
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - pyplot only to free a figure the CLI drew
 
         plt.close(fig)
 
@@ -655,8 +668,6 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Pa
         raise ValueError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg or .pdf")
     if fmt == "png" and dpi < 150:
         raise ValueError(f"{path}: dpi={dpi} is too coarse for a report map; use at least 150")
-    from .. import __version__
-
     meta: dict[str, Any] = {"Software": f"transcaspian {__version__} (matplotlib)"}
     if fmt == "png":
         meta["Source"] = S.SOURCE_LINE

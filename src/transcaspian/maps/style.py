@@ -18,6 +18,7 @@ __all__ = [
     "MODE_STYLES",
     "NODE_STYLES",
     "LABEL_PRIORITY",
+    "KEY_HUBS",
     "MAP_CRS",
     "DEFAULT_EXTENT",
     "SOURCE_LINE",
@@ -135,6 +136,28 @@ LABEL_PRIORITY: dict[str, int] = {
     "pump_station": 8,
     "junction": 5,
 }
+
+#: The corridor's key hubs (node ids): a report map always names those in view, with a
+#: leader line when there is no room beside the symbol. They are the places the export
+#: stories turn on - the CPC outage and its bypasses (README, ``make demo``): the CPC
+#: terminal, Atyrau, Samara (the Transneft hand-over), the Caspian ports Aktau, Kuryk
+#: and Makhachkala, Baku, the Georgian terminals Supsa and Batumi, Ceyhan (BTC), and
+#: Alashankou on the China border (Dostyk sits 10 km away on the Kazakh side).
+KEY_HUBS: frozenset[str] = frozenset(
+    {
+        "novorossiysk_cpc_terminal",
+        "atyrau",
+        "samara",
+        "aktau",
+        "kuryk",
+        "makhachkala",
+        "baku",
+        "supsa",
+        "batumi",
+        "ceyhan",
+        "alashankou",
+    }
+)
 
 FONT_FAMILY = "DejaVu Sans"
 
