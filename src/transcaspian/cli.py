@@ -272,6 +272,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         f"{fmt_number(ceiling.total_delivered['crude'])} Mt/y (+{fmt_number(gain)} Mt/y), stranding "
         f"{fmt_number(sum(ceiling.total_unserved.values()))} Mt/y."
     )
+    print("\n" + _allocation_lines(net, cut_sc, cut))
     if args.out:
         out = Path(args.out)
         write_atomic(out / "comparison.txt", str(cmp) + "\n")
@@ -282,6 +283,27 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         _demo_map(net, cut, base, out)
         print(f"\nwrote tables to {out}/")
     return 0
+
+
+def _allocation_lines(net: Any, scenario: Any, by_cost: Any) -> str:
+    """Who is stranded in the outage under both allocation rules (cost, pro_rata), side by side."""
+    from .flow.solver import solve
+    from .tables import fmt_number
+
+    fair = solve(net, scenario, commodity="crude", allocation="pro_rata")
+    origins = sorted(set(by_cost.unserved.index) | set(fair.unserved.index), key=lambda k: -fair.unserved.loc[k, "unserved"])
+    lines = ["Who is stranded, by allocation rule (Mt/y): cost = cheapest first; pro_rata = every shipper behind",
+             "a bottleneck served the same share of its supply (how CPC rations space).",
+             f"  {'origin':<16}{'cost':>10}{'pro_rata':>10}{'share served':>14}"]
+    for key in origins:
+        a, b = by_cost.unserved.loc[key, "unserved"], fair.unserved.loc[key, "unserved"]
+        if max(a, b) <= 1e-6:
+            continue
+        share = max(0.0, fair.meta["served_share"].get(f"{key[0]}@{key[1]}", float("nan")))
+        lines.append(f"  {key[1]:<16}{fmt_number(a):>10}{fmt_number(b):>10}{share:>14.1%}")
+    lines.append(f"  {'total':<16}{fmt_number(by_cost.total_unserved['crude']):>10}{fmt_number(fair.total_unserved['crude']):>10}")
+    lines.append(f"  unit cost {fmt_number(by_cost.unit_cost['crude'])} vs {fmt_number(fair.unit_cost['crude'])} USD/t delivered")
+    return "\n".join(lines)
 
 
 def _demo_map(net: Any, cut: Any, base: Any, out: Path) -> None:
@@ -295,7 +317,8 @@ def _demo_map(net: Any, cut: Any, base: Any, out: Path) -> None:
         print(f"wrote map to {path}")
         path = _export(out / "cpc_outage_panels.png", cut.network, cut, base=base, commodity="crude", layout="stacked")
         print(f"wrote before/after map to {path}")
-        page = _export(out / "cpc_outage.html", cut.network, cut, commodity="crude", title="CPC marine terminal out of service")
+        page = _export(out / "cpc_outage.html", cut.network, cut, base=base, commodity="crude",
+                       title="CPC marine terminal out of service")
         print(f"wrote interactive map to {page}")
     except TranscaspianError as exc:
         log.warning("no map drawn: %s", exc)
