@@ -224,7 +224,13 @@ def test_compare_map_html_draws_the_comparison(capsys, tmp_path):
     assert re.search(r"Change: baseline (\\u2192|\u2192|&rarr;) cpc_outage", html), "no change overlay"
     assert "Before: baseline (flows)" in html
     # delivered before and after in the title box, not just the outage's totals
-    assert re.search(r"delivered 122 (\\u2192|\u2192) 64\.9", html), "title box lacks delivered before -> after"
+    from transcaspian.maps.text import fmt_volume
+
+    net = tc.load_network()
+    before = tc.solve(net, tc.Scenario.from_yaml(SCEN / "baseline.yaml")).total_delivered["crude"]
+    after = tc.solve(net, tc.Scenario.from_yaml(SCEN / "cpc_outage.yaml")).total_delivered["crude"]
+    want = rf"delivered {re.escape(fmt_volume(before))} (\\u2192|\u2192) {re.escape(fmt_volume(after))}"
+    assert re.search(want, html), "title box lacks delivered before -> after"
     # a change line for the CPC pipeline's loss, with both volumes in its tooltip
     assert "Flow lost" in html and "Flow gained" in html
 
