@@ -443,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("summary", help="links by mode and commodity")
     s.add_argument("path", nargs="?", type=Path, default=None)
-    s.add_argument("--as-of", default=None, help="apply events up to this date (YYYY-MM-DD)")
+    s.add_argument("--as-of", default=None, help="apply events up to this date (YYYY-MM-DD, or YYYY-MM for the month's end)")
     s.set_defaults(func=_cmd_summary)
 
     commodity_choices = [*COMMODITIES, "all"]
