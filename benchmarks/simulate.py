@@ -31,19 +31,13 @@ from scipy.optimize import linprog
 ROOT = Path(__file__).resolve().parents[1]
 WINTER = ROOT / "examples" / "scenarios" / "winter_2025_26.yaml"
 
+from _timing import timed  # noqa: E402
+
 import transcaspian as tc  # noqa: E402
 from transcaspian.timeline import model as tm  # noqa: E402
 
 CASES = (("12 months, monthly", "month", 0.5), ("365 days, daily", "day", 5.0))
 
-
-def timed(fn, repeat: int):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def capture_lp(net, sc, step: str):
