@@ -52,7 +52,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 #: Layers, lowest first; modules by their name inside the package ("" is the root).
 LAYERS: dict[str, tuple[str, ...]] = {
     "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples", "dates"),
-    "data": ("network", "loader", "validation", "changes", "events", "_scenario_fields", "scenario"),
+    "data": ("network", "loader", "validation", "changes", "terminals", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
     "analysis": ("tables", "routes", "compare", "criticality", "calibration"),
     "timeline": ("timeline", "timeline.*"),
@@ -80,7 +80,8 @@ SAME_LAYER: dict[str, frozenset[str]] = {
     "network": frozenset(),
     "validation": frozenset(),
     "changes": frozenset(),
-    "events": frozenset({"changes"}),
+    "terminals": frozenset(),
+    "events": frozenset({"changes", "terminals"}),
     "_scenario_fields": frozenset({"loader", "network"}),
     "loader": frozenset({"network", "validation", "events"}),
     "scenario": frozenset({"network", "loader", "events", "changes", "_scenario_fields"}),

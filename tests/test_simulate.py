@@ -81,7 +81,8 @@ def test_no_horizon_and_applied_events_are_errors(mini_net, mini_path):
 def test_one_year_period_equals_solve(net, scenario):
     sc = tc.Scenario.from_yaml(ROOT / "examples" / "scenarios" / f"{scenario}.yaml") if scenario else None
     ref = tc.solve(net, sc, commodity="crude")
-    year = tc.simulate(net, sc, start="2025", end="2025", step="year", events=False)
+    # 2027: a 365-day year outside the months of time.yaml's output profiles (Tengiz, Oct 2025)
+    year = tc.simulate(net, sc, start="2027", end="2027", step="year", events=False)
     tot = year.totals["crude"]
     assert tot["delivered"] == pytest.approx(ref.total_delivered["crude"], rel=1e-9, abs=1e-7)
     assert tot["deferred"] + tot["stranded"] == pytest.approx(ref.total_unserved["crude"], rel=1e-7, abs=1e-6)
@@ -239,7 +240,7 @@ def test_bundled_time_data_cites_known_sources(net):
     assert cited and cited <= set(net.sources)
     td = TimeData.from_mapping(data, net=net)
     assert td.storage[CPC].capacity == pytest.approx(1e6 / (0.158987294928 * 7.9) / 1e6)
-    assert td.moorings[CPC].capacity_per_year(0) == pytest.approx(84.0)
+    assert td.moorings[CPC].capacity_per_year(0) == pytest.approx(2 * 1e6 * 365 / 7.9 / 1e6)  # two in service, 1 Mb/d each
 
 
 # -------------------------------------------------------------- scenario fields
@@ -293,16 +294,36 @@ def test_unknown_scenario_keys_stay_errors():
 
 # ---------------------------------------------------------------- the winter run
 def test_winter_one_mooring_december_is_the_mechanism(winter):
-    """December loadings are the one-mooring rate over the days the storm left, and the tanks end it full."""
+    """December loadings are one mooring's rate over the days the storm left, and the tanks end it full."""
     load = winter.loadings(CPC)
-    one_spm = min(3.5 * 12, 0.515 * 81.5)  # one mooring [S20]; events.yaml's derate to the same rate
-    assert load.loc["2025-12", "capacity"] == pytest.approx(one_spm * 28 / 365)  # storm halt from 29 Dec
+    one_spm = 1.0e6 * 365 / 7.9 / 1e6  # one mooring loads 1 Mb/d [S256], CPC Blend at 7.9 bbl/t, in Mt/y
+    assert load.loc["2025-12", "capacity"] == pytest.approx(one_spm * 28 / 365)  # storm halt 29-31 Dec
     assert load.loc["2025-12", "throughput"] == pytest.approx(load.loc["2025-12", "capacity"], rel=1e-6)
+    # November: the 1.55 Mb/d programme on the 27 days the strikes of 25 and 29-30 Nov left
+    assert load.loc["2025-11", "capacity"] == pytest.approx(1.55e6 * 27 / 7.9 / 1e6)
     tanks = winter.storage.set_index("period")["level"]
     assert tanks["2025-12"] == pytest.approx(winter.storage["capacity"].iloc[0])
     assert load.loc["2025-10", "throughput"] > 1.5 * load.loc["2025-12", "throughput"]
     cut = winter.production.set_index(["period", "origin"])
     assert cut.loc[("2026-01", "tengiz"), "available"] < 0.7 * cut.loc[("2026-01", "tengiz"), "planned"]
+
+
+def test_winter_daily_follows_the_record_of_each_day(net):
+    """Day by day: halts, one mooring, two moorings back on 25 Jan, and the Tengiz restart curve."""
+    res = tc.simulate(net, WINTER, step="day", start="2025-11-20", end="2026-02-10")
+    cap = res.loadings(CPC)["capacity"]
+    one, plan_nov = 1.0e6 / 7.9 / 1e6, 1.55e6 / 7.9 / 1e6
+    assert cap["2025-11-24"] == pytest.approx(plan_nov) and cap["2025-11-25"] == 0.0  # strike, back on 26 Nov
+    assert cap["2025-11-29"] == 0.0 and cap["2025-11-30"] == 0.0 and cap["2025-12-01"] == pytest.approx(one)
+    assert cap["2025-12-29"] == 0.0 and cap["2026-01-01"] == pytest.approx(one)
+    assert cap["2026-01-10"] == 0.0 and cap["2026-01-13"] == pytest.approx(one)
+    assert cap["2026-01-25"] == pytest.approx(81.5 / 365)  # two moorings (92 Mt/y) above the terminal's 81.5
+    assert cap["2026-02-05"] == pytest.approx(1.7e6 / 7.9 / 1e6)  # the February programme binds
+    prod = res.production[res.production["origin"] == "tengiz"].set_index("period")
+    share = prod["available"] / prod["planned"]
+    assert share["2026-01-20"] == 0.0
+    assert share["2026-01-31"] == pytest.approx(0.124) and share["2026-02-01"] == pytest.approx(0.19)
+    assert share["2026-02-06"] == pytest.approx(0.45 + (0.58 - 0.45) * 2 / 4)  # linear between the record's days
 
 
 def test_winter_tables_have_periods_and_kbpd(winter):

@@ -24,6 +24,7 @@ from . import dates
 from .changes import Change, Op, apply_changes, derate_factor
 from .errors import NetworkDataError
 from .schema import EVENT_CHANGES
+from .terminals import mooring_factor, read_moorings
 
 if TYPE_CHECKING:
     from .network import CorridorNetwork
@@ -83,11 +84,18 @@ def apply_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: str
 
 
 def apply_events(net: CorridorNetwork, as_of: str | dt.date) -> CorridorNetwork:
-    """The network with every event dated on or before ``as_of`` applied, in date order.
+    """The network on ``as_of``: every event dated on or before it applied, in date order.
 
     ``as_of`` is ``YYYY-MM-DD`` or ``YYYY-MM`` (the end of that month); an event's
     ``date`` is ``YYYY-MM-DD`` or ``YYYY-MM`` (the start of that month). An impossible
     date in either is an error naming it (:mod:`transcaspian.dates`).
+
+    An event with an ``end`` (its repair or return date, the first day back) that is on
+    or before ``as_of`` is over: its targets are restored on that day, as the time model
+    (:func:`transcaspian.simulate`) restores them. ``moorings_out: {terminal: n}`` takes
+    ``n`` loading points of a terminal out of service; on ``as_of`` the terminal is
+    derated to *moorings in service x rate* over its capacity, from the ``moorings`` of
+    time.yaml (:mod:`transcaspian.terminals`).
 
     Raises
     ------
@@ -99,24 +107,75 @@ def apply_events(net: CorridorNetwork, as_of: str | dt.date) -> CorridorNetwork:
     >>> import transcaspian as tc
     >>> apply_events(tc.load_network("tests/fixtures/mini"), "2025-12-31").applied
     ('terminal_strike',)
+    >>> net = tc.load_network()
+    >>> [round(apply_events(net, d).effective_capacity("novorossiysk_cpc_terminal"), 1)
+    ...  for d in ("2025-11-20", "2025-12-15", "2026-02-01")]
+    [81.5, 46.2, 81.5]
     """
     when = parse_date(as_of, month="end", field="as_of")
-    dated = [(_event_date(ev), ev) for ev in net.events]
-    changes: list[Change] = []
+    steps: list[tuple[dt.date, int, list[Change], dict[str, float]]] = []  # day, order, changes, moorings delta
     applied = list(net.applied)
-    for day, ev in sorted(dated, key=lambda pair: pair[0]):
+    for order, ev in enumerate(sorted(net.events, key=_event_date)):
+        day = _event_date(ev)
         if day > when:
             continue
+        origin = f"events.yaml: {ev.get('id')}"
+        changes: list[Change] = []
+        moorings: dict[str, float] = {}
         for change in ev.get("changes") or []:
-            changes += _parse_change(net, change, origin=f"events.yaml: {ev.get('id')}")
+            for op, arg in change.items():
+                if op == "moorings_out":
+                    for rid, n in _mooring_targets(net, arg, origin=origin):
+                        moorings[rid] = moorings.get(rid, 0.0) + n
+                else:
+                    changes += _parse_change(net, {op: arg}, origin=origin)
+        steps.append((day, 2 * order, changes, moorings))
+        end = _event_end(ev)
+        if end is not None and end <= when:
+            back = [Change("restore", c.ids) for c in changes]
+            steps.append((end, 2 * order + 1, back, {k: -v for k, v in moorings.items()}))
         applied.append(str(ev.get("id")))
-        log.info("applied event %s (%s)", ev.get("id"), ev.get("date"))
-    return apply_changes(net, changes).replace(as_of=when, applied=tuple(applied))
+        log.info("applied event %s (%s%s)", ev.get("id"), ev.get("date"), f" to {end}" if end and end <= when else "")
+    steps.sort(key=lambda s: (s[0], s[1]))
+    out = apply_changes(net, [c for s in steps for c in s[2]])
+    moorings_out: dict[str, float] = {}
+    for s in steps:
+        for rid, n in s[3].items():
+            moorings_out[rid] = max(0.0, moorings_out.get(rid, 0.0) + n)
+    if any(moorings_out.values()):
+        table = read_moorings(net)
+        extra = []
+        for rid, n in moorings_out.items():
+            factor = mooring_factor(out, rid, n, table) if n else 1.0
+            if factor < 1.0 and not bool(out.nodes.at[rid, "disabled"]):
+                extra.append(Change("derate", (rid,), min(float(out.nodes.at[rid, "derate"]), factor)))
+        out = apply_changes(out, extra)
+    return out.replace(as_of=when, applied=tuple(applied))
 
 
 def _event_date(ev: Mapping[str, Any]) -> dt.date:
     """The day of an event (a bare month ``YYYY-MM`` is its first day)."""
     return parse_date(ev.get("date"), month="start", field=f"events.yaml: {ev.get('id')}: date")
+
+
+def _event_end(ev: Mapping[str, Any]) -> dt.date | None:
+    """The first day back of an event with an ``end`` (a bare month is its first day), else None."""
+    if ev.get("end") is None:
+        return None
+    return parse_date(ev.get("end"), month="start", field=f"events.yaml: {ev.get('id')}: end")
+
+
+def _mooring_targets(net: CorridorNetwork, arg: Any, *, origin: str) -> list[tuple[str, float]]:
+    """The ``(terminal id, moorings out)`` pairs of a ``moorings_out`` change."""
+    if not isinstance(arg, Mapping):
+        raise NetworkDataError(f"{origin}: moorings_out: {arg!r} gives no count (fix: write moorings_out: {{<terminal>: <n>}})")
+    out = []
+    for key, n in arg.items():
+        if isinstance(n, bool) or not isinstance(n, int | float) or not 0 <= n < 1e3 or n != int(n):
+            raise NetworkDataError(f"{origin}: moorings_out: {key}: {n!r} is not a whole number of moorings "
+                                   "(fix: the count taken out of service, e.g. 1)")
+        out.append((net.resolve(str(key), kind="node"), float(n)))
+    return out
 
 
 def _parse_change(net: CorridorNetwork, change: Mapping[str, Any], *, origin: str) -> list[Change]:

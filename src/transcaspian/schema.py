@@ -412,6 +412,6 @@ def unknown_values(spec: FieldSpec, value: Any) -> list[str]:
 # --------------------------------------------------------------------------- events
 
 #: A change a dated event of events.yaml may make to nodes and links.
-EventChange = Literal["derate", "disable", "enable", "restore", "set_status"]
+EventChange = Literal["derate", "disable", "enable", "restore", "set_status", "moorings_out"]
 #: Event changes in the order messages list them.
 EVENT_CHANGES: tuple[str, ...] = get_args(EventChange)

@@ -27,7 +27,7 @@ from pyproj import Geod
 
 from .aliases import normalize_key
 from .countries import country_name, is_country, suggest_country
-from .dates import date_fix, date_problem
+from .dates import date_fix, date_problem, parse_date
 from .elements import contract_links, contract_origins
 from .errors import NetworkDataError, UnitError
 from .io import FILES, OPTIONAL_FILES, default_data_path, raw_files, read_json, read_yaml
@@ -41,7 +41,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Largest distance (km) allowed between a link geometry's end and its node.
 ENDPOINT_TOLERANCE_KM = 5.0
 #: Operations an event's change may use.
-CHANGE_OPS = ("derate", "disable", "enable", "set_status", "restore")
+CHANGE_OPS = ("derate", "disable", "enable", "set_status", "restore", "moorings_out")
 _GEOD = Geod(ellps="WGS84")
 _ACCEPTED_CRS = {"EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "OGC:CRS84"}
 #: How to write a value of each field type (the fix of a type problem).
@@ -586,6 +586,14 @@ def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Col
         problem = date_problem(d, month="start")
         if problem is not None:
             col.add(file, el, "date", problem, date_fix("start"))
+        end = (ev or {}).get("end")
+        if end is not None:
+            end_problem = date_problem(end, month="start")
+            if end_problem is not None:
+                col.add(file, el, "end", end_problem, date_fix("start"))
+            elif problem is None and parse_date(end, month="start") <= parse_date(d, month="start"):
+                col.add(file, el, "end", f"end {end} is not after date {d}",
+                        "give the first day back (after the event's date), or drop end for an open-ended event")
         _check_entry_sources(file, el, ev or {}, sources, col)
         for ch in (ev or {}).get("changes") or []:
             for op, arg in (ch or {}).items():
@@ -604,5 +612,11 @@ def _check_change(file: str, el: str, op: str, arg: Any, ids: set[str], col: _Co
                         "give the remaining share of capacity, e.g. 0.6 for 60%; use disable for none")
     elif op == "derate":
         col.add(file, el, "derate", f"derate of {arg!r} gives no factor", "write derate: {<id>: <remaining share, 0-1>}")
+    elif op == "moorings_out":
+        counts = arg.items() if isinstance(arg, dict) else [(arg, None)]
+        for t, n in counts:
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                col.add(file, el, "moorings_out", f"moorings_out {n!r} for {t} is not a whole number of moorings",
+                        "write moorings_out: {<terminal id>: <moorings taken out of service, e.g. 1>}")
     elif op not in CHANGE_OPS:
-        col.add(file, el, op, f"unknown change {op!r}", "use derate, disable, enable, restore or set_status")
+        col.add(file, el, op, f"unknown change {op!r}", "use derate, disable, enable, restore, set_status or moorings_out")

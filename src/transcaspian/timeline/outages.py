@@ -184,23 +184,32 @@ class Availability:
         return sorted(set(touched))
 
     def restart_ramp(self, origin: str, prod: Production) -> None:
-        """Limit an origin's recovery after a cut: ``restart_lag_days`` at zero, then ``ramp_up_per_day``."""
+        """Limit an origin's recovery after a cut: ``restart_lag_days`` at zero, then its restart curve.
+
+        The curve is :meth:`Production.restart_cap` (``restart_curve`` points, then
+        ``ramp_up_per_day``), counted from the first day back after the lag; a later cut
+        starts it again.
+        """
         f = self.factor.get(origin)
         if f is None:
             return
-        up = prod.ramp_up_per_day
         lag = int(math.ceil(prod.restart_lag_days))
+        limited = prod.restart_curve or math.isfinite(prod.ramp_up_per_day)
         out = f.copy()
-        hold = 0
+        hold, since = 0, -1  # days held at zero; days since the restart (-1: not restarting)
         for i in range(1, len(out)):
-            if out[i - 1] <= 0.0 and f[i] > 0.0 and hold == 0 and lag:
-                hold = lag
+            if out[i - 1] <= 0.0 and f[i] > 0.0 and hold == 0 and since < 0:
+                hold, since = lag, 0
             if hold:
                 out[i] = 0.0
                 hold -= 1
                 continue
-            if math.isfinite(up):
-                out[i] = min(f[i], out[i - 1] + up)
+            if since >= 0 and limited:
+                cap = prod.restart_cap(since)
+                out[i] = min(f[i], cap)
+                since = -1 if cap >= 1.0 or f[i] <= 0.0 else since + 1
+            elif math.isfinite(prod.ramp_up_per_day):  # a rise from a partial cut
+                out[i] = min(f[i], out[i - 1] + prod.ramp_up_per_day)
         self.factor[origin] = out
 
 

@@ -26,7 +26,7 @@ from ..flow.solver import prepare, resolve_commodities
 from ..scenario import Scenario
 from ..schema import OBJECTIVES, Objective
 from .model import TimeExpandedLP
-from .outages import Availability, windows_from_outages
+from .outages import Availability, Window, windows_from_outages
 from .periods import STEPS, make_periods
 from .result import SimulationResult, assemble_simulation
 from .timedata import TimeData, load_time_data
@@ -75,8 +75,10 @@ def simulate(
     objective : {"cost", "time", "emissions"}, optional
         What the last phase minimises.
     events : bool, default True
-        Apply the dated events of events.yaml day by day. ``False``: the network as
-        loaded in every period (with a one-year period this is :func:`solve`).
+        Apply the dated record day by day: the events of events.yaml and the dated
+        loading ``plans`` of time.yaml. ``False``: the network as loaded in every period
+        (with a one-year period outside the months of any output ``profile`` this is
+        :func:`solve`).
     time_data : TimeData, mapping, str or Path, optional
         Storage, moorings and production response; default ``time.yaml`` next to the
         network data (none for a folder without one).
@@ -142,6 +144,8 @@ def simulate(
         commodity = getattr(scenario, "commodity", None) or "crude"
     commodities = resolve_commodities(commodity, applied)
     td = load_time_data(net, time_data)
+    if not events:  # no dated record: no loading plans either
+        td = dataclasses.replace(td, plans=())
     lp = prepare(applied, commodities, objective=cast(Objective, objective))
 
     n_days = (periods[-1].end - periods[0].start).days + 1
@@ -159,6 +163,8 @@ def simulate(
         log.info("%s: events are off; the event end dates in outages have no effect", where)
     for w in windows:
         avail.add_window(w)
+    for w in _plan_windows(applied, td):
+        avail.add_window(w)
     for origin, prod in td.production.items():
         avail.restart_ramp(origin, prod)
 
@@ -170,6 +176,20 @@ def simulate(
     result.meta["total_seconds"] = time.perf_counter() - t0
     log.info("simulated %s over %d %s periods in %.3f s", where, len(periods), step, result.meta["total_seconds"])
     return result
+
+
+def _plan_windows(net: CorridorNetwork, td: TimeData) -> list[Window]:
+    """The published monthly plans of time.yaml as derate windows on their nodes' capacity."""
+    out = []
+    for plan in td.plans:
+        cap = net.nodes.at[plan.node, "capacity"] if plan.node in net.nodes.index else None
+        if cap is None or not np.isfinite(cap) or cap <= 0:
+            log.warning("time.yaml: the plan for %s in %s has no node capacity to scale; ignored", plan.node, plan.first)
+            continue
+        factor = min(1.0, plan.rate_per_year / float(cap))
+        out.append(Window(plan.node, "derate", factor, plan.first, plan.last + dt.timedelta(days=1),
+                          f"plan {plan.first:%Y-%m}"))
+    return out
 
 
 def _static(scenario: Scenario | None) -> Scenario | None:

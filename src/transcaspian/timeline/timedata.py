@@ -37,28 +37,31 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..errors import NetworkDataError
 from ..io import read_yaml
+from ..terminals import BARREL_RATE_UNITS, DEFAULT_BBL_PER_TONNE, RATE_UNITS, Moorings, parse_moorings, rate_per_year
+from ..terminals import bbl_per_tonne as _grade_bbl
+from ..terminals import number as _number
 
 if TYPE_CHECKING:
     from ..network import CorridorNetwork
 
-__all__ = ["Storage", "Moorings", "Production", "TimeData", "load_time_data", "M3_PER_BBL", "RATE_UNITS"]
+__all__ = ["Storage", "Moorings", "Plan", "Production", "TimeData", "load_time_data", "M3_PER_BBL", "RATE_UNITS"]
 
 log = logging.getLogger(__name__)
 
-#: Barrels per tonne when parameters.yaml has no grade table (the Reuters convention for Kazakh crude, S100).
-DEFAULT_BBL_PER_TONNE = 7.5
 #: Cubic metres per US barrel.
 M3_PER_BBL = 0.158987294928
 #: Mooring rate units and their factor to units per year.
-RATE_UNITS: dict[str, float] = {"Mt/y": 1.0, "Mt/month": 12.0, "Mt/d": 365.0, "kt/d": 0.365}
 #: Keys each section accepts.
 _KEYS = {
     "storage": {"node", "commodity", "capacity", "volume_m3", "grade", "initial_share", "minimum_share",
                 "sources", "confidence", "note", "unit"},
     "moorings": {"node", "count", "in_service", "rate", "rate_unit", "sources", "confidence", "note"},
-    "production": {"origin", "ramp_down_per_day", "ramp_up_per_day", "restart_lag_days", "profile",
+    "plans": {"node", "month", "rate", "rate_unit", "sources", "confidence", "note"},
+    "production": {"origin", "ramp_down_per_day", "ramp_up_per_day", "restart_lag_days", "restart_curve", "profile",
                    "sources", "confidence", "note"},
 }
 
@@ -76,21 +79,6 @@ class Storage:
 
 
 @dataclasses.dataclass(frozen=True)
-class Moorings:
-    """Loading points of a terminal as a count, each with a loading rate."""
-
-    node: str
-    count: int
-    in_service: int
-    rate_per_year: float  # canonical unit per year, per mooring
-    sources: tuple[str, ...] = ()
-
-    def capacity_per_year(self, out: float) -> float:
-        """Terminal loading capacity per year with ``out`` moorings out of service."""
-        return max(0.0, min(float(self.in_service), self.count - out)) * self.rate_per_year
-
-
-@dataclasses.dataclass(frozen=True)
 class Production:
     """How an origin's output responds: ramp limits, restart lag and a planned profile."""
 
@@ -100,6 +88,38 @@ class Production:
     restart_lag_days: float = 0.0
     #: ``(first day, last day, Mt/y)`` of planned output, from the ``profile`` months.
     profile: tuple[tuple[dt.date, dt.date, float], ...] = ()
+    sources: tuple[str, ...] = ()
+    #: ``(day after the restart, share of the planned rate)``: the most output can be, linear in between;
+    #: after the last point ``ramp_up_per_day`` applies from the last share.
+    restart_curve: tuple[tuple[float, float], ...] = ()
+
+    def restart_cap(self, day: int) -> float:
+        """The most output can be (a share of the planned rate) ``day`` days after a restart.
+
+        Examples
+        --------
+        >>> p = Production("field", ramp_up_per_day=0.1, restart_curve=((0, 0.2), (4, 0.6)))
+        >>> [round(p.restart_cap(d), 2) for d in (0, 2, 4, 6, 12)]
+        [0.2, 0.4, 0.6, 0.8, 1.0]
+        """
+        if not self.restart_curve:
+            return 1.0 if not math.isfinite(self.ramp_up_per_day) else min(1.0, self.ramp_up_per_day * (day + 1))
+        days = [d for d, _ in self.restart_curve]
+        shares = [s for _, s in self.restart_curve]
+        if day <= days[-1]:
+            return float(np.interp(day, days, shares))
+        up = self.ramp_up_per_day if math.isfinite(self.ramp_up_per_day) else math.inf
+        return min(1.0, shares[-1] + up * (day - days[-1]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """A published monthly plan at a node (e.g. a terminal's loading programme): at most ``rate`` per day that month."""
+
+    node: str
+    first: dt.date
+    last: dt.date
+    rate_per_year: float  # canonical unit per year
     sources: tuple[str, ...] = ()
 
 
@@ -114,6 +134,7 @@ class TimeData:
     default_grade: str = "kazakh_average"
     routes: Mapping[str, str] = dataclasses.field(default_factory=dict)
     path: Path | None = None
+    plans: tuple[Plan, ...] = ()
 
     @classmethod
     def from_mapping(
@@ -135,7 +156,7 @@ class TimeData:
         problems: list[str] = []
         for key in data:
             if key not in (*_KEYS, "grades", "routes"):
-                problems.append(f"{where}: {key}: unknown section (fix: use storage, moorings, production, grades or routes)")
+                problems.append(f"{where}: {key}: unknown section (fix: use storage, moorings, plans, production, grades or routes)")
         resolve = _resolver(net, problems, where)
         params = (net.parameters if net is not None else {}) or {}
         storage, moorings, production = {}, {}, {}
@@ -143,10 +164,6 @@ class TimeData:
             st = _storage(e, f"{where}: storage[{i}]", resolve, params, problems)
             if st is not None:
                 storage[st.node] = st
-        for i, e in enumerate(_entries(data, "moorings", problems, where)):
-            mo = _moorings(e, f"{where}: moorings[{i}]", resolve, problems)
-            if mo is not None:
-                moorings[mo.node] = mo
         for i, e in enumerate(_entries(data, "production", problems, where)):
             pr = _production(e, f"{where}: production[{i}]", resolve, problems)
             if pr is not None:
@@ -154,10 +171,20 @@ class TimeData:
         grades_raw = data.get("grades") or {}
         default = str(grades_raw.get("default", "kazakh_average"))
         grades = _grades(grades_raw, default, resolve, params, net is not None, problems, where)
+
+        def grade_of(node: str) -> float | None:
+            return _grade_bbl(grades.get(node, default), params) if params.get("bbl_per_tonne") else DEFAULT_BBL_PER_TONNE
+
+        for i, e in enumerate(_entries(data, "moorings", problems, where)):
+            mo = parse_moorings(e, f"{where}: moorings[{i}]", resolve, grade_of, problems)
+            if mo is not None:
+                moorings[mo.node] = mo
         routes = _routes(data.get("routes") or {}, net, problems, where)
+        plans = [pl for i, e in enumerate(_entries(data, "plans", problems, where))
+                 if (pl := _plan(e, f"{where}: plans[{i}]", resolve, grade_of, problems)) is not None]
         if problems:
             raise NetworkDataError("\n".join(problems))
-        return cls(storage, moorings, production, grades, default, routes, path)
+        return cls(storage, moorings, production, grades, default, routes, path, tuple(plans))
 
     def bbl_per_tonne(self, node: str, parameters: Mapping[str, Any]) -> float:
         """Barrels per tonne of the crude at ``node`` (its grade, else the default grade)."""
@@ -257,18 +284,6 @@ def _entries(data: Mapping[str, Any], key: str, problems: list[str], where: str)
     return out
 
 
-def _number(e: Mapping[str, Any], key: str, field: str, problems: list[str], *, lo: float = 0.0,
-            hi: float = math.inf, default: float | None = None) -> float | None:
-    v = e.get(key, default)
-    if v is None:
-        problems.append(f"{field}.{key}: missing (fix: give a number)")
-        return None
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or not lo <= v <= hi:
-        problems.append(f"{field}.{key}: {v!r} is not a number within [{lo:g}, {hi:g}] (fix: give one)")
-        return None
-    return float(v)
-
-
 def _storage(e: Mapping[str, Any], field: str, resolve: Any, params: Mapping[str, Any],
              problems: list[str]) -> Storage | None:
     node = resolve(e.get("node"), f"{field}.node")
@@ -299,24 +314,6 @@ def _storage(e: Mapping[str, Any], field: str, resolve: Any, params: Mapping[str
     return Storage(str(node), str(e.get("commodity", "crude")), cap, ini * cap, mini * cap, tuple(e.get("sources") or ()))
 
 
-def _moorings(e: Mapping[str, Any], field: str, resolve: Any, problems: list[str]) -> Moorings | None:
-    node = resolve(e.get("node"), f"{field}.node")
-    count = _number(e, "count", field, problems, lo=1)
-    in_service = _number(e, "in_service", field, problems, lo=1, default=count)
-    rate = _number(e, "rate", field, problems)
-    unit = e.get("rate_unit", "Mt/y")
-    if unit not in RATE_UNITS:
-        problems.append(f"{field}.rate_unit: {unit!r} unknown (fix: use one of {', '.join(RATE_UNITS)})")
-        return None
-    if None in (node, count, in_service, rate):
-        return None
-    assert count is not None and in_service is not None and rate is not None
-    if in_service > count:
-        problems.append(f"{field}: in_service {in_service:g} exceeds count {count:g} (fix: at most count)")
-        return None
-    return Moorings(str(node), int(count), int(in_service), rate * RATE_UNITS[unit], tuple(e.get("sources") or ()))
-
-
 def _production(e: Mapping[str, Any], field: str, resolve: Any, problems: list[str]) -> Production | None:
     origin = resolve(e.get("origin"), f"{field}.origin")
     down = _number(e, "ramp_down_per_day", field, problems, default=math.inf) if e.get("ramp_down_per_day") is not None else math.inf
@@ -338,6 +335,49 @@ def _production(e: Mapping[str, Any], field: str, resolve: Any, problems: list[s
         v = _number({"v": value}, "v", f"{field}.profile.{month}", problems)
         if v is not None:
             profile.append((first, last, v))
+    curve = _restart_curve(e.get("restart_curve"), field, problems)
     if origin is None or down is None or up is None or lag is None:
         return None
-    return Production(str(origin), down, up, lag, tuple(sorted(profile)), tuple(e.get("sources") or ()))
+    return Production(str(origin), down, up, lag, tuple(sorted(profile)), tuple(e.get("sources") or ()), curve)
+
+
+def _plan(e: Mapping[str, Any], field: str, resolve: Any, grade_of: Any, problems: list[str]) -> Plan | None:
+    """One ``plans`` entry: ``{node, month: YYYY-MM, rate, rate_unit}``."""
+    node = resolve(e.get("node"), f"{field}.node")
+    rate = _number(e, "rate", field, problems)
+    unit = str(e.get("rate_unit", "Mt/y"))
+    try:
+        y, m = int(str(e.get("month"))[:4]), int(str(e.get("month"))[5:7])
+        first = dt.date(y, m, 1)
+        last = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+    except ValueError:
+        problems.append(f"{field}.month: {e.get('month')!r} is not a month (fix: write YYYY-MM)")
+        return None
+    if unit not in RATE_UNITS and unit not in BARREL_RATE_UNITS:
+        problems.append(f"{field}.rate_unit: {unit!r} unknown (fix: use one of {', '.join([*RATE_UNITS, *BARREL_RATE_UNITS])})")
+        return None
+    if node is None or rate is None:
+        return None
+    bpt = grade_of(str(node)) if unit in BARREL_RATE_UNITS else DEFAULT_BBL_PER_TONNE
+    return Plan(str(node), first, last, rate_per_year(rate, unit, bbl_per_tonne=bpt or DEFAULT_BBL_PER_TONNE),
+                tuple(e.get("sources") or ()))
+
+
+def _restart_curve(raw: Any, field: str, problems: list[str]) -> tuple[tuple[float, float], ...]:
+    """``restart_curve: {day: share}``: days >= 0, shares in [0, 1] and not falling."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping) or not raw:
+        problems.append(f"{field}.restart_curve: not a mapping (fix: write {{day after restart: share of planned rate}})")
+        return ()
+    points = []
+    for day, share in raw.items():
+        d = _number({"d": day}, "d", f"{field}.restart_curve day", problems)
+        s = _number({"s": share}, "s", f"{field}.restart_curve.{day}", problems, hi=1.0)
+        if d is not None and s is not None:
+            points.append((d, s))
+    points.sort()
+    if any(b[1] < a[1] for a, b in zip(points, points[1:], strict=False)):
+        problems.append(f"{field}.restart_curve: shares fall with the days (fix: a restart curve only rises)")
+        return ()
+    return tuple(points)
