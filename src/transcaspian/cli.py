@@ -332,7 +332,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     net = _net(args)
     res = simulate(net, args.scenario, start=args.start, end=args.end, step=args.step,
-                   commodity=_commodity(args.commodity), method=args.method, transit_delay=args.transit_delay)
+                   commodity=_commodity(args.commodity), method=args.method, transit_delay=args.transit_delay,
+                   allocation=args.allocation)
     table = _simulation_table(res)
     if args.format == "json":
         print(to_json({"summary": res.summary(), "by_period": frame_records(table)}))
@@ -406,6 +407,8 @@ def _add_simulate_parser(sub: Any, common: Any, commodity_choices: Sequence[str]
     sim.add_argument("--commodity", default=None, help=f"one of {', '.join(commodity_choices)}, or a comma list")
     sim.add_argument("--method", choices=["auto", "lexicographic", "penalty"], default="auto",
                      help="two LPs (lexicographic, as solve) or one penalty LP; auto: penalty above 50k columns")
+    sim.add_argument("--allocation", choices=["cost", "pro_rata"], default=None,
+                     help="who is cut at a shared bottleneck, month by month (default: the scenario's, else cost)")
     sim.add_argument("--transit-delay", action="store_true",
                      help="flow arrives time_days later (whole periods; for daily and weekly steps)")
     sim.add_argument("--out", default=None, help="write the tables (CSV), summary.json and timeseries.png here")

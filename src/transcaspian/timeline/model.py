@@ -48,6 +48,7 @@ from ..errors import ScenarioError
 from ..flow.lp import FlowLP, Row, _linprog, _linprog_if_feasible, _marginals
 from ..schema import DELIVERED_TOL
 from ._rows import _held, _tile, _Triplets
+from .allocation import allocation_month, floor_rows, period_fair_shares
 from .outages import Availability
 from .periods import DAYS_PER_YEAR, Period
 from .timedata import TimeData
@@ -66,7 +67,8 @@ METHODS = ("auto", "lexicographic", "penalty")
 #: ``method="auto"`` solves the penalty form above this many columns.
 AUTO_PENALTY_COLUMNS = 50_000
 #: The penalty form's weight on stranded volume: this many times the costliest conceivable route.
-#: Penalty form: weight of a unit stranded rather than deferred, far below any scaled route cost.
+#: Penalty form: weight of a unit stranded rather than deferred (x the unserved weight's scale, so it clears the
+#: solver's tolerances), far below any scaled route cost.
 STRANDED_TIEBREAK = 1e-7
 PENALTY_FACTOR = 10.0
 #: The penalty form's weight on undelivered volume (stranded or deferred), times the stranded one:
@@ -130,12 +132,18 @@ class TimeExpandedLP:
         storage_end: str = "initial",
         method: str = "auto",
         transit_delay: bool = False,
+        allocation: str = "cost",
+        contracts: str = "month",
     ) -> None:
         if storage_end not in ("initial", "free"):
             raise ScenarioError(f"storage_end {storage_end!r} is unknown (fix: use 'initial' or 'free')")
         if method not in METHODS:
             raise ScenarioError(f"method {method!r} is unknown (fix: use one of {', '.join(METHODS)})")
         self.method = method
+        self.allocation = allocation
+        if contracts not in ("month", "horizon"):
+            raise ScenarioError(f"contracts {contracts!r} is unknown (fix: use 'month' or 'horizon')")
+        self.contracts = contracts
         self.transit_delay = transit_delay
         self.lp, self.periods, self.avail, self.td = lp, list(periods), avail, td
         self.storage_end = storage_end
@@ -294,16 +302,27 @@ class TimeExpandedLP:
         ub.add_block(rr, cc, vv, np.column_stack(per_row).ravel(), [rows0[i] for i in cap_idx] * self.T)
 
     def _contract_rows(self, ub: _Triplets, A_ub0: sp.csr_matrix, b_ub0: np.ndarray, rows0: list[Row]) -> None:
-        """Contracts bound the flow summed over the horizon, times ``horizon days / 365``."""
+        """Contracts bound the flow summed over each contract window, times ``window days / 365``.
+
+        The window is the calendar month (``contracts="month"``, the default: transit quotas
+        and shippers' programmes are scheduled month by month) or the whole horizon
+        (``contracts="horizon"``: a yearly plan may be lifted faster in one month and slower
+        in another).
+        """
         ct_idx = [i for i, r in enumerate(rows0) if r.kind.startswith("contract")]
         A_ct = A_ub0[ct_idx].tocoo()
-        horizon = sum(p.days for p in self.periods) / DAYS_PER_YEAR
-        offsets = self.n * np.arange(self.T)
-        for j, i in enumerate(ct_idx):
-            sel = A_ct.row == j
-            cols = (A_ct.col[sel][None, :] + offsets[:, None]).ravel()
-            vals = np.tile(A_ct.data[sel], self.T)
-            ub.add(cols, vals, float(b_ub0[i]) * horizon, dataclasses.replace(rows0[i], capacity=rows0[i].capacity * horizon))
+        windows: dict[str, list[int]] = {}
+        for t, p in enumerate(self.periods):
+            key = "horizon" if self.contracts == "horizon" else allocation_month(p)
+            windows.setdefault(key, []).append(t)
+        for ts in windows.values():
+            span = sum(self.periods[t].days for t in ts) / DAYS_PER_YEAR
+            offsets = self.n * np.array(ts)
+            for j, i in enumerate(ct_idx):
+                sel = A_ct.row == j
+                cols = (A_ct.col[sel][None, :] + offsets[:, None]).ravel()
+                vals = np.tile(A_ct.data[sel], len(ts))
+                ub.add(cols, vals, float(b_ub0[i]) * span, dataclasses.replace(rows0[i], capacity=rows0[i].capacity * span))
 
     def _storage_rows(self, ub: _Triplets) -> None:
         """Per storage node and period: at most the capacity, at least the minimum, the deviation from the initial level."""
@@ -470,6 +489,12 @@ class TimeExpandedLP:
         t0 = time.perf_counter()
         A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
         t_build = time.perf_counter() - t0
+        shares: dict[tuple[str, str, str], float] = {}
+        if self.allocation == "pro_rata":  # served shares per (period, origin) become floors
+            shares = period_fair_shares(self, A_eq, b_eq, A_ub, b_ub, bounds, linprog=_linprog)
+            A_f, b_f = floor_rows(self, shares)
+            A_ub, b_ub = sp.vstack([A_ub, A_f]).tocsr(), np.concatenate([b_ub, b_f])
+            rows = [*rows, *(Row("share_floor", str(key[2]), float("nan"), "", str(key[1])) for key in shares)]
         lp, T, n = self.lp, self.T, self.n
         # phase 1 weights: unserved supply, stranded or deferred, weighted as in solve
         c1 = np.zeros(self.N)
@@ -515,7 +540,7 @@ class TimeExpandedLP:
             strand = PENALTY_FACTOR * max(1, max((len(a.link) for a in lp.arcs.values()), default=1)) * ref
             # ... and, far below any cost, stranding rather than deferring (phase 3 of the
             # lexicographic form: cost first, then the least stranded)
-            extra = strand * PENALTY_DELIVERY * undelivered + STRANDED_TIEBREAK * stranded_w
+            extra = strand * PENALTY_DELIVERY * undelivered + STRANDED_TIEBREAK * ref * stranded_w
             res3 = first(c3 + extra, "simulate (penalty form)")
             res1 = res3
             tols["penalty_stranded"] = strand
@@ -560,6 +585,8 @@ class TimeExpandedLP:
             "phases": 1 if self.method == "penalty" else 2,
             "fixed_dead_arcs_per_period": int(len(self._dead_arcs())),
             "duals_phase1": _marginals(res1, len(rows)),
+            "allocation": self.allocation,
+            "served_share": shares,
         }
         return TimeSolution(z, x, u, d, self.supply, self.planned, self.rhs, self.storage, self.deferral,
                             relaxed, fun3 * scale, meta)

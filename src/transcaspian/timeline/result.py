@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SimulationResult", "assemble_simulation", "kbpd"]
 
+#: Deferred or stranded volumes at most this share of an origin's output are solver noise, reported as 0.
+NOISE_RTOL = 1e-7
+
 
 def kbpd(mt: float | np.ndarray, days: float | np.ndarray, bbl_per_tonne: float | np.ndarray) -> Any:
     """Thousand barrels per day from Mt over ``days``.
@@ -255,6 +258,9 @@ def _production_table(model: TimeExpandedLP, sol: TimeSolution, unit: dict[str, 
         [(per_, o, c, *v) for (per_, o, c), v in prod_rows.items()],
         columns=["period", "origin", "commodity", "planned", "available", "deferred", "stranded"],
     )
+    for col in ("deferred", "stranded"):  # solver noise (below the LP's feasibility tolerance x supply) is zero
+        noise = production[col].abs() <= NOISE_RTOL * production["available"].abs().clip(lower=1.0)
+        production.loc[noise, col] = 0.0
     production["produced"] = production["available"] - production["deferred"]
     production["unit"] = production["commodity"].map(unit)
 

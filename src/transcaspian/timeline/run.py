@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import ScenarioError
 from ..flow.solver import prepare, resolve_commodities
 from ..scenario import Scenario
-from ..schema import OBJECTIVES, Objective
+from ..schema import ALLOCATIONS, OBJECTIVES, Objective
 from .model import TimeExpandedLP
 from .outages import Availability, Window, windows_from_outages
 from .periods import STEPS, make_periods
@@ -53,7 +53,8 @@ def simulate(
     storage_end: str = "initial",
     method: str = "auto",
     transit_delay: bool = False,
-    allocation: str = "cost",
+    allocation: str | None = None,
+    contracts: str = "month",
 ) -> SimulationResult:
     """Route the supplies period by period from ``start`` to ``end``, as one time-expanded LP.
 
@@ -93,9 +94,18 @@ def simulate(
         Flow reaches the end of a link ``time_days`` later (rounded to whole periods;
         meant for daily and weekly steps): what leaves in the last periods is in transit
         at the end, and the line is taken as full at the start.
-    allocation : {"cost"}, default "cost"
-        How a shared bottleneck is split between shippers in each period; only
-        ``"cost"`` (the cheapest routing) for now.
+    allocation : {"cost", "pro_rata"}, optional
+        Default: the scenario's ``allocation``, else ``"cost"``. How a shared bottleneck
+        is split between shippers in each period: ``"cost"``
+        serves the most and then the cheapest; ``"pro_rata"`` serves every origin the
+        same max-min fair share of its available output in each period
+        (:mod:`transcaspian.timeline.allocation`), then the cheapest.
+
+    contracts : {"month", "horizon"}, default "month"
+        The window a contract of baseline.yaml (a transit quota, a shipper's plan)
+        bounds: each calendar month, at its annual bound x the month's days / 365
+        (transit quotas and loading programmes are scheduled monthly), or the whole
+        horizon (a yearly plan lifted faster in one month and slower in another).
 
     Returns
     -------
@@ -124,8 +134,7 @@ def simulate(
             f"{where}: the network has events up to {net.as_of} applied; simulate applies events day by day "
             "(fix: load it without as_of, tc.load_network())"
         )
-    if allocation != "cost":
-        raise ScenarioError(f"{where}: allocation {allocation!r} is not available in simulate yet (fix: use 'cost')")
+    allocation = _allocation(allocation, scenario, where)
     start = start if start is not None else getattr(scenario, "start", None)
     end = end if end is not None else getattr(scenario, "end", None)
     step = step or getattr(scenario, "step", None) or "month"
@@ -169,13 +178,22 @@ def simulate(
         avail.restart_ramp(origin, prod)
 
     model = TimeExpandedLP(lp, periods, avail, td, storage_end=storage_end, method=method,
-                           transit_delay=transit_delay)
+                           transit_delay=transit_delay, allocation=allocation, contracts=contracts)
     sol = model.solve()
     result = assemble_simulation(model, sol, scenario=scenario, step=step, events=events, windows=windows,
                                  touched=touched)
     result.meta["total_seconds"] = time.perf_counter() - t0
     log.info("simulated %s over %d %s periods in %.3f s", where, len(periods), step, result.meta["total_seconds"])
     return result
+
+
+def _allocation(allocation: str | None, scenario: Scenario | None, where: str) -> str:
+    """The allocation rule: the argument, else the scenario's, else ``cost``; an unknown one is an error."""
+    if allocation is None:
+        allocation = getattr(scenario, "allocation", None) or "cost"
+    if allocation not in ALLOCATIONS:
+        raise ScenarioError(f"{where}: allocation {allocation!r} is unknown (fix: use one of {', '.join(ALLOCATIONS)})")
+    return allocation
 
 
 def _plan_windows(net: CorridorNetwork, td: TimeData) -> list[Window]:
