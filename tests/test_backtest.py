@@ -84,3 +84,10 @@ def test_bad_record_figures_are_errors_with_the_fix(net, figure, fragment):
 def test_weekly_steps_are_refused(net):
     with pytest.raises(tc.ScenarioError, match="weeks cross months"):
         winter_backtest(net, step="week")
+
+
+def test_the_readme_shows_the_same_months(net):
+    tool = _tool()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "<!-- backtest:cpc -->" in readme
+    assert tool.splice(readme, {"cpc": tool.main_table(tool.runs(net))}) == readme, "README is stale: copy docs/backtest.md's table"

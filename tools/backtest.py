@@ -1,8 +1,8 @@
 """Write the tables of docs/backtest.md from the engine: the winter of 2025-26 against the record.
 
 Run ``python tools/backtest.py`` after changing the data or the time model; it rewrites the
-parts of docs/backtest.md between ``<!-- backtest:NAME -->`` and ``<!-- /backtest:NAME -->``
-and leaves the prose alone. ``tests/test_backtest.py`` recomputes every table and fails
+parts of docs/backtest.md (and README.md's CPC table) between ``<!-- backtest:NAME -->`` and
+``<!-- /backtest:NAME -->`` and leaves the prose alone. ``tests/test_backtest.py`` recomputes every table and fails
 when the page no longer matches the engine.
 """
 
@@ -116,9 +116,11 @@ def splice(text: str, parts: dict[str, str]) -> str:
 
 
 def main() -> int:
-    text = DOC.read_text(encoding="utf-8")
-    write_atomic(DOC, splice(text, render()))
-    print(f"wrote {DOC}")
+    parts = render()
+    write_atomic(DOC, splice(DOC.read_text(encoding="utf-8"), parts))
+    readme = ROOT / "README.md"
+    write_atomic(readme, splice(readme.read_text(encoding="utf-8"), {"cpc": parts["cpc"]}))
+    print(f"wrote {DOC} and the table in {readme}")
     return 0
 
 

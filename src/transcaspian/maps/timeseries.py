@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -58,6 +58,10 @@ def _route_series(res: SimulationResult, routes: Mapping[str, str], commodity: s
     return out
 
 
+#: Legends beside their panel, so that none covers a bar.
+_OUTSIDE: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": 8, "frameon": False}
+
+
 def plot_timeseries(
     res: SimulationResult,
     *,
@@ -83,7 +87,7 @@ def plot_timeseries(
     labels = res.periods["period"].tolist()
     x = np.arange(len(labels))
     unit = (res.production["unit"].iloc[0] if len(res.production) else "") + f" per {res.step}"
-    fig = Figure(figsize=(10, 9), dpi=100, layout="constrained")
+    fig = Figure(figsize=(12.5, 9), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax1, ax2, ax3 = fig.subplots(3, 1, sharex=True, height_ratios=[2.2, 1, 1.2])
 
@@ -99,7 +103,7 @@ def plot_timeseries(
                  label=f"{next(iter(routes))}: loading capacity")
     ax1.set_ylabel(unit)
     ax1.set_title("Exports by route", loc="left", fontsize=11)
-    ax1.legend(loc="lower left", fontsize=8, ncols=2, framealpha=0.9)
+    ax1.legend(**_OUTSIDE)
     ax1.grid(axis="y", alpha=0.3)
 
     st = res.storage[res.storage["commodity"] == commodity]
@@ -112,7 +116,7 @@ def plot_timeseries(
     if st.empty:
         ax2.text(0.5, 0.5, "no storage in the time data", transform=ax2.transAxes, ha="center", va="center")
     else:
-        ax2.legend(loc="best", fontsize=8, ncols=3, framealpha=0.9)
+        ax2.legend(**_OUTSIDE)
     ax2.set_ylabel(unit.split(" per ")[0])
     ax2.set_title("Storage", loc="left", fontsize=11)
     ax2.grid(axis="y", alpha=0.3)
@@ -136,7 +140,7 @@ def plot_timeseries(
         cut = np.where(cut > 1e-9, cut, np.nan)  # no marker where nothing was cut
         ax3.plot(x, cut, color="black", marker="x", ls="none", label="cut by events (not produced)")
     if shown or lost.max() > 1e-9:
-        ax3.legend(loc="upper left", fontsize=8, ncols=2, framealpha=0.9)
+        ax3.legend(**_OUTSIDE)
     else:
         ax3.text(0.5, 0.5, "nothing deferred or stranded", transform=ax3.transAxes, ha="center", va="center")
     ax3.set_ylabel(unit)
