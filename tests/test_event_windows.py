@@ -68,13 +68,17 @@ def test_an_ended_event_is_over_and_an_open_one_is_not(tmp_path, mini_path):
         ({"moorings_out": ["terminal"]}, None, "whole number of moorings"),
         ({"derate": {"terminal": 0.5}}, "2025-11-01", "not after date"),
         ({"derate": {"terminal": 0.5}}, "2025-11-31", "2025-11-31"),
+        ({"disable": ["terminal"], "kind": "storm"}, None, "unknown kind"),
     ],
 )
 def test_bad_event_windows_and_mooring_counts_are_reported(tmp_path, mini_path, change, end, fragment):
     folder = tmp_path / "net"
     shutil.copytree(mini_path, folder)
     doc = yaml.safe_load((folder / "events.yaml").read_text(encoding="utf-8"))
+    kind = change.pop("kind", None)
     doc["events"][0]["changes"] = [change]
+    if kind is not None:
+        doc["events"][0]["kind"] = kind
     if end is not None:
         doc["events"][0]["end"] = end
     (folder / "events.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")

@@ -30,12 +30,12 @@ def _pct(x: float) -> str:
     return f"{x:+.1%}".replace("%", " %")
 
 
-def _time_data_with_rate(rate: float, unit: str) -> dict[str, Any]:
-    """time.yaml with another rate for the CPC terminal's moorings (a sensitivity)."""
+def _time_data_with(**fields: Any) -> dict[str, Any]:
+    """time.yaml with other values for the CPC terminal's moorings (a sensitivity)."""
     data = copy.deepcopy(read_yaml(ROOT / "geodata" / "time.yaml"))
     for m in data["moorings"]:
         if m["node"] == CPC:
-            m["rate"], m["rate_unit"] = rate, unit
+            m.update(fields)
     return data
 
 
@@ -84,7 +84,8 @@ def sensitivity_table(net: tc.CorridorNetwork) -> str:
     """December and January CPC loadings (monthly steps) under other readings of the sources."""
     cases = [
         ("as in the scenario: one mooring 1.0 Mb/d (S256), pro rata, contracts by month", {}),
-        ("one mooring 3.5 Mt/month (CPC's 2022 figure, S209)", {"time_data": _time_data_with_rate(3.5, "Mt/month")}),
+        ("one mooring 3.5 Mt/month (CPC's 2022 figure, S209)", {"time_data": _time_data_with(rate=3.5, rate_unit="Mt/month")}),
+        ("a storm stops loading at once (no tanker at berth completes)", {"time_data": _time_data_with(cargo_kt=0)}),
         ("allocation cost (cheapest first)", {"allocation": "cost"}),
         ("contracts over the whole horizon", {"contracts": "horizon"}),
     ]

@@ -57,6 +57,10 @@ class Moorings:
     in_service: int
     rate_per_year: float
     sources: tuple[str, ...] = ()
+    #: A typical cargo (Mt): when a weather halt begins, the tanker at each mooring in
+    #: service is, on average, half loaded and completes its cargo (moorings stop taking
+    #: new tankers first). 0: a halt stops loading at once.
+    cargo: float = 0.0
 
     def capacity_per_year(self, out: float) -> float:
         """Terminal loading capacity per year with ``out`` moorings out of service."""
@@ -120,8 +124,11 @@ def parse_moorings(e: Mapping[str, Any], field: str, resolve: Callable[[Any, str
         problems.append(f"{field}.rate_unit: {unit} needs the barrels per tonne of {node}'s grade (fix: give the node a "
                         "grade under grades.nodes whose bbl_per_tonne is in parameters.yaml, or a rate in Mt)")
         return None
+    cargo = number(e, "cargo_kt", field, problems, hi=1e4, default=0.0)
+    if cargo is None:
+        return None
     return Moorings(str(node), int(count), int(in_service), rate_per_year(rate, str(unit), bbl_per_tonne=bpt),
-                    tuple(e.get("sources") or ()))
+                    tuple(e.get("sources") or ()), cargo / 1e3)
 
 
 def read_moorings(net: CorridorNetwork, path: str | Path | None = None) -> dict[str, Moorings]:

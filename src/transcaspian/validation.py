@@ -42,6 +42,8 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 ENDPOINT_TOLERANCE_KM = 5.0
 #: Operations an event's change may use.
 CHANGE_OPS = ("derate", "disable", "enable", "set_status", "restore", "moorings_out")
+#: Kinds an event of events.yaml may declare (``kind: weather``: see the time model's moorings).
+EVENT_KINDS = ("weather",)
 _GEOD = Geod(ellps="WGS84")
 _ACCEPTED_CRS = {"EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "OGC:CRS84"}
 #: How to write a value of each field type (the fix of a type problem).
@@ -586,6 +588,9 @@ def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Col
         problem = date_problem(d, month="start")
         if problem is not None:
             col.add(file, el, "date", problem, date_fix("start"))
+        if (ev or {}).get("kind") not in (None, *EVENT_KINDS):
+            col.add(file, el, "kind", f"unknown kind {(ev or {}).get('kind')!r}",
+                    f"use {' or '.join(EVENT_KINDS)} (a halt for weather: moorings stop, tankers at berth finish), or drop kind")
         end = (ev or {}).get("end")
         if end is not None:
             end_problem = date_problem(end, month="start")

@@ -169,6 +169,10 @@ class TimeExpandedLP:
             out = self.avail.moorings_out.get(element, np.zeros(self.avail.n_days))
             in_service = np.clip(moor.count - out, 0.0, float(moor.in_service))
             daily = np.minimum(daily, in_service * moor.rate_per_year)
+            if moor.cargo > 0:  # a weather halt stops new moorings: the tankers at berth finish, half a cargo each
+                for i in self.avail.weather_starts.get(element, []):
+                    if daily[i] <= 0.0:
+                        daily[i] = min(in_service[i] * moor.cargo / 2 * DAYS_PER_YEAR, in_service[i] * moor.rate_per_year)
         return daily
 
     def _per_period(self, daily: np.ndarray) -> np.ndarray:

@@ -109,6 +109,8 @@ class Availability:
     n_days: int
     factor: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
     moorings_out: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    #: Per element, the days (indices) on which a weather halt (an event of ``kind: weather``) begins.
+    weather_starts: dict[str, list[int]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def empty(cls, origin: dt.date, n_days: int) -> Availability:
@@ -157,10 +159,13 @@ class Availability:
             end = ends.get(str(ev.get("id")))
             if end is None and ev.get("end") is not None:
                 end = parse_date(ev["end"])
+            weather = ev.get("kind") == "weather"
             for change in ev.get("changes") or []:
                 for op, arg in change.items():
                     for eid, value in _targets(net, arg):
                         points.append((start, 2 * order, eid, op, value))
+                        if weather and op == "disable" and 0 <= (start - self.origin).days < self.n_days:
+                            self.weather_starts.setdefault(eid, []).append((start - self.origin).days)
                         if end is not None:
                             back = "moorings_back" if op == "moorings_out" else "restore"
                             points.append((end, 2 * order + 1, eid, back, value))

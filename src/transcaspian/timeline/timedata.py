@@ -59,7 +59,7 @@ M3_PER_BBL = 0.158987294928
 _KEYS = {
     "storage": {"node", "commodity", "capacity", "volume_m3", "grade", "initial_share", "minimum_share",
                 "sources", "confidence", "note", "unit"},
-    "moorings": {"node", "count", "in_service", "rate", "rate_unit", "sources", "confidence", "note"},
+    "moorings": {"node", "count", "in_service", "rate", "rate_unit", "cargo_kt", "sources", "confidence", "note"},
     "plans": {"node", "month", "rate", "rate_unit", "sources", "confidence", "note"},
     "production": {"origin", "ramp_down_per_day", "ramp_up_per_day", "restart_lag_days", "restart_curve", "profile",
                    "sources", "confidence", "note"},
