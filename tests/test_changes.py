@@ -77,7 +77,7 @@ def test_event_syntax_goes_through_the_engine(mini_net):
     by_engine = apply_changes(mini_net, [Change("derate", ("terminal",), 0.5), Change("disable", ("hub_gate",))])
     assert_geodataframe_equal(by_event.nodes, by_engine.nodes)
     assert_geodataframe_equal(by_event.links, by_engine.links)
-    expected = "test: unknown change 'bogus'; use derate, disable, enable, restore or set_status"
+    expected = "test: unknown change 'bogus'; use derate, disable, enable, restore, set_status or moorings_out"
     with pytest.raises(tc.NetworkDataError, match=expected):
         apply_change(mini_net, {"bogus": ["terminal"]}, origin="test")
 

@@ -216,7 +216,11 @@ def _static(scenario: Scenario | None) -> Scenario | None:
         return None
     if scenario.as_of is not None:
         log.info("%s: as_of %s is ignored by simulate (events apply day by day)", scenario.name, scenario.as_of)
-    return dataclasses.replace(scenario, as_of=None, outages=(), start=None, end=None, step=None)
+    static = dataclasses.replace(scenario, as_of=None, outages=(), start=None, end=None, step=None)
+    if not any((static.disable, static.derate, static.avoid_countries, static.markets, static.supplies,
+                static.add_links, static.drop_contracts)):
+        return None  # nothing static to apply: the network as loaded (no copy, no new alias index)
+    return static
 
 
 def _static_ids(net: CorridorNetwork, scenario: Scenario | None) -> set[str]:
