@@ -148,13 +148,19 @@ class CorridorNetwork:
         frame = self.nodes if key in self.nodes.index else self.links
         return effective_capacity(frame.loc[key])
 
-    def graph(self) -> nx.MultiDiGraph:
-        """The network as a networkx MultiDiGraph with every attribute.
+    def graph(self, commodity: str | None = None) -> nx.MultiDiGraph:
+        """The network as a networkx MultiDiGraph.
 
-        Nodes carry their row (``geometry`` as a shapely Point, plus ``x``/``y``);
-        each link is an edge keyed by its id; a bidirectional link also appears as
-        the reverse edge with ``reverse=True``. ``G.graph`` holds ``crs``,
-        ``created_date``, ``created_with``, ``as_of`` and ``applied``.
+        Without ``commodity``: every attribute of every row. Nodes carry their row
+        (``geometry`` as a shapely Point, plus ``x``/``y``); each link is an edge keyed
+        by its id; a bidirectional link also appears as the reverse edge with
+        ``reverse=True``. ``G.graph`` holds ``crs``, ``created_date``,
+        ``created_with``, ``as_of`` and ``applied``.
+
+        With ``commodity``: only the links usable for it, with plain numbers
+        (``cost``, ``time_days``, ``length_km``, ``capacity``) and text, so networkx
+        algorithms (``weight="cost"``) and GraphML, GEXF and node-link JSON work
+        (:func:`transcaspian.interop.graph.commodity_graph`).
 
         Examples
         --------
@@ -162,14 +168,15 @@ class CorridorNetwork:
         >>> G = tc.load_network().graph()
         >>> G.has_edge("atyrau", "samara")
         True
+        >>> H = tc.load_network().graph(commodity="crude")
+        >>> isinstance(H.edges["atyrau", "samara", "atyrau_samara"]["cost"], float)
+        True
         """
-        G = nx.MultiDiGraph(
-            crs=CRS,
-            created_date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            created_with=f"transcaspian {__version__}",
-            as_of=self.as_of.isoformat() if self.as_of else None,
-            applied=list(self.applied),
-        )
+        if commodity is not None:
+            from .interop.graph import commodity_graph
+
+            return commodity_graph(self, commodity, meta=self._graph_meta())
+        G = nx.MultiDiGraph(**self._graph_meta())
         for nid, row in self.nodes.iterrows():
             attrs = row.to_dict()
             attrs["x"], attrs["y"] = row.geometry.x, row.geometry.y
@@ -180,6 +187,34 @@ class CorridorNetwork:
             if bool(row["bidirectional"]):
                 G.add_edge(row["to_node"], row["from_node"], key=lid, reverse=True, **attrs)
         return G
+
+    def _graph_meta(self) -> dict[str, Any]:
+        return {
+            "crs": CRS,
+            "created_date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "created_with": f"transcaspian {__version__}",
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "applied": list(self.applied),
+        }
+
+    # ------------------------------------------------------------------ export
+    def to_frames(self) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+        """Copies of the node and link frames; :func:`transcaspian.network_from_frames` rebuilds the network.
+
+        See :func:`transcaspian.interop.columns.network_frames`.
+        """
+        from .interop.columns import network_frames
+
+        return network_frames(self)
+
+    def to_file(self, path: str | Path) -> Path:
+        """Write the network to ``.gpkg``, ``.parquet`` or a GeoJSON folder; :func:`transcaspian.read_network` reads it back.
+
+        See :func:`transcaspian.interop.writers.write_network`.
+        """
+        from .interop.writers import write_network
+
+        return write_network(self, path)
 
     def summary(self) -> pd.DataFrame:
         """Links, length and capacity by mode and commodity.
