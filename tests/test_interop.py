@@ -179,3 +179,47 @@ def test_flows_on_the_graph_conserve_at_nodes():
     assert into_markets == pytest.approx(res.total_delivered["crude"], rel=1e-9)
     # a max-flow over the graph's capacities bounds what the LP delivered
     assert all(d["flow"] <= d.get("capacity", math.inf) * (1 + 1e-9) for _, _, d in G.edges(data=True))
+
+
+# ----------------------------------------------------------------------------- results
+def test_result_tables_write_and_read_back(tmp_path):
+    import pandas as pd
+    import pyogrio
+
+    from transcaspian.interop.results import result_frame, simulation_frame
+
+    net = tc.load_network(MINI)
+    res = tc.solve(net)
+    tidy = result_frame(res)
+    links = tidy[(tidy["table"] == "links") & (tidy["variable"] == "flow")].set_index(["element", "commodity"])["value"]
+    assert links.to_dict() == pytest.approx(res.flows.reset_index().set_index(["link", "commodity"])["flow"].to_dict())
+    for suffix in (".parquet", ".csv"):
+        written = tc.write_table(res, tmp_path / f"r{suffix}")
+        back = pd.read_parquet(written) if suffix == ".parquet" else pd.read_csv(written)
+        assert len(back) == len(tidy) and back["value"].sum() == pytest.approx(tidy["value"].sum())
+    gpkg = tc.write_table(res, tmp_path / "r.gpkg")
+    layers = {name for name, _ in pyogrio.list_layers(gpkg)}
+    assert {"flows", "node_flows", "routes", "delivered", "unserved"} <= layers
+    flows = pyogrio.read_dataframe(gpkg, layer="flows")
+    assert flows.geometry.geom_type.eq("LineString").all() and flows["flow"].sum() == pytest.approx(res.flows["flow"].sum())
+    crit = tc.criticality(net, commodity="crude")
+    tc.write_table(crit, gpkg, layer="criticality")
+    assert "criticality" in {name for name, _ in pyogrio.list_layers(gpkg)} and "flows" in {n for n, _ in pyogrio.list_layers(gpkg)}
+    sim = tc.simulate(net, start="2025-11", end="2025-12")
+    st = simulation_frame(sim)
+    delivered = st[(st["table"] == "delivered") & (st["variable"] == "value")].groupby("period")["value"].sum()
+    assert delivered.to_dict() == pytest.approx(sim.delivered.groupby("period")["value"].sum().to_dict())
+    assert len(pd.read_parquet(tc.write_table(sim, tmp_path / "s.parquet"))) == len(st)
+    with pytest.raises(tc.InputError, match="unknown suffix"):
+        tc.write_table(res, tmp_path / "r.xlsx")
+
+
+def test_cli_out_takes_gpkg_and_parquet(tmp_path):
+    import pyogrio
+
+    from transcaspian.cli import main
+
+    assert main(["solve", "--data", MINI, "--out", str(tmp_path / "res.gpkg")]) == 0
+    assert "flows" in {n for n, _ in pyogrio.list_layers(tmp_path / "res.gpkg")}
+    assert main(["solve", "--data", MINI, "--out", str(tmp_path / "res.parquet")]) == 0
+    assert (tmp_path / "res.parquet").stat().st_size > 0
