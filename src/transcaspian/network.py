@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +33,9 @@ from . import __version__
 from .aliases import build_alias_index, normalize_key
 from .elements import effective_capacity
 from .errors import UnknownElementError
+from .interop.columns import network_frames
+from .interop.graph import commodity_graph
+from .interop.writers import write_network
 from .schema import COMMODITIES, OPERATING_STATUSES
 
 __all__ = ["CorridorNetwork", "CRS"]
@@ -82,8 +86,11 @@ class CorridorNetwork:
     as_of: dt.date | None = None
     applied: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_alias_index", build_alias_index(self.nodes, self.links))
+    @functools.cached_property
+    def _alias_index(self) -> dict[str, tuple[str, str]]:
+        # built on the first lookup by name or alias (an id needs none): a network of
+        # 16,000 links read from lines is ready at once
+        return build_alias_index(self.nodes, self.links)
 
     # ------------------------------------------------------------------ lookup
     def resolve(self, key: str, *, kind: str = "any") -> str:
@@ -111,14 +118,14 @@ class CorridorNetwork:
             return key
         if kind in ("any", "link") and key in self.links.index:
             return key
-        index: dict[str, tuple[str, str]] = self._alias_index  # type: ignore[attr-defined]
+        index = self._alias_index
         hit = index.get(normalize_key(key))
         if hit is not None and kind in ("any", hit[0]):
             return hit[1]
         raise UnknownElementError(self._unknown_message(key, kind))
 
     def _unknown_message(self, key: str, kind: str) -> str:
-        index: dict[str, tuple[str, str]] = self._alias_index  # type: ignore[attr-defined]
+        index = self._alias_index
         names = [k for k, (t, _) in index.items() if kind in ("any", t)]
         close = difflib.get_close_matches(normalize_key(key), names, n=5, cutoff=0.6)
         ids = list(dict.fromkeys(index[c][1] for c in close))
@@ -173,8 +180,6 @@ class CorridorNetwork:
         True
         """
         if commodity is not None:
-            from .interop.graph import commodity_graph
-
             return commodity_graph(self, commodity, meta=self._graph_meta())
         G = nx.MultiDiGraph(**self._graph_meta())
         for nid, row in self.nodes.iterrows():
@@ -203,8 +208,6 @@ class CorridorNetwork:
 
         See :func:`transcaspian.interop.columns.network_frames`.
         """
-        from .interop.columns import network_frames
-
         return network_frames(self)
 
     def to_file(self, path: str | Path) -> Path:
@@ -212,8 +215,6 @@ class CorridorNetwork:
 
         See :func:`transcaspian.interop.writers.write_network`.
         """
-        from .interop.writers import write_network
-
         return write_network(self, path)
 
     def summary(self) -> pd.DataFrame:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 import yaml
 
 from ..errors import NetworkDataError

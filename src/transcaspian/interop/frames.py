@@ -9,7 +9,8 @@ EPSG:4326 and validates everything at once with the rules of a geodata folder
 frame, the element, the field and the fix.
 
 Lenient mode (the default, ``strict=False``) accepts figures that cite no source or
-lack a confidence: those problems become warnings, and the column ``unsourced``
+lack a confidence, and nodes without a country (a junction at sea): those problems
+become warnings, and the column ``unsourced``
 lists, per element, the figures (``capacity``, ``cost``, ``time``, ``length``)
 without provenance. ``strict=True`` holds frames to the geodata folder's rules.
 
@@ -53,7 +54,7 @@ from ..schema import LINK_FIELDS, NODE_FIELDS, FieldSpec
 from ..validation import Problem, validate_raw
 from .columns import STATE_COLUMNS
 
-__all__ = ["network_from_frames", "PROVENANCE_FIGURES", "geodesic_km"]
+__all__ = ["network_from_frames", "network_from_features", "PROVENANCE_FIGURES", "geodesic_km"]
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +154,12 @@ def _fill_link_figures(feats: list[dict]) -> None:
                 pass
 
 
-def _is_provenance(p: Problem) -> bool:
+def _relaxed(p: Problem) -> bool:
+    """Whether lenient mode turns the problem into a warning: missing provenance, or a node with no country (at sea)."""
     base = p.field.rsplit("_", 1)[0] if p.field.endswith(("_sources", "_confidence", "_note")) else None
     if base in PROVENANCE_FIGURES:
+        return True
+    if p.field == "country" and p.message == "missing country":
         return True
     return p.field == "capacity" and "estimate flag" in p.message
 
@@ -176,8 +180,10 @@ def _relabel(p: Problem, labels: Mapping[str, str]) -> Problem:
     return dataclasses.replace(p, file=labels.get(name, p.file))
 
 
-def _build(feats: list[dict], defaults: Mapping[str, Any], original: pd.DataFrame, specs: Mapping[str, FieldSpec]) -> gpd.GeoDataFrame:
+def _build(feats: list[dict], defaults: Mapping[str, Any], original: gpd.GeoDataFrame | None, specs: Mapping[str, FieldSpec]) -> gpd.GeoDataFrame:
     gdf = frame_from_features(feats, defaults)
+    if original is None:
+        return gdf
     geom_col = original.geometry.name
     for col in original.columns:
         if col == geom_col:
@@ -249,37 +255,63 @@ def network_from_frames(
         If an argument is not a GeoDataFrame.
     """
     problems: list[Problem] = []
-    labels = {"nodes.geojson": f"{name}:nodes", "links.geojson": f"{name}:links", "baseline.yaml": f"{name}:baseline",
-              "sources.yaml": f"{name}:sources", "events.yaml": f"{name}:events", "parameters.yaml": f"{name}:parameters"}
-    n = _to_wgs84(nodes, labels["nodes.geojson"], crs, problems)
-    lk = _to_wgs84(links, labels["links.geojson"], crs, problems)
+    n = _to_wgs84(nodes, f"{name}:nodes", crs, problems)
+    lk = _to_wgs84(links, f"{name}:links", crs, problems)
     if n is None or lk is None:
         raise ValidationError(problems)
     n, lk = _ids(n, id_column), _ids(lk, id_column)
     node_feats, link_feats = _features(n, NODE_FIELDS), _features(lk, LINK_FIELDS)
     _fill_link_figures(link_feats)
     base = dict(baseline) if baseline is not None else _short_baseline(supplies, markets)
+    return network_from_features(
+        node_feats, link_feats, strict=strict, sources=sources, baseline=base, parameters=parameters, events=events,
+        name=name, originals=(n, lk), problems=problems,
+    )
+
+
+def network_from_features(
+    node_feats: list[dict],
+    link_feats: list[dict],
+    *,
+    strict: bool = False,
+    sources: Mapping[str, Any] | None = None,
+    baseline: Mapping[str, Any] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    events: Iterable[Mapping[str, Any]] = (),
+    name: str = "features",
+    originals: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
+    problems: list[Problem] | None = None,
+) -> CorridorNetwork:
+    """A network from GeoJSON-like node and link features (the common end of the frame and line readers).
+
+    ``originals`` are the frames the features came from: their own columns (not in the
+    schema) and their column order are kept.
+    """
+    problems = list(problems or [])
+    labels = {f: f"{name}:{f.split('.')[0]}" for f in ("nodes.geojson", "links.geojson", "baseline.yaml", "sources.yaml", "events.yaml", "parameters.yaml")}
+    events = tuple(dict(e) for e in events)
+    base = dict(baseline or {})
     raw = {
         "nodes": {"type": "FeatureCollection", "features": node_feats},
         "links": {"type": "FeatureCollection", "features": link_feats},
         "sources": {"sources": dict(sources or {})},
         "baseline": base,
-        "events": {"events": [dict(e) for e in events]},
+        "events": {"events": list(events)},
         "parameters": dict(parameters or {}),
     }
     report = validate_raw(raw, Path(""))
     for p in report.problems:
         p = _relabel(p, labels)
-        if not strict and p.severity == "error" and _is_provenance(p):
+        if not strict and p.severity == "error" and _relaxed(p):
             p = dataclasses.replace(p, severity="warning")
         problems.append(p)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError(errors)
-    for w in problems:
-        log.info("%s", w)
-    node_frame = _build(node_feats, NODE_DEFAULTS, n, NODE_FIELDS)
-    link_frame = _build(link_feats, LINK_DEFAULTS, lk, LINK_FIELDS)
+    if problems:
+        log.info("%d warning(s) in %s, first: %s", len(problems), name, problems[0])
+    node_frame = _build(node_feats, NODE_DEFAULTS, originals[0] if originals else None, NODE_FIELDS)
+    link_frame = _build(link_feats, LINK_DEFAULTS, originals[1] if originals else None, LINK_FIELDS)
     if not strict:
         node_frame["unsourced"] = [_unsourced(f) for f in node_feats]
         link_frame["unsourced"] = [_unsourced(f) for f in link_feats]
@@ -289,7 +321,7 @@ def network_from_frames(
         sources=dict(sources or {}),
         baseline=base,
         parameters=dict(parameters or {}),
-        events=tuple(dict(e) for e in events),
+        events=events,
     )
 
 
