@@ -35,7 +35,7 @@ import pandas as pd
 from ..errors import InputError
 from .writers import TABLE_FORMATS, format_of, replace_atomically, write_frame
 
-__all__ = ["result_frame", "simulation_frame", "write_table", "RESULT_TABLES"]
+__all__ = ["result_frame", "simulation_frame", "write_table", "routes_with_passages", "RESULT_TABLES"]
 
 #: (attribute, table name, element column, numeric variables) of a FlowResult in the tidy table.
 RESULT_TABLES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -109,6 +109,23 @@ def simulation_frame(sim: Any) -> pd.DataFrame:
     parts = [_melt(getattr(sim, attr), attr, el, vs, keep=("period",)) for attr, el, vs in _SIM_TABLES if len(getattr(sim, attr))]
     out = pd.concat(parts, ignore_index=True).merge(sim.periods, on="period", how="left")
     return out[["period", "start", "end", "days", "table", "element", "commodity", "variable", "value", "unit"]]
+
+
+def routes_with_passages(res: Any) -> pd.DataFrame:
+    """``res.routes`` with a ``passages`` column: the named straits each route's links cross.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> r = routes_with_passages(tc.solve(tc.load_network(), commodity="crude"))
+    >>> sorted({p for ps in r["passages"] for p in ps})
+    ['bosporus', 'dardanelles']
+    """
+    from ..routes import link_passages
+
+    out = res.routes.copy()
+    out["passages"] = [link_passages(res.network, links) for links in out["links"]] if len(out) else []
+    return out
 
 
 def _kind(obj: Any) -> str:
