@@ -208,7 +208,7 @@ def constraints(n: Any, snapshots: Any) -> None:
 
 def solve_pypsa(n: Any, *, solver_name: str = "highs") -> dict[str, float]:
     """Optimise ``n`` with the shared capacities and return :func:`summary`."""
-    status, condition = n.optimize(solver_name=solver_name, extra_functionality=constraints)
+    status, condition = n.optimize(solver_name=solver_name, extra_functionality=constraints, include_objective_constant=False)
     if status != "ok":
         raise InputError(f"PyPSA optimisation ended {status} ({condition})")
     return summary(n)
