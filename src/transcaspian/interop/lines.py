@@ -126,34 +126,45 @@ def maritime_network(*, snap_tolerance_m: float = 1.0, **options: Any) -> Corrid
     return network_from_lines(maritime_lines(), snap_tolerance_m=snap_tolerance_m, **opts)
 
 
-def _as_frame(lines: Any) -> gpd.GeoDataFrame:
+def _as_frame(lines: Any) -> tuple[pd.DataFrame, list[list[np.ndarray]]]:
+    """The lines' attributes (one row per line) and each line's parts as coordinate arrays (lon, lat)."""
     if isinstance(lines, gpd.GeoDataFrame):
-        frame = lines
-    elif isinstance(lines, Mapping) and lines.get("type") == "FeatureCollection":
-        frame = gpd.GeoDataFrame.from_features(lines["features"], crs="EPSG:4326")
-    else:
-        raise InputError(f"network_from_lines: expected a GeoDataFrame or a GeoJSON FeatureCollection, got {type(lines).__name__}")
-    if frame.crs is None:
-        raise InputError("network_from_lines: the lines have no CRS; set it (lines.set_crs(4326) for lon/lat degrees)")
-    if frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs(4326)
-    return frame
+        if lines.crs is None:
+            raise InputError("network_from_lines: the lines have no CRS; set it (lines.set_crs(4326) for lon/lat degrees)")
+        frame = lines.to_crs(4326) if lines.crs.to_epsg() != 4326 else lines
+        parts: list[list[np.ndarray]] = []
+        for geom in frame.geometry:
+            if geom is None or geom.is_empty:
+                parts.append([])
+            else:
+                gs = [geom] if geom.geom_type == "LineString" else list(getattr(geom, "geoms", []))
+                parts.append([np.asarray(g.coords, dtype=float) for g in gs])
+        return frame, parts
+    if isinstance(lines, Mapping) and lines.get("type") == "FeatureCollection":
+        # read the coordinates straight from the GeoJSON (GeoJSON is lon/lat in WGS84 by definition)
+        feats = lines.get("features") or []
+        frame = pd.DataFrame([dict((f or {}).get("properties") or {}) for f in feats])
+        parts = []
+        for f in feats:
+            g = (f or {}).get("geometry") or {}
+            kind, c = g.get("type"), g.get("coordinates") or []
+            seq = [c] if kind == "LineString" else (c if kind == "MultiLineString" else [])
+            parts.append([np.asarray(x, dtype=float) for x in seq if len(x) >= 2])
+        return frame, parts
+    raise InputError(f"network_from_lines: expected a GeoDataFrame or a GeoJSON FeatureCollection, got {type(lines).__name__}")
 
 
-def _pieces(frame: gpd.GeoDataFrame, nodes_at: str) -> tuple[list[np.ndarray], np.ndarray]:
+def _pieces(parts: list[list[np.ndarray]], nodes_at: str) -> tuple[list[np.ndarray], np.ndarray]:
     """Coordinate arrays of each link and the input row each came from."""
     coords: list[np.ndarray] = []
     rows: list[int] = []
-    for i, geom in enumerate(frame.geometry):
-        if geom is None or geom.is_empty:
-            continue
-        parts = [geom] if geom.geom_type == "LineString" else list(getattr(geom, "geoms", []))
-        for part in parts:
-            c = np.asarray(part.coords, dtype=float)[:, :2].copy()
+    for i, row_parts in enumerate(parts):
+        for part in row_parts:
+            if part.ndim != 2 or len(part) < 2:
+                continue
+            c = part[:, :2].copy()
             # longitudes past the antimeridian (marnet has 187.69 for -172.31) wrap into [-180, 180)
             c[:, 0] = (c[:, 0] + 180.0) % 360.0 - 180.0
-            if len(c) < 2:
-                continue
             if nodes_at == "vertices":
                 coords.extend(c[j : j + 2] for j in range(len(c) - 1))
                 rows.extend([i] * (len(c) - 1))
@@ -163,7 +174,7 @@ def _pieces(frame: gpd.GeoDataFrame, nodes_at: str) -> tuple[list[np.ndarray], n
     return coords, np.asarray(rows, dtype=int)
 
 
-def _values(frame: gpd.GeoDataFrame, rows: np.ndarray, spec: Any, default: Any) -> list[Any]:
+def _values(frame: pd.DataFrame, rows: np.ndarray, spec: Any, default: Any) -> list[Any]:
     """Per link: the column named ``spec``, else ``spec`` itself as a constant (callable: called with the row)."""
     if spec is None:
         return [default] * len(rows)
@@ -253,8 +264,8 @@ def network_from_lines(
         raise InputError(f"nodes_at must be 'ends' or 'vertices', not {nodes_at!r}")
     if snap_tolerance_m < 0 or not math.isfinite(snap_tolerance_m):
         raise InputError(f"snap_tolerance_m must be a distance >= 0 in metres, not {snap_tolerance_m!r}")
-    frame = _as_frame(lines)
-    coords, rows = _pieces(frame, nodes_at)
+    frame, parts = _as_frame(lines)
+    coords, rows = _pieces(parts, nodes_at)
     if not coords:
         raise InputError("network_from_lines: no line with two or more points")
     ends = np.vstack([np.vstack([c[0], c[-1]]) for c in coords])
@@ -374,7 +385,7 @@ def _check_link_values(lid: str, mode: Any, cs: list[Any], cap: Any, unit: Any, 
         add("time_days", f"time_days {t!r} is not a duration >= 0", "pass time_days= or speed_kmh=")
 
 
-def _link_frame(frame: gpd.GeoDataFrame, rows: np.ndarray, coords: list[np.ndarray], frm: np.ndarray, to: np.ndarray,
+def _link_frame(frame: pd.DataFrame, rows: np.ndarray, coords: list[np.ndarray], frm: np.ndarray, to: np.ndarray,
                 node_xy: np.ndarray, length_km: np.ndarray, problems: list[Problem], *, node_prefix: str, link_prefix: str,
                 **opts: Any) -> gpd.GeoDataFrame:
     import shapely
