@@ -51,16 +51,20 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
 #: Layers, lowest first; modules by their name inside the package ("" is the root).
 LAYERS: dict[str, tuple[str, ...]] = {
-    "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples", "dates"),
+    "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples", "dates",
+             "interop", "interop.columns", "interop.writers", "interop.graph"),
     "data": ("network", "loader", "validation", "changes", "terminals", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
     "analysis": ("tables", "routes", "compare", "criticality", "calibration"),
     "timeline": ("timeline", "timeline.*"),
+    # interop: networks from frames, files and lines, results out, PyPSA (the network type's
+    # export helpers, which it calls, sit in the base layer above)
+    "interop": ("interop.*",),
     "maps": ("maps", "maps.*"),
     "cli": ("cli",),
 }
 #: Subpackages whose modules import each other freely (never their own __init__).
-SUBPACKAGES = ("flow", "timeline", "maps")
+SUBPACKAGES = ("flow", "timeline", "maps", "interop")
 
 #: Same-layer imports allowed in the base, data and analysis layers (importer -> imported).
 #: Anything not listed is forbidden.
@@ -75,6 +79,10 @@ SAME_LAYER: dict[str, frozenset[str]] = {
     "countries": frozenset(),
     "examples": frozenset({"errors"}),
     "dates": frozenset({"errors"}),
+    "interop": frozenset(),
+    "interop.columns": frozenset({"schema"}),
+    "interop.writers": frozenset({"errors", "io", "interop.columns"}),
+    "interop.graph": frozenset({"elements", "errors", "units"}),
     # data: the network type knows nothing of files; validation checks raw files only;
     # the loader puts files, validation, the network and events together.
     "network": frozenset(),

@@ -48,6 +48,11 @@ if TYPE_CHECKING:  # the lazily exported names below, for type checkers and IDEs
     from .calibration import calibration_table as calibration_table
     from .flow.result import FlowResult as FlowResult
     from .flow.solver import solve as solve
+    from .interop.files import read_network as read_network
+    from .interop.frames import network_from_frames as network_from_frames
+    from .interop.lines import network_from_lines as network_from_lines
+    from .interop.pypsa import to_pypsa as to_pypsa
+    from .interop.results import write_table as write_table
     from .maps.interactive import explore_map as explore_map
     from .maps.interactive import write_html as write_html
     from .maps.static import export_map as export_map
@@ -78,6 +83,11 @@ _LAZY = {
     "calibration_table": "calibration",
     "simulate": "timeline.run",
     "SimulationResult": "timeline.result",
+    "network_from_frames": "interop.frames",
+    "network_from_lines": "interop.lines",
+    "read_network": "interop.files",
+    "write_table": "interop.results",
+    "to_pypsa": "interop.pypsa",
 }
 
 

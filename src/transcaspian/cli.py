@@ -137,10 +137,19 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     net = _net(args)
     res = solve(net, _scenario(args.scenario), commodity=_commodity(args.commodity), objective=args.objective)
     print(_render_result(res, args.format))
-    if args.out:
+    if args.out and _is_table_file(args.out):
+        from .interop.results import write_table
+
+        log.info("wrote %s", write_table(res, args.out))
+    elif args.out:
         for p in _write_outputs(res, Path(args.out)):
             log.info("wrote %s", p)
     return 0
+
+
+def _is_table_file(out: str) -> bool:
+    """``--out`` names a GeoPackage or Parquet file (else it is a folder of CSV and JSON files)."""
+    return Path(out).suffix.lower() in (".gpkg", ".parquet")
 
 
 def _cmd_routes(args: argparse.Namespace) -> int:
@@ -351,6 +360,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             print("relaxed contracts: " + ", ".join(f"{k} -> {fmt_number(v)}" for k, v in s["relaxed_contracts"].items()))
         print("\n" + format_table(table.set_index("period"), max_rows=400))
     out = Path(args.out) if args.out else None
+    if out is not None and _is_table_file(args.out):
+        from .interop.results import write_table
+
+        log.info("wrote %s", write_table(res, out))
+        out = None  # the chart then goes only where --chart says
     if out is not None:
         from .io import write_atomic
 
@@ -411,7 +425,7 @@ def _add_simulate_parser(sub: Any, common: Any, commodity_choices: Sequence[str]
                      help="who is cut at a shared bottleneck, month by month (default: the scenario's, else cost)")
     sim.add_argument("--transit-delay", action="store_true",
                      help="flow arrives time_days later (whole periods; for daily and weekly steps)")
-    sim.add_argument("--out", default=None, help="write the tables (CSV), summary.json and timeseries.png here")
+    sim.add_argument("--out", default=None, help="write the tables (CSV), summary.json and timeseries.png in this folder, or the tables to a .gpkg or .parquet file")
     sim.add_argument("--chart", default=None, help="write the time-series chart to this file (.png, .svg, .pdf)")
     sim.add_argument("--no-chart", action="store_true", help="do not draw the chart")
     common(sim)
@@ -461,7 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
     so.add_argument("scenario", nargs="?", default=None, help="scenario YAML file")
     so.add_argument("--commodity", default=None, help=f"one of {', '.join(commodity_choices)}, or a comma list")
     so.add_argument("--objective", choices=["cost", "time", "emissions"], default=None)
-    so.add_argument("--out", default=None, help="also write flows.csv, routes.csv and summary.json here")
+    so.add_argument("--out", default=None, help="also write flows.csv, routes.csv and summary.json in this folder, or every table to a .gpkg (one layer each) or .parquet (tidy) file")
     common(so)
     so.set_defaults(func=_cmd_solve)
 

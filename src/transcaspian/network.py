@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +33,9 @@ from . import __version__
 from .aliases import build_alias_index, normalize_key
 from .elements import effective_capacity
 from .errors import UnknownElementError
+from .interop.columns import network_frames
+from .interop.graph import commodity_graph
+from .interop.writers import write_network
 from .schema import COMMODITIES, OPERATING_STATUSES
 
 __all__ = ["CorridorNetwork", "CRS"]
@@ -82,8 +86,11 @@ class CorridorNetwork:
     as_of: dt.date | None = None
     applied: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_alias_index", build_alias_index(self.nodes, self.links))
+    @functools.cached_property
+    def _alias_index(self) -> dict[str, tuple[str, str]]:
+        # built on the first lookup by name or alias (an id needs none): a network of
+        # 16,000 links read from lines is ready at once
+        return build_alias_index(self.nodes, self.links)
 
     # ------------------------------------------------------------------ lookup
     def resolve(self, key: str, *, kind: str = "any") -> str:
@@ -111,14 +118,14 @@ class CorridorNetwork:
             return key
         if kind in ("any", "link") and key in self.links.index:
             return key
-        index: dict[str, tuple[str, str]] = self._alias_index  # type: ignore[attr-defined]
+        index = self._alias_index
         hit = index.get(normalize_key(key))
         if hit is not None and kind in ("any", hit[0]):
             return hit[1]
         raise UnknownElementError(self._unknown_message(key, kind))
 
     def _unknown_message(self, key: str, kind: str) -> str:
-        index: dict[str, tuple[str, str]] = self._alias_index  # type: ignore[attr-defined]
+        index = self._alias_index
         names = [k for k, (t, _) in index.items() if kind in ("any", t)]
         close = difflib.get_close_matches(normalize_key(key), names, n=5, cutoff=0.6)
         ids = list(dict.fromkeys(index[c][1] for c in close))
@@ -148,13 +155,19 @@ class CorridorNetwork:
         frame = self.nodes if key in self.nodes.index else self.links
         return effective_capacity(frame.loc[key])
 
-    def graph(self) -> nx.MultiDiGraph:
-        """The network as a networkx MultiDiGraph with every attribute.
+    def graph(self, commodity: str | None = None) -> nx.MultiDiGraph:
+        """The network as a networkx MultiDiGraph.
 
-        Nodes carry their row (``geometry`` as a shapely Point, plus ``x``/``y``);
-        each link is an edge keyed by its id; a bidirectional link also appears as
-        the reverse edge with ``reverse=True``. ``G.graph`` holds ``crs``,
-        ``created_date``, ``created_with``, ``as_of`` and ``applied``.
+        Without ``commodity``: every attribute of every row. Nodes carry their row
+        (``geometry`` as a shapely Point, plus ``x``/``y``); each link is an edge keyed
+        by its id; a bidirectional link also appears as the reverse edge with
+        ``reverse=True``. ``G.graph`` holds ``crs``, ``created_date``,
+        ``created_with``, ``as_of`` and ``applied``.
+
+        With ``commodity``: only the links usable for it, with plain numbers
+        (``cost``, ``time_days``, ``length_km``, ``capacity``) and text, so networkx
+        algorithms (``weight="cost"``) and GraphML, GEXF and node-link JSON work
+        (:func:`transcaspian.interop.graph.commodity_graph`).
 
         Examples
         --------
@@ -162,14 +175,13 @@ class CorridorNetwork:
         >>> G = tc.load_network().graph()
         >>> G.has_edge("atyrau", "samara")
         True
+        >>> H = tc.load_network().graph(commodity="crude")
+        >>> isinstance(H.edges["atyrau", "samara", "atyrau_samara"]["cost"], float)
+        True
         """
-        G = nx.MultiDiGraph(
-            crs=CRS,
-            created_date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            created_with=f"transcaspian {__version__}",
-            as_of=self.as_of.isoformat() if self.as_of else None,
-            applied=list(self.applied),
-        )
+        if commodity is not None:
+            return commodity_graph(self, commodity, meta=self._graph_meta())
+        G = nx.MultiDiGraph(**self._graph_meta())
         for nid, row in self.nodes.iterrows():
             attrs = row.to_dict()
             attrs["x"], attrs["y"] = row.geometry.x, row.geometry.y
@@ -180,6 +192,30 @@ class CorridorNetwork:
             if bool(row["bidirectional"]):
                 G.add_edge(row["to_node"], row["from_node"], key=lid, reverse=True, **attrs)
         return G
+
+    def _graph_meta(self) -> dict[str, Any]:
+        return {
+            "crs": CRS,
+            "created_date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "created_with": f"transcaspian {__version__}",
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "applied": list(self.applied),
+        }
+
+    # ------------------------------------------------------------------ export
+    def to_frames(self) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+        """Copies of the node and link frames; :func:`transcaspian.network_from_frames` rebuilds the network.
+
+        See :func:`transcaspian.interop.columns.network_frames`.
+        """
+        return network_frames(self)
+
+    def to_file(self, path: str | Path) -> Path:
+        """Write the network to ``.gpkg``, ``.parquet`` or a GeoJSON folder; :func:`transcaspian.read_network` reads it back.
+
+        See :func:`transcaspian.interop.writers.write_network`.
+        """
+        return write_network(self, path)
 
     def summary(self) -> pd.DataFrame:
         """Links, length and capacity by mode and commodity.

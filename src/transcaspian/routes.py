@@ -67,6 +67,9 @@ class Route:
         the commodity's canonical unit; ``inf`` if nothing on it is capacitated.
     weight : str
         What the route was ranked by.
+    passages : tuple of str
+        Named straits and canals the route's links cross (their ``passages``), in
+        travel order, without repeats; a scenario's ``close_passages`` closes them.
     """
 
     commodity: str
@@ -79,6 +82,7 @@ class Route:
     distance_km: float
     bottleneck: float
     weight: str = "cost"
+    passages: tuple[str, ...] = ()
 
     @property
     def unit(self) -> str:
@@ -268,7 +272,23 @@ def _route(G: nx.DiGraph, net: CorridorNetwork, commodity: str, path: list[str],
         distance_km=float(sum(e["length_km"] for e in edges)),
         bottleneck=float(min(caps)) if caps else math.inf,
         weight=weight,
+        passages=link_passages(net, [e["link"] for e in edges]),
     )
+
+
+def link_passages(net: CorridorNetwork, links: Iterable[str]) -> tuple[str, ...]:
+    """Named passages the links cross, in travel order, without repeats.
+
+    Examples
+    --------
+    >>> import transcaspian as tc
+    >>> link_passages(tc.load_network(), ["cpc_terminal_bosporus", "bosporus_europe"])
+    ('bosporus', 'dardanelles')
+    """
+    if "passages" not in net.links:
+        return ()
+    col = net.links["passages"]
+    return tuple(dict.fromkeys(p for lid in links for p in (col.get(lid) or [])))
 
 
 def routes_frame(routes: Iterable[Route]) -> pd.DataFrame:

@@ -51,12 +51,12 @@ log = logging.getLogger(__name__)
 
 #: Fields a scenario file may set.
 FIELDS = (
-    "name", "description", "extends", "as_of", "disable", "derate", "avoid_countries",
+    "name", "description", "extends", "as_of", "disable", "derate", "avoid_countries", "close_passages",
     "markets", "supplies", "add_links", "drop_contracts", "objective", "allocation", "commodity",
     "start", "end", "step", "outages",
 )
 #: Fields holding a list (a single value is a list of one).
-_LIST_FIELDS = ("disable", "avoid_countries", "add_links", "drop_contracts", "outages")
+_LIST_FIELDS = ("disable", "avoid_countries", "close_passages", "add_links", "drop_contracts", "outages")
 #: Fields holding text (other values are converted with ``str``).
 _TEXT_FIELDS = ("name", "description", "extends", "objective", "allocation", "step")
 #: Horizon fields of :func:`transcaspian.simulate` (dates; ``YYYY-MM`` is a month's first or last day).
@@ -85,6 +85,10 @@ class Scenario:
         ISO 3166-1 alpha-3 codes: every node there is disabled, with every link that
         starts or ends there. A link whose ends are both outside but whose geometry
         crosses the country is kept (transit over geometry is not checked).
+    close_passages : tuple of str
+        Named straits and canals (``bosporus``, ``dardanelles``, ...): every link whose
+        ``passages`` lists one is disabled (tanker and ferry legs; a rail tunnel or a
+        subsea pipeline under the strait is not).
     markets : dict
         ``{"*": [ids]}`` restricts every commodity to these markets; ``{commodity:
         [ids] | {id: cap}}`` sets a commodity's markets (and caps, canonical unit).
@@ -130,6 +134,7 @@ class Scenario:
     disable: tuple[str, ...] = ()
     derate: Mapping[str, float] = dataclasses.field(default_factory=dict)
     avoid_countries: tuple[str, ...] = ()
+    close_passages: tuple[str, ...] = ()
     markets: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     supplies: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
     add_links: tuple[Any, ...] = ()
@@ -151,6 +156,7 @@ class Scenario:
             v = getattr(self, name)
             fix(name, (v,) if isinstance(v, str | Mapping) else tuple(v or ()))
         fix("avoid_countries", tuple(str(c).upper() for c in self.avoid_countries))
+        fix("close_passages", tuple(str(p).strip().lower() for p in self.close_passages))
         if self.as_of is not None:
             fix("as_of", _date(self.as_of, self._where()))
         # YAML 1.1 reads an unquoted `off:` key as the boolean False: it means the outage kind "off"
@@ -292,7 +298,8 @@ class Scenario:
             log.info("%s: outages apply in transcaspian.simulate only; the static changes apply here", self._where())
         resolve = Resolver(net)
         switch_on, new_links = self._add_links(resolve)
-        changes = [*switch_on, *self._disable(resolve), *self._derate(resolve), *self._avoid_countries(net)]
+        changes = [*switch_on, *self._disable(resolve), *self._derate(resolve), *self._avoid_countries(net),
+                   *self._close_passages(net, resolve)]
         baseline = copy.deepcopy(dict(net.baseline or {}))
         self._apply_markets(baseline, resolve)
         self._apply_supplies(baseline, resolve)
@@ -389,6 +396,21 @@ class Scenario:
         hit = nodes.index[nodes["country"].isin(avoid)]
         ends = links["from_node"].isin(hit) | links["to_node"].isin(hit) | crosses_countries(links, avoid)
         return [Change("disable", tuple(hit), kind="node"), Change("disable", tuple(links.index[ends]), kind="link")]
+
+    def _close_passages(self, net: CorridorNetwork, resolve: Resolver) -> list[Change]:
+        """Every link crossing a closed passage, disabled; a passage no link crosses is a problem."""
+        if not self.close_passages:
+            return []
+        crossing = net.links["passages"] if "passages" in net.links else None
+        known = sorted({p for ps in crossing for p in (ps or [])}) if crossing is not None else []
+        hit: list[str] = []
+        for i, name in enumerate(self.close_passages):
+            ids = [lid for lid, ps in crossing.items() if name in (ps or [])] if crossing is not None else []
+            if not ids:
+                resolve.problems.append((f"close_passages[{i}]", f"no link crosses a passage named {name!r}",
+                                         f"use one of {', '.join(known) or '(none in this network)'}"))
+            hit += ids
+        return [Change("disable", tuple(dict.fromkeys(hit)), kind="link")] if hit else []
 
     def _apply_markets(self, baseline: dict[str, Any], resolve: Resolver) -> None:
         if not self.markets:

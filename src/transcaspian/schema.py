@@ -347,6 +347,12 @@ LINK_FIELDS: dict[str, FieldSpec] = _specs(
         "ISO 3166-1 alpha-3 codes of countries the link crosses besides those of its end nodes (avoid_countries keeps flows off it)",
         factory=list,
     ),
+    FieldSpec(
+        "passages",
+        "list[str]",
+        "named straits and canals a tanker or ferry link crosses (bosporus, dardanelles, suez, gibraltar, ...; from the maritime network, tools/build_passages.py); a scenario's close_passages disables every link crossing one",
+        factory=list,
+    ),
     FieldSpec("status", "str", "whether the link is in service", default="operating", allowed=STATUSES),
     FieldSpec("bidirectional", "bool", "flow may run either way (the capacity is shared by both directions)", default=False),
     FieldSpec("operator", "str", "operator or owners", default=""),
