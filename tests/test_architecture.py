@@ -52,7 +52,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 #: Layers, lowest first; modules by their name inside the package ("" is the root).
 LAYERS: dict[str, tuple[str, ...]] = {
     "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples", "dates",
-             "interop", "interop.columns", "interop.writers", "interop.graph"),
+             "interop", "interop.columns", "interop.writers", "interop.graph", "interop.tidy"),
     "data": ("network", "loader", "validation", "changes", "terminals", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
     "analysis": ("tables", "routes", "compare", "criticality", "calibration"),

@@ -382,3 +382,11 @@ def test_transit_delay_shifts_arrivals_by_the_link_time():
     assert late["2025-01-05"] == pytest.approx(0.1)  # still arriving: shipped on 2 Jan
     assert late["2025-01-08"] == 0.0 and late["2025-01-09"] == 0.0  # the two days without shipments, 3 days on
     assert late["2025-01-01"] == pytest.approx(0.1)  # the line is full at the start
+
+
+def test_to_frame_is_the_tidy_table(mini_net):
+    sim = tc.simulate(mini_net, start="2025-11", end="2025-12")
+    t = sim.to_frame()
+    assert {"period", "table", "element", "variable", "value", "unit"} <= set(t.columns)
+    loads = t.query("table == 'throughput' and element == 'terminal' and variable == 'throughput'")
+    assert loads.set_index("period")["value"].to_dict() == pytest.approx(sim.loadings("terminal")["throughput"].to_dict())

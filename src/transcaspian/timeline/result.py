@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..interop.tidy import simulation_frame
 from ..units import canonical_unit
 
 if TYPE_CHECKING:
@@ -79,6 +80,10 @@ class SimulationResult:
     totals: dict[str, dict[str, Any]]
     relaxed_contracts: dict[str, float]
     meta: dict[str, Any]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every table as one tidy table with the period columns (:func:`transcaspian.interop.tidy.simulation_frame`)."""
+        return simulation_frame(self)
 
     def loadings(self, node: str) -> pd.DataFrame:
         """Per period: the node's throughput (a terminal's loadings), capacity and kbpd.

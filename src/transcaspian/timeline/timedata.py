@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import logging
 import math
 from collections.abc import Mapping
