@@ -43,3 +43,16 @@ def net():
     import transcaspian as tc
 
     return tc.load_network()
+
+
+@pytest.fixture()
+def run(capsys):
+    """Run the command line in-process: ``run(*argv) -> (exit code, stdout, stderr)``."""
+    from transcaspian.cli import main
+
+    def _run(*argv):
+        code = main([str(a) for a in argv])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run

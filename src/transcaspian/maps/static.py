@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from shapely.geometry import box
 
 from .. import __version__
+from ..guards import check_network
 from ..io import save_figure_atomic
 from ..schema import FLOW_EPS
 from ..units import CANONICAL_UNITS
@@ -371,6 +372,7 @@ def plot_map(
     >>> fig.axes[0].get_title() == "" and len(fig.texts) >= 2
     True
     """
+    check_network(net, "plot_map")
     with mpl.rc_context(S.rc_params()):
         frames = map_frames(net, result, commodity=commodity)
         hl = resolve_ids(net, highlight)
