@@ -335,7 +335,7 @@ def _source_ids(value: Any) -> list[Any]:
 
 def _check_cited(file: str, eid: str, field: str, srcs: Iterable[Any], sources: Mapping[str, Any], col: _Collector) -> None:
     for s in srcs:
-        if s not in sources:
+        if not isinstance(s, str) or s not in sources:
             col.add(file, eid, field, f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
 
 
@@ -398,7 +398,7 @@ def _check_common(f: dict, specs: Mapping[str, FieldSpec], sources: Mapping[str,
 
 
 def _known_commodities(value: Any) -> list[str]:
-    return [c for c in value if c in CANONICAL_UNITS] if isinstance(value, list) else []
+    return [c for c in value if isinstance(c, str) and c in CANONICAL_UNITS] if isinstance(value, list) else []
 
 
 def _check_node(f: dict, sources: Mapping[str, Any], col: _Collector) -> None:
@@ -465,11 +465,11 @@ def _check_time_and_length(f: dict, sources: Mapping[str, Any], col: _Collector)
 
 def _check_link_ends(f: dict, node_geom: dict, col: _Collector) -> None:
     p, coords = f["props"], f["geometry"].get("coordinates") or []
-    if f["geometry"].get("type") != "LineString" or len(coords) < 2:
+    if f["geometry"].get("type") != "LineString" or not isinstance(coords, list) or len(coords) < 2:
         return
     for end, pt in (("from_node", coords[0]), ("to_node", coords[-1])):
-        node = node_geom.get(p.get(end))
-        if node is None:
+        node = node_geom.get(p.get(end)) if isinstance(p.get(end), str) else None
+        if node is None or not _lonlat(pt):
             continue
         try:
             _, _, d = _GEOD.inv(pt[0], pt[1], node[0], node[1])
@@ -563,8 +563,8 @@ def _country_fix(code: Any) -> str:
 
 def _check_supply(file: str, el: str, comm: str, e: dict, node_ids: set[str], sources: Mapping[str, Any], col: _Collector) -> None:
     origin = e.get("origin")
-    if origin not in node_ids:
-        col.add(file, el, "origin", f"unknown origin {origin!r}", "use a node id")
+    if not isinstance(origin, str) or origin not in node_ids:
+        col.add(file, el, "origin", f"unknown origin {_short(origin)}", "use a node id")
     v = e.get("value")
     if not _is_number(v) or v < 0:
         col.add(file, el, "value", f"supply {v!r} is not a number >= 0", "give the volume")
@@ -575,7 +575,7 @@ def _check_supply(file: str, el: str, comm: str, e: dict, node_ids: set[str], so
             col.add(file, el, "avoid_countries", f"{avoid!r} is not a list of ISO 3166-1 alpha-3 codes", "write e.g. [RUS, BLR]")
         else:
             for code in codes:
-                if not is_country(code):
+                if not isinstance(code, str) or not is_country(code):
                     col.add(file, el, "avoid_countries", f"{code!r} is not an ISO 3166-1 alpha-3 code", _country_fix(code))
     unit = e.get("unit", CANONICAL_UNITS[comm])
     if unit != CANONICAL_UNITS[comm]:
@@ -588,6 +588,10 @@ def _check_contract(
 ) -> None:
     if ("link" in e) == ("links" in e):
         col.add(file, el, "link", "give exactly one of link (one link) or links (a group)", "write link: ID or links: [ID, ...]")
+    for key in ("links", "origins"):
+        if key in e and not isinstance(e[key], str | list):
+            col.add(file, el, key, f"{key} {_short(e[key])} is not a list of ids", f"write {key}: [ID, ...]")
+            return
     for lid in contract_links(e):
         if lid not in link_ids:
             col.add(file, el, "links" if "links" in e else "link", f"unknown link {lid!r}", "use a link id")
@@ -604,7 +608,7 @@ def _check_contract(
         v = e.get(k)
         if v is not None and (not _is_number(v) or v < 0):
             col.add(file, el, k, f"{k} {v!r} is not a number >= 0", "give the volume or drop the field")
-    if e.get("commodity") not in CANONICAL_UNITS:
+    if not isinstance(e.get("commodity"), str) or e.get("commodity") not in CANONICAL_UNITS:
         col.add(file, el, "commodity", f"unknown commodity {e.get('commodity')!r}", f"use {', '.join(COMMODITIES)}")
     _check_entry_sources(file, el, e, sources, col)
 
@@ -612,7 +616,7 @@ def _check_contract(
 def _check_entry_sources(file: str, el: str, e: dict, sources: Mapping[str, Any], col: _Collector) -> None:
     _check_cited(file, el, "sources", e.get("sources") or [], sources, col)
     conf = e.get("confidence", "reported")
-    if conf not in CONFIDENCES:
+    if not isinstance(conf, str) or conf not in CONFIDENCES:
         col.add(file, el, "confidence", f"confidence {conf!r} unknown", "use reported, derived or estimate")
     elif conf != "estimate" and not e.get("sources"):
         col.add(file, el, "sources", "figure cites no source", "cite sources or mark confidence: estimate with a note")
@@ -664,8 +668,8 @@ def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Col
 def _check_change(file: str, el: str, op: str, arg: Any, ids: set[str], col: _Collector) -> None:
     targets = list(arg) if isinstance(arg, dict | list) else [arg]
     for t in targets:
-        if t not in ids:
-            col.add(file, el, op, f"unknown element {t!r}", "use a node or link id")
+        if not isinstance(t, str) or t not in ids:
+            col.add(file, el, op, f"unknown element {_short(t)}", "use a node or link id")
     if op == "derate" and isinstance(arg, dict):
         for t, fac in arg.items():
             if not _is_number(fac) or not 0 <= fac <= 1:
