@@ -239,3 +239,17 @@ def test_size_limits_are_documented():
     for key, limit in MAX_FILE_BYTES.items():
         assert key in doc and f"{limit // 2**20} MB" in doc, key
     assert os.path.exists(CORPUS / "make_corpus.py")
+
+
+def test_no_pickle_no_eval_yaml_only_through_the_safe_loader():
+    """Nothing in the package can run code from a data file: no pickle, eval or exec, and every
+    ``yaml.load`` names the strict safe loader (``!!python/object`` is refused: corpus case baseline_python_tag)."""
+    import re
+
+    src = Path(tc.__file__).parent
+    for p in src.rglob("*.py"):
+        text = p.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import pickle|from pickle|import marshal)", text, re.M), p
+        assert not re.search(r"(?<![\w.])(eval|exec)\(", text), p
+        for m in re.finditer(r"yaml\.(load|unsafe_load|full_load)\(([^)]*)\)", text):
+            assert m.group(1) == "load" and "Loader=StrictSafeLoader" in m.group(2), (p, m.group(0))
