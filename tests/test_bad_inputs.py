@@ -253,3 +253,15 @@ def test_no_pickle_no_eval_yaml_only_through_the_safe_loader():
         assert not re.search(r"(?<![\w.])(eval|exec)\(", text), p
         for m in re.finditer(r"yaml\.(load|unsafe_load|full_load)\(([^)]*)\)", text):
             assert m.group(1) == "load" and "Loader=StrictSafeLoader" in m.group(2), (p, m.group(0))
+
+
+def test_allow_outside_lets_extends_leave_the_folder(tmp_path, run):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "parent.yaml").write_text("name: parent\ndisable: [terminal]\n")
+    child = tmp_path / "sub" / "child.yaml"
+    child.write_text("name: child\nextends: ../parent.yaml\n")
+    code, _, err = run("solve", child, "--data", MINI)
+    _one_line(code, err)
+    _says(err, ["child.yaml", "extends", "outside", "--allow-outside"])
+    code, out, err = run("solve", child, "--data", MINI, "--allow-outside")
+    assert code == 0 and "crude: delivered 11.00 Mt/y" in out, err

@@ -28,6 +28,7 @@ MINI = Path(__file__).parent / "fixtures" / "mini"
 NODES = json.loads((MINI / "nodes.geojson").read_text(encoding="utf-8"))
 LINKS = json.loads((MINI / "links.geojson").read_text(encoding="utf-8"))
 YAMLS = {name: loads_yaml((MINI / name).read_text(encoding="utf-8")) for name in ("baseline.yaml", "events.yaml", "sources.yaml")}
+YAMLS["parameters.yaml"] = loads_yaml((tc.default_data_path() / "parameters.yaml").read_text(encoding="utf-8"))
 IDS = [f["id"] for f in NODES["features"]] + [f["id"] for f in LINKS["features"]]
 
 #: Any JSON/YAML value: the odd numbers (NaN, inf, huge, negative), ids of the network, nested lists and mappings.
@@ -98,6 +99,8 @@ def test_yaml_mutations_give_only_toolkit_errors(data, name):
     doc = _mutate(YAMLS[name], data)
     with tempfile.TemporaryDirectory() as tmp:
         folder = _folder(tmp)
+        if name == "parameters.yaml":  # the bundled parameters cite the bundled sources
+            shutil.copyfile(tc.default_data_path() / "sources.yaml", folder / "sources.yaml")
         (folder / name).write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
         _load_only_toolkit_errors(folder)
 

@@ -614,7 +614,10 @@ def _check_contract(
 
 
 def _check_entry_sources(file: str, el: str, e: dict, sources: Mapping[str, Any], col: _Collector) -> None:
-    _check_cited(file, el, "sources", e.get("sources") or [], sources, col)
+    cited = e.get("sources")
+    if cited is not None and not isinstance(cited, list):
+        col.add(file, el, "sources", f"sources {_short(cited)} is not a list of source ids", "write sources: [ID, ...]")
+    _check_cited(file, el, "sources", _source_ids(cited), sources, col)
     conf = e.get("confidence", "reported")
     if not isinstance(conf, str) or conf not in CONFIDENCES:
         col.add(file, el, "confidence", f"confidence {conf!r} unknown", "use reported, derived or estimate")
