@@ -45,6 +45,7 @@ __all__ = [
     "check_scenario",
     "check_solve",
     "check_text",
+    "check_text_option",
 ]
 
 
@@ -82,16 +83,19 @@ def check_scenario(scenario: Any, func: str, arg: str = "scenario") -> None:
 
 
 def check_commodity(commodity: Any, func: str, arg: str = "commodity") -> None:
-    """``commodity`` is None, ``"all"``, a commodity name or a list of them."""
-    if commodity is None:
+    """``commodity`` is None, a string or a list of strings (the names are checked by the solver: a UnitError)."""
+    if commodity is None or isinstance(commodity, str):
         return
-    items = [commodity] if isinstance(commodity, str) else commodity
-    ok = isinstance(items, Iterable) and not isinstance(items, Mapping) and all(isinstance(c, str) for c in items)
-    known = (*COMMODITIES, "all")
-    bad = [c for c in items if c not in known] if ok else [commodity]
-    if bad:
-        raise InputError(f"{func}: {arg}: got {_got(bad[0]) if ok else _got(commodity)}, not a commodity "
-                         f"(fix: use one of {', '.join(known)}, or a list of them)")
+    if isinstance(commodity, Iterable) and not isinstance(commodity, Mapping) and all(isinstance(c, str) for c in commodity):
+        return
+    raise InputError(f"{func}: {arg}: got {_got(commodity)}, not a commodity name "
+                     f"(fix: use one of {', '.join((*COMMODITIES, 'all'))}, or a list of them)")
+
+
+def check_text_option(value: Any, func: str, arg: str, choices: Iterable[str]) -> None:
+    """``value`` is None or a string (which string is checked where it is used)."""
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{func}: {arg}: got {_got(value)} (fix: use one of {', '.join(choices)})")
 
 
 def check_choice(value: Any, func: str, arg: str, choices: Iterable[str], *, optional: bool = True) -> None:
@@ -144,7 +148,7 @@ def check_solve(net: Any, scenario: Any, commodity: Any, objective: Any, func: s
     check_network(net, func)
     check_scenario(scenario, func)
     check_commodity(commodity, func)
-    check_choice(objective, func, "objective", OBJECTIVES)
+    check_text_option(objective, func, "objective", OBJECTIVES)
 
 
 def check_results(func: str, **results: Any) -> None:
