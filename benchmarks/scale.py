@@ -178,10 +178,13 @@ def step_sweep(folder: Path, n: int, max_solves: int, out: Path) -> dict:
 
 
 def _child(*argv: str) -> dict:
+    """Run one step in a child process; its figures are printed at once (a stopped run keeps the earlier ones)."""
     out = subprocess.run([sys.executable, __file__, "--step", *argv], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"step {argv[0]} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"  {argv[0]}: {json.dumps(figures)}", flush=True)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
