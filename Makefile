@@ -25,7 +25,7 @@ venv: $(STAMP)
 
 ## demo: the CPC-outage scenario against the 2025 baseline: table + map in out/
 demo: $(DEMO_STAMP)
-	$(BIN)/transcaspian demo --out out
+	$(BIN)/transcaspian demo --out out --force
 
 ## test: static checks (ruff, mypy), then the whole suite (installs Chromium for the browser test when apt is usable)
 test: lint

@@ -53,7 +53,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 LAYERS: dict[str, tuple[str, ...]] = {
     "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples", "dates",
              "interop", "interop.columns", "interop.writers", "interop.graph", "interop.tidy"),
-    "data": ("network", "loader", "validation", "changes", "terminals", "events", "_scenario_fields", "scenario"),
+    "data": ("network", "guards", "loader", "validation", "changes", "terminals", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
     "analysis": ("tables", "routes", "compare", "criticality", "calibration"),
     "timeline": ("timeline", "timeline.*"),
@@ -86,13 +86,14 @@ SAME_LAYER: dict[str, frozenset[str]] = {
     # data: the network type knows nothing of files; validation checks raw files only;
     # the loader puts files, validation, the network and events together.
     "network": frozenset(),
+    "guards": frozenset({"network"}),
     "validation": frozenset(),
     "changes": frozenset(),
     "terminals": frozenset(),
     "events": frozenset({"changes", "terminals"}),
     "_scenario_fields": frozenset({"loader", "network"}),
-    "loader": frozenset({"network", "validation", "events"}),
-    "scenario": frozenset({"network", "loader", "events", "changes", "_scenario_fields"}),
+    "loader": frozenset({"network", "validation", "events", "guards"}),
+    "scenario": frozenset({"network", "loader", "events", "changes", "_scenario_fields", "guards"}),
     # analysis: the report helpers are shared
     "tables": frozenset(),
     "routes": frozenset({"tables"}),

@@ -8,18 +8,6 @@ import json
 
 import pytest
 
-from transcaspian.cli import main
-
-
-@pytest.fixture()
-def run(capsys):
-    def _run(*argv):
-        code = main([str(a) for a in argv])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
-
 
 @pytest.fixture()
 def cut_yaml(tmp_path):

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 import transcaspian as tc
 from netbuild import nx_flow_graph, random_networks
+from profiles import examples
 from transcaspian.units import capacity_factor
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TOL = 1e-6
 
 
@@ -83,6 +84,9 @@ def _check_invariants(res):
     for lid, row in net.links.iterrows():
         rows = f.loc[[lid]] if lid in f.index else f.iloc[:0]
         cap = row["capacity"] * row["derate"] if not row["disabled"] else 0.0
+        if row["disabled"]:  # nothing on a disabled link, capacitated or not
+            assert rows[["forward", "backward"]].to_numpy().max(initial=0.0) <= TOL
+            continue
         if math.isnan(cap):
             continue
         used = sum((r["forward"] + r["backward"]) * capacity_factor(r["commodity"], row["unit"]) for _, r in rows.iterrows())
@@ -94,6 +98,9 @@ def _check_invariants(res):
         if math.isnan(cap) or nid not in nf.index:
             continue
         sub = nf.loc[[nid]]
+        if row["disabled"]:  # no flow through a disabled node, whether it has a capacity (and unit) or not
+            assert sub["throughput"].abs().max() <= TOL
+            continue
         used = sum(r["throughput"] * capacity_factor(r["commodity"], row["unit"]) for _, r in sub.iterrows())
         assert used <= cap + 1e-6 * max(1, cap)
 
@@ -104,7 +111,7 @@ def test_invariants_single_commodity(net):
     _check_invariants(tc.solve(net))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_networks(commodities=("crude", "rare_earths")))
 def test_invariants_joint_capacities(net):
     _check_invariants(tc.solve(net, commodity="all"))
@@ -128,7 +135,7 @@ def test_knocking_out_never_helps(net, data):
         assert other.total_cost >= base.total_cost - 1e-3 * max(1.0, base.total_cost) * 1e-3
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_networks(commodities=("crude", "rare_earths")), st.data())
 def test_knocking_out_never_helps_jointly(net, data):
     """With several commodities, the weighted delivered share never rises."""
@@ -138,7 +145,7 @@ def test_knocking_out_never_helps_jointly(net, data):
     assert other.meta["phase1_weighted_unserved"] >= base.meta["phase1_weighted_unserved"] - 1e-7
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(random_networks())
 def test_same_input_same_tables(net):
     r1, r2 = tc.solve(net), tc.solve(net)
@@ -170,7 +177,7 @@ def _spread_networks(draw):
     return tc.CorridorNetwork(nodes=nodes, links=links, baseline=baseline, parameters=net.parameters)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_spread_networks())
 def test_delivered_is_max_flow_over_thirteen_orders_of_magnitude(net):
     """Within the documented bounds the scaled LP stays right: delivered equals networkx's
@@ -208,3 +215,22 @@ def test_a_supply_beyond_the_bound_is_an_error_naming_the_bound():
 
     with pytest.raises(tc.ScenarioError, match=r"supplies\.crude\.n0.*VOLUME_MAX|supplies\.crude\.n0.*1e\+07"):
         tc.Scenario.from_dict({"name": "x", "supplies": {"crude": {"n0": VOLUME_MAX * 10}}})
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_networks(), st.data())
+def test_no_flow_on_disabled_elements(net, data):
+    """Whatever is disabled (links and nodes, capacitated or not) carries nothing, and the
+    other invariants still hold on what remains."""
+    links = data.draw(st.lists(st.sampled_from(list(net.links.index)), max_size=3, unique=True))
+    nodes = data.draw(st.lists(st.sampled_from(list(net.nodes.index)), max_size=2, unique=True))
+    if len(links) + len(nodes) == 0 or len(links) == len(net.links):
+        return
+    res = tc.solve(net, tc.Scenario(name="off", disable=(*links, *nodes)))
+    flows = res.flows
+    for lid in links:
+        assert flows.loc[[lid], ["forward", "backward"]].to_numpy().max() <= TOL
+    touching = net.links.index[net.links["from_node"].isin(nodes) | net.links["to_node"].isin(nodes)]
+    if len(touching):
+        assert flows.loc[flows.index.isin(touching), ["forward", "backward"]].to_numpy().max(initial=0.0) <= TOL
+    _check_invariants(res)

@@ -105,7 +105,7 @@ def test_cli_compare_takes_the_commodity_from_the_scenarios(tmp_path, capsys):
         f"name: minerals_cut\nextends: {ROOT / 'examples/scenarios/middle_corridor_minerals.yaml'}\ndisable: [kuryk_alat_ferry]\n",
         encoding="utf-8",
     )
-    code = main(["compare", str(ROOT / "examples/scenarios/middle_corridor_minerals.yaml"), str(p), "--format", "json"])
+    code = main(["compare", str(ROOT / "examples/scenarios/middle_corridor_minerals.yaml"), str(p), "--format", "json", "--allow-outside"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 0
     assert {r["commodity"] for r in doc["delivered"]} == {"rare_earths", "uranium"}

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import transcaspian as tc
 from netbuild import build_network
+from profiles import examples
 
 TOL = 1e-6
 
@@ -80,7 +81,7 @@ def _balance(res):
     return pd.DataFrame(rows, columns=["period", "node", "residual"])
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     caps=st.tuples(st.floats(1, 30), st.floats(0.5, 30), st.floats(1, 30), st.floats(0, 10)),
     supply_a=st.floats(0.1, 25), supply_b=st.floats(0, 10),
@@ -107,7 +108,7 @@ def test_stock_balance_conservation_and_bounds(caps, supply_a, supply_b, ws, ste
     assert (pr.loc[pr["origin"] == "b", "deferred"] == 0).all()  # b has no production response: it strands
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(
     caps=st.tuples(st.floats(1, 30), st.floats(0.5, 30), st.floats(1, 30), st.floats(0, 10)),
     supply_a=st.floats(0.1, 25), supply_b=st.floats(0, 10), ws=windows,
@@ -122,7 +123,7 @@ def test_penalty_form_delivers_what_the_two_phases_deliver(caps, supply_a, suppl
         assert np.isclose(a, b, rtol=1e-5, atol=1e-5), (key, a, b)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(caps=st.tuples(st.floats(1, 30), st.floats(0.5, 30), st.floats(1, 30), st.floats(0, 10)),
        supply_a=st.floats(0.1, 25), supply_b=st.floats(0, 10))
 def test_one_year_period_is_solve(caps, supply_a, supply_b):

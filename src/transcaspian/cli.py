@@ -1,7 +1,12 @@
 """Command-line interface: a thin layer over the public API.
 
 Parses arguments, calls the library, prints, and sets the exit code:
-0 success, 1 invalid data or scenario, 2 usage error.
+0 success, 1 invalid data, scenario or output, 2 usage error, 130 Ctrl-C, 143 SIGTERM.
+Every input folder and output path is checked before any work starts
+(:func:`check_arguments`); a set of outputs is written into a staging folder and
+renamed into place at the end (:class:`transcaspian.io.OutputSet`), so a run that
+stops early leaves the previous outputs as they were; an existing output is replaced
+only with ``--force``.
 """
 
 from __future__ import annotations
@@ -9,13 +14,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import signal
 import sys
+import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
-from .errors import TranscaspianError, ValidationError
+from .errors import InputError, TranscaspianError, UnknownElementError, ValidationError
 from .units import COMMODITIES
 
 __all__ = ["main", "build_parser"]
@@ -60,10 +68,10 @@ def _net(args: argparse.Namespace) -> Any:
     return load_network(args.data, as_of=getattr(args, "as_of", None))
 
 
-def _scenario(path: str | None) -> Any:
+def _scenario(path: str | None, args: argparse.Namespace | None = None) -> Any:
     from .scenario import Scenario
 
-    return Scenario.from_yaml(path) if path else None
+    return Scenario.from_yaml(path, allow_outside=bool(getattr(args, "allow_outside", False))) if path else None
 
 
 def _commodity(value: str | None) -> Any:
@@ -118,31 +126,37 @@ def _render_result(res: Any, fmt: str) -> str:
     return "\n".join(out)
 
 
-def _write_outputs(res: Any, out: Path, *, prefix: str = "") -> list[Path]:
-    from .io import write_atomic
+_RESULT_FILES = ("flows.csv", "routes.csv", "summary.json")
+
+
+def _write_outputs(res: Any, outputs: Any, *, prefix: str = "") -> list[Path]:
+    """The result's tables into an :class:`~transcaspian.io.OutputSet` (renamed into place at its end)."""
     from .tables import to_csv, to_json
 
     tables = _result_tables(res)
-    written = [
-        write_atomic(out / f"{prefix}flows.csv", to_csv(tables["flows"])),
-        write_atomic(out / f"{prefix}routes.csv", to_csv(tables["routes"])),
-        write_atomic(out / f"{prefix}summary.json", to_json(res.summary()) + "\n"),
+    return [
+        outputs.write(f"{prefix}flows.csv", to_csv(tables["flows"])),
+        outputs.write(f"{prefix}routes.csv", to_csv(tables["routes"])),
+        outputs.write(f"{prefix}summary.json", to_json(res.summary()) + "\n"),
     ]
-    return written
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
     from .flow.solver import solve
 
     net = _net(args)
-    res = solve(net, _scenario(args.scenario), commodity=_commodity(args.commodity), objective=args.objective)
+    res = solve(net, _scenario(args.scenario, args), commodity=_commodity(args.commodity), objective=args.objective)
     print(_render_result(res, args.format))
     if args.out and _is_table_file(args.out):
         from .interop.results import write_table
 
         log.info("wrote %s", write_table(res, args.out))
     elif args.out:
-        for p in _write_outputs(res, Path(args.out)):
+        from .io import OutputSet
+
+        with OutputSet(args.out) as outputs:
+            written = _write_outputs(res, outputs)
+        for p in written:
             log.info("wrote %s", p)
     return 0
 
@@ -157,9 +171,14 @@ def _cmd_routes(args: argparse.Namespace) -> int:
     from .tables import format_table, to_csv, to_json
 
     net = _net(args)
-    sc = _scenario(args.scenario)
+    sc = _scenario(args.scenario, args)
     if sc is not None:
         net = sc.apply(net)
+    for arg in ("origin", "destination"):
+        try:
+            net.resolve(getattr(args, arg), kind="node")
+        except UnknownElementError as exc:
+            raise InputError(f"routes: {arg}: {exc}") from None
     routes = find_routes(
         net, args.origin, args.destination, commodity=args.commodity, k=args.k, weight=args.weight,
         avoid_nodes=args.avoid_node or (), avoid_countries=args.avoid_country or (),
@@ -183,7 +202,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     net = _net(args)
     kw = {"commodity": _commodity(args.commodity)}
-    cmp = compare(solve(net, _scenario(args.base), **kw), solve(net, _scenario(args.other), **kw))
+    cmp = compare(solve(net, _scenario(args.base, args), **kw), solve(net, _scenario(args.other, args), **kw))
     if args.format == "json":
         print(to_json(cmp.to_dict()))
     elif args.format == "csv":
@@ -215,7 +234,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from .flow.solver import solve
 
     net = _net(args)
-    sc = _scenario(args.scenario)
+    sc = _scenario(args.scenario, args)
     if args.network_only:
         path = _export(args.out, sc.apply(net) if sc is not None else net, commodity=_one(args.commodity))
     else:
@@ -231,7 +250,7 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
 
     net = _net(args)
     df = criticality(
-        net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario)
+        net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario, args)
     )
     if args.top:
         df = df.head(args.top)
@@ -262,7 +281,7 @@ def demo_scenarios() -> tuple[Any, Any]:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .compare import compare
     from .flow.solver import solve
-    from .io import write_atomic
+    from .io import OutputSet
     from .tables import fmt_number, to_csv, to_json
 
     net = _net(args)
@@ -284,12 +303,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print("\n" + _allocation_lines(net, cut_sc, cut))
     if args.out:
         out = Path(args.out)
-        write_atomic(out / "comparison.txt", str(cmp) + "\n")
-        write_atomic(out / "comparison.json", to_json(cmp.to_dict()) + "\n")
-        write_atomic(out / "link_changes.csv", to_csv(cmp.links))
-        _write_outputs(base, out, prefix="baseline_")
-        _write_outputs(cut, out, prefix="cpc_outage_")
-        _demo_map(net, cut, base, out)
+        with OutputSet(out) as outputs:  # the whole set, or the previous one left as it was
+            outputs.write("comparison.txt", str(cmp) + "\n")
+            outputs.write("comparison.json", to_json(cmp.to_dict()) + "\n")
+            outputs.write("link_changes.csv", to_csv(cmp.links))
+            _write_outputs(base, outputs, prefix="baseline_")
+            _write_outputs(cut, outputs, prefix="cpc_outage_")
+            maps = _demo_map(net, cut, base, outputs)
+        for line in maps:
+            print(line)
         print(f"\nwrote tables to {out}/")
     return 0
 
@@ -315,22 +337,28 @@ def _allocation_lines(net: Any, scenario: Any, by_cost: Any) -> str:
     return "\n".join(lines)
 
 
-def _demo_map(net: Any, cut: Any, base: Any, out: Path) -> None:
-    """Draw the before/after map when the optional map extra is installed."""
+#: The files ``demo --out`` writes.
+DEMO_FILES = ("comparison.txt", "comparison.json", "link_changes.csv",
+              *(f"{p}{n}" for p in ("baseline_", "cpc_outage_") for n in _RESULT_FILES),
+              "cpc_outage.png", "cpc_outage_panels.png", "cpc_outage.html")
+
+
+def _demo_map(net: Any, cut: Any, base: Any, outputs: Any) -> list[str]:
+    """Draw the before/after maps into the output set when the optional map extra is installed; the lines to print."""
     from .errors import TranscaspianError
 
+    lines = []
     try:
         # the at-a-glance map: one panel of gains, losses, the cut terminal, saturated
         # bypasses and stranded volume; then before/after panels for the absolute flows
-        path = _export(out / "cpc_outage.png", cut.network, cut, base=base, commodity="crude", layout="change")
-        print(f"wrote map to {path}")
-        path = _export(out / "cpc_outage_panels.png", cut.network, cut, base=base, commodity="crude", layout="stacked")
-        print(f"wrote before/after map to {path}")
-        page = _export(out / "cpc_outage.html", cut.network, cut, base=base, commodity="crude",
-                       title="CPC marine terminal out of service")
-        print(f"wrote interactive map to {page}")
+        for name, what, kw in (("cpc_outage.png", "map", {"layout": "change"}),
+                               ("cpc_outage_panels.png", "before/after map", {"layout": "stacked"}),
+                               ("cpc_outage.html", "interactive map", {"title": "CPC marine terminal out of service"})):
+            _export(outputs.path(name), cut.network, cut, base=base, commodity="crude", **kw)
+            lines.append(f"wrote {what} to {outputs.folder / name}")
     except TranscaspianError as exc:
         log.warning("no map drawn: %s", exc)
+    return lines
 
 
 # ----------------------------------------------------------------- simulate
@@ -366,22 +394,34 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         log.info("wrote %s", write_table(res, out))
         out = None  # the chart then goes only where --chart says
     if out is not None:
-        from .io import write_atomic
+        from .io import OutputSet
 
-        for name in ("flows", "throughput", "storage", "production", "delivered"):
-            log.info("wrote %s", write_atomic(out / f"{name}.csv", to_csv(getattr(res, name))))
-        write_atomic(out / "by_period.csv", to_csv(table))
-        write_atomic(out / "summary.json", to_json(res.summary()) + "\n")
-    chart = Path(args.chart) if args.chart else (out / "timeseries.png" if out is not None else None)
-    if chart is not None and not args.no_chart:
-        try:
-            from .maps.timeseries import save_timeseries
-        except ImportError as exc:
-            log.warning("no chart drawn: maps need the optional dependencies (%s)", exc)
-        else:
-            path = save_timeseries(res, chart)
-            print(f"wrote chart to {path}", file=sys.stderr if args.format != "table" else sys.stdout)
+        with OutputSet(out) as outputs:
+            for name in ("flows", "throughput", "storage", "production", "delivered"):
+                log.info("wrote %s", outputs.write(f"{name}.csv", to_csv(getattr(res, name))))
+            outputs.write("by_period.csv", to_csv(table))
+            outputs.write("summary.json", to_json(res.summary()) + "\n")
+            if not args.chart and not args.no_chart:
+                _chart(res, outputs.path("timeseries.png"), out / "timeseries.png", args)
+    if args.chart and not args.no_chart:
+        _chart(res, Path(args.chart), Path(args.chart), args)
     return 0
+
+
+#: The files ``simulate --out`` writes (the chart unless --chart or --no-chart).
+SIMULATE_FILES = (*(f"{n}.csv" for n in ("flows", "throughput", "storage", "production", "delivered", "by_period")),
+                  "summary.json")
+
+
+def _chart(res: Any, path: Path, final: Path, args: argparse.Namespace) -> None:
+    """Draw the time-series chart to ``path`` (its place is ``final``) when matplotlib is installed."""
+    try:
+        from .maps.timeseries import save_timeseries
+    except ImportError as exc:
+        log.warning("no chart drawn: maps need the optional dependencies (%s)", exc)
+        return
+    save_timeseries(res, path)
+    print(f"wrote chart to {final}", file=sys.stderr if args.format != "table" else sys.stdout)
 
 
 def _simulation_table(res: Any) -> Any:
@@ -429,6 +469,7 @@ def _add_simulate_parser(sub: Any, common: Any, commodity_choices: Sequence[str]
     sim.add_argument("--chart", default=None, help="write the time-series chart to this file (.png, .svg, .pdf)")
     sim.add_argument("--no-chart", action="store_true", help="do not draw the chart")
     common(sim)
+    sim.add_argument("--force", action="store_true", help="replace outputs that already exist")
     sim.set_defaults(func=_cmd_simulate)
 
 
@@ -443,9 +484,16 @@ def _positive(text: str) -> int:
     return v
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (the usage is in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="transcaspian",
         description="Central Asian export corridors: validate data, find routes, solve flows, map scenarios.",
     )
@@ -468,6 +516,8 @@ def build_parser() -> argparse.ArgumentParser:
     def common(sp: argparse.ArgumentParser, *, fmt: bool = True) -> None:
         sp.add_argument("--data", type=Path, default=None, help="geodata folder (default: bundled data)")
         sp.add_argument("--as-of", default=None, help="load the network with events up to this date")
+        sp.add_argument("--allow-outside", action="store_true",
+                        help="let a scenario's extends read files outside the scenario's folder")
         if fmt:
             sp.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format")
 
@@ -477,6 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
     so.add_argument("--objective", choices=["cost", "time", "emissions"], default=None)
     so.add_argument("--out", default=None, help="also write flows.csv, routes.csv and summary.json in this folder, or every table to a .gpkg (one layer each) or .parquet (tidy) file")
     common(so)
+    so.add_argument("--force", action="store_true", help="replace outputs that already exist")
     so.set_defaults(func=_cmd_solve)
 
     r = sub.add_parser("routes", help="the k best routes between two nodes")
@@ -497,6 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--commodity", default=None)
     c.add_argument("--map", default=None, help="also draw the comparison to this file (.png, .svg, .pdf: before/after panels; .html: interactive)")
     common(c)
+    c.add_argument("--force", action="store_true", help="replace outputs that already exist")
     c.set_defaults(func=_cmd_compare)
 
     k = sub.add_parser("criticality", help="knock out each node or link in turn and rank the losses")
@@ -513,19 +565,130 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("--commodity", default=None)
     mp.add_argument("--network-only", action="store_true", help="draw the network without solving")
     common(mp, fmt=False)
+    mp.add_argument("--force", action="store_true", help="replace outputs that already exist")
     mp.set_defaults(func=_cmd_map)
 
     d = sub.add_parser("demo", help="CPC terminal outage against the baseline: comparison table, PNG and HTML maps")
     d.add_argument("--out", default=None, help="write tables (and the map) here")
     common(d, fmt=False)
+    d.add_argument("--force", action="store_true", help="replace outputs that already exist")
     d.set_defaults(func=_cmd_demo)
 
     _add_simulate_parser(sub, common, commodity_choices)
     return p
 
 
+# ------------------------------------------------------------ checks before any work
+_MAP_SUFFIXES = (".png", ".svg", ".pdf", ".html")
+_CHART_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _usage(option: str, path: Path, problem: str, fix: str) -> InputError:
+    return InputError(f"{option} {path}: {problem} (fix: {fix})")
+
+
+def _writable(option: str, path: Path) -> None:
+    """The nearest existing folder of ``path`` is a folder we can create files in."""
+    anc = path
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    if not anc.is_dir():
+        raise _usage(option, path, f"{anc} is a file, not a folder", "choose an output path inside a folder")
+    try:
+        with tempfile.TemporaryFile(dir=anc):
+            pass
+    except OSError as exc:
+        raise _usage(option, path, f"{anc} is not writable ({exc.strerror})", "choose a writable folder") from None
+
+
+def _check_out_folder(option: str, value: str | None, names: Sequence[str], force: bool) -> None:
+    if not value:
+        return
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise _usage(option, path, "is a file, not a folder", "give a folder for the outputs")
+    _writable(option, path)
+    existing = [n for n in names if (path / n).exists()]
+    if existing and not force:
+        raise _usage(option, path, f"{existing[0]} and {len(existing) - 1} more output(s) exist" if len(existing) > 1
+                     else f"{existing[0]} exists", "pass --force to replace them, or choose another folder")
+
+
+def _check_out_file(option: str, value: str | None, suffixes: Sequence[str], force: bool) -> None:
+    if not value:
+        return
+    path = Path(value)
+    if path.is_dir():
+        raise _usage(option, path, "is a folder, not a file", f"give a file name ending in {', '.join(suffixes)}")
+    if path.suffix.lower() not in suffixes:
+        raise _usage(option, path, f"unknown suffix {path.suffix!r}", f"end the name in {', '.join(suffixes)}")
+    _writable(option, path.parent)
+    if path.exists() and not force:
+        raise _usage(option, path, "exists", "pass --force to replace it, or choose another name")
+
+
+def _check_folder_arg(option: str, value: Path | None) -> None:
+    if value is None:
+        return
+    if value.is_file():
+        raise _usage(option, value, "is a file, not a folder", "give the geodata folder (nodes.geojson, links.geojson, ...)")
+    if not value.exists():
+        raise _usage(option, value, "folder not found", "give the geodata folder (nodes.geojson, links.geojson, ...)")
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Every input folder and output path of a command, checked before any work starts.
+
+    Raises
+    ------
+    InputError
+        Naming the option, the path and the fix: a data folder that is a file or
+        missing; an output in a folder that cannot be written; a map or chart with an
+        unknown suffix; an output that exists (without ``--force``).
+    """
+    _check_folder_arg("--data", getattr(args, "data", None))
+    if args.command in ("validate", "summary"):
+        _check_folder_arg("path", args.path)
+    force = bool(getattr(args, "force", False))
+    if args.command == "solve":
+        _check_out_folder("--out", args.out, _RESULT_FILES, force)
+    elif args.command == "demo":
+        _check_out_folder("--out", args.out, DEMO_FILES, force)
+    elif args.command == "simulate":
+        chart = () if args.chart or args.no_chart else ("timeseries.png",)
+        _check_out_folder("--out", args.out, (*SIMULATE_FILES, *chart), force)
+        _check_out_file("--chart", args.chart, _CHART_SUFFIXES, force)
+    elif args.command == "map":
+        _check_out_file("--out", args.out, _MAP_SUFFIXES, force)
+    elif args.command == "compare":
+        _check_out_file("--map", args.map, _MAP_SUFFIXES, force)
+
+
+# --------------------------------------------------------------------- signals
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread on SIGTERM, so ``finally`` blocks remove temporary files."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error as one line: a ValidationError by its first problem, others with their lines joined."""
+    if isinstance(exc, ValidationError) and exc.problems:
+        more = len(exc.problems) - 1
+        tail = f" (and {more} more problem(s): `transcaspian validate` lists them all)" if more else ""
+        return f"{exc.problems[0]}{tail}"
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return " ".join(line[2:] if line.startswith("- ") else line for line in lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``transcaspian`` command."""
+    """Entry point of the ``transcaspian`` command.
+
+    Exit codes: 0 success, 1 bad data, scenario or output, 2 usage error, 130 Ctrl-C,
+    143 SIGTERM. An error is one line on stderr, never a traceback (``-vv`` logs it).
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -537,20 +700,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     if commodity and args.command in ("solve", "compare", "criticality", "map", "simulate"):
         bad = [c for c in str(commodity).split(",") if c not in (*COMMODITIES, "all")]
         if bad:
-            print(f"transcaspian {args.command}: error: unknown commodity {', '.join(bad)}; "
-                  f"use {', '.join(COMMODITIES)} or all", file=sys.stderr)
+            print(f"transcaspian {args.command}: error: --commodity: unknown commodity {', '.join(bad)} "
+                  f"(fix: use {', '.join(COMMODITIES)} or all)", file=sys.stderr)
             return 2
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
+        check_arguments(args)
         return int(args.func(args) or 0)
-    except ValidationError as exc:
-        print(exc, file=sys.stderr)
-        return 1
     except TranscaspianError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        log.debug("details", exc_info=True)
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
+    except Terminated:
+        print("transcaspian: stopped by SIGTERM; every output is either complete or as it was before", file=sys.stderr)
+        return 143
+    except KeyboardInterrupt:
+        print("transcaspian: interrupted (Ctrl-C); every output is either complete or as it was before", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
+    except MemoryError:
+        print("error: out of memory; use a smaller network or scenario, or a machine with more memory", file=sys.stderr)
+        return 1
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .elements import contract_label
 from .errors import ComparisonError
+from .guards import check_results
 from .tables import fmt_number, format_table, frame_records
 from .units import CANONICAL_UNITS, cost_unit
 
@@ -147,6 +148,7 @@ def compare(base: FlowResult, other: FlowResult) -> Comparison:
     >>> cmp.links[["link", "change"]].head(2).round(6).values.tolist()
     [['hub_terminal', -15.0], ['terminal_europe', -15.0]]
     """
+    check_results("compare", base=base, other=other)
     _check_comparable(base, other)
     units = pd.concat([base.delivered["unit"], other.delivered["unit"]])
     units = units[~units.index.duplicated()]

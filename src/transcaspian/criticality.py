@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .elements import usable_links, usable_nodes
+from .guards import check_criticality
 from .network import CorridorNetwork
 from .scenario import Scenario
 
@@ -106,6 +107,7 @@ def criticality(
     'hub_terminal'
     """
     # imported here: the solver loads scipy.optimize, and `import transcaspian` imports this module
+    check_criticality(net, scenario, commodity, objective, elements)
     from .flow.solver import resolve_commodities, solve  # noqa: PLC0415 (kept lazy: see the comment above)
 
     if elements not in ("nodes", "links"):

@@ -18,6 +18,9 @@ __all__ = [
     "ValidationError",
     "UnknownElementError",
     "ScenarioError",
+    "InputError",
+    "ComparisonError",
+    "OutputError",
     "UnitError",
     "SolverError",
     "InfeasibleError",
@@ -65,6 +68,10 @@ class InputError(TranscaspianError, ValueError):
 
 class ComparisonError(TranscaspianError, ValueError):
     """Two results cannot be compared: different commodities, objective, allocation rule or network."""
+
+
+class OutputError(TranscaspianError, OSError):
+    """An output cannot be written: its folder is missing, read-only or full, or it exists (no ``--force``)."""
 
 
 class UnitError(TranscaspianError, ValueError):

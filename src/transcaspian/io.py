@@ -31,6 +31,9 @@ import importlib.resources
 import json
 import os
 import re
+import shutil
+import signal
+import stat
 import tempfile
 from io import BytesIO
 from pathlib import Path
@@ -42,11 +45,13 @@ from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import NetworkDataError
+from .errors import NetworkDataError, OutputError
 
 __all__ = [
     "FILES",
+    "MAX_FILE_BYTES",
     "MAX_YAML_NODES",
+    "read_text",
     "OPTIONAL_FILES",
     "DuplicateKeyError",
     "StrictSafeLoader",
@@ -58,6 +63,8 @@ __all__ = [
     "read_json",
     "read_yaml",
     "write_atomic",
+    "OutputSet",
+    "remove_stale",
     "save_figure_atomic",
 ]
 
@@ -76,6 +83,22 @@ OPTIONAL_FILES: frozenset[str] = frozenset({"events", "parameters"})
 #: are expanded. The bundled geodata has about 20,000; a billion-laughs file that nests
 #: nine lists of nine aliases unfolds to 9**9 = 387 million and is refused.
 MAX_YAML_NODES: int = 1_000_000
+_MB = 2**20
+#: Largest input file read, in bytes, by kind (the keys of :data:`FILES`, and ``scenario``).
+#: A bigger file is refused from its size before a byte is read (docs/reliability.md
+#: gives the reasons and the memory a file at the limit takes). The bundled files are
+#: far below: nodes 0.1 MB, links 1 MB. A 100,000-link network is about 60 MB.
+MAX_FILE_BYTES: dict[str, int] = {
+    "nodes": 64 * _MB,
+    "links": 256 * _MB,
+    "sources": 16 * _MB,
+    "baseline": 16 * _MB,
+    "events": 16 * _MB,
+    "parameters": 4 * _MB,
+    "scenario": 1 * _MB,
+    "other": 64 * _MB,
+}
+_BOM = b"\xef\xbb\xbf"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -280,12 +303,91 @@ def _first_repeat_line(text: str, key: str) -> str:
     return ""
 
 
-def read_json(path: Path) -> Any:
-    """Parse a JSON file; a syntax error or a duplicate key names the file, line and column."""
+def _kind(path: Path) -> str:
+    """The :data:`MAX_FILE_BYTES` key of a file, from its name."""
+    for key, name in FILES.items():
+        if path.name == name:
+            return key
+    return "other"
+
+
+def read_text(path: str | os.PathLike[str], *, kind: str | None = None, what: str = "file") -> str:
+    """The text of an input file, checked before it is read.
+
+    Refused with a :class:`~transcaspian.errors.NetworkDataError` naming the file and
+    the fix: a folder or a device (``/dev/zero``) where a file belongs, a file over its
+    size limit (:data:`MAX_FILE_BYTES`, checked from the size alone), bytes that are not
+    UTF-8 (the line and column of the first). A UTF-8 byte-order mark is dropped.
+
+    Examples
+    --------
+    >>> read_text("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    transcaspian.errors.NetworkDataError: /dev/zero: not a regular file (a device, pipe or socket); give the path of a file
+    """
+    path = Path(path)
+    kind = kind or _kind(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        st = path.stat()
     except FileNotFoundError:
-        raise NetworkDataError(f"{path}: file not found; check the geodata folder") from None
+        raise NetworkDataError(f"{path}: file not found; check the path") from None
+    except OSError as exc:
+        raise NetworkDataError(f"{path}: cannot be read ({exc.strerror}); check the path and its permissions") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise NetworkDataError(f"{path}: is a folder, not a file; give the path of the {what}")
+    if not stat.S_ISREG(st.st_mode):
+        raise NetworkDataError(f"{path}: not a regular file (a device, pipe or socket); give the path of a file")
+    limit = MAX_FILE_BYTES.get(kind, MAX_FILE_BYTES["other"])
+    if st.st_size > limit:
+        raise NetworkDataError(
+            f"{path}: {st.st_size / _MB:,.1f} MB is over the {limit // _MB} MB limit for {kind} files; split the data, "
+            f"or raise transcaspian.io.MAX_FILE_BYTES[{kind!r}] if the machine has the memory (docs/reliability.md)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NetworkDataError(f"{path}: cannot be read ({exc.strerror}); check the path and its permissions") from None
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise NetworkDataError(
+            f"{path}: not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line}, column {col}; "
+            "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+        ) from None
+
+
+def _deep_line(text: str) -> int:
+    """The line where brackets first nest deeper than 500 (1 if they never do)."""
+    depth = 0
+    for tok in _JSON_TOKEN.finditer(text):
+        t = tok.group()
+        if t in "{[":
+            depth += 1
+            if depth > 500:
+                return text.count("\n", 0, tok.start()) + 1
+        elif t in "}]":
+            depth -= 1
+    return 1
+
+
+def _too_deep(path: Path, text: str, fmt: str) -> NetworkDataError:
+    return NetworkDataError(
+        f"{path}: invalid {fmt}: nested too deeply to parse (brackets beyond 500 levels by line {_deep_line(text)}); "
+        "fix the file: no geodata or scenario field nests more than a few levels"
+    )
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file; a syntax error or a duplicate key names the file, line and column.
+
+    The file is first checked by :func:`read_text` (folder, device, size limit, UTF-8).
+    """
+    text = read_text(path, what="GeoJSON file")
     try:
         return loads_json(text)
     except json.JSONDecodeError as exc:
@@ -298,23 +400,27 @@ def read_json(path: Path) -> Any:
         raise NetworkDataError(
             f"{path}: {exc}{line}, and JSON would keep only the last value; remove or rename one"
         ) from None
+    except RecursionError:
+        raise _too_deep(path, text, "JSON") from None
 
 
-def read_yaml(path: Path, *, required: bool = True) -> Any:
+def read_yaml(path: Path, *, required: bool = True, kind: str | None = None, what: str = "YAML file") -> Any:
     """Parse a YAML file strictly (see :class:`StrictSafeLoader`).
 
     Raises
     ------
     NetworkDataError
-        If a required file is missing, or on a syntax error, a duplicate key or an
-        alias bomb; the message names the file, the line and the fix, on one line.
+        If a required file is missing, on a syntax error, a duplicate key or an
+        alias bomb, or when :func:`read_text` refuses the file; the message names the
+        file, the line and the fix, on one line.
     """
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if required:
             raise NetworkDataError(f"{path}: file not found; check the geodata folder")
         return None
+    text = read_text(path, kind=kind, what=what)
     try:
-        return loads_yaml(path.read_text(encoding="utf-8"))
+        return loads_yaml(text)
     except StrictYAMLError as exc:
         raise NetworkDataError(f"{path}: {exc}") from None
     except (ComposerError, ConstructorError, yaml.YAMLError) as exc:
@@ -322,17 +428,71 @@ def read_yaml(path: Path, *, required: bool = True) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         detail = " ".join(str(exc).split())
         raise NetworkDataError(f"{path}: invalid YAML{where}: {detail}; fix the syntax") from None
+    except RecursionError:
+        raise _too_deep(path, text, "YAML") from None
+
+
+_STALE = re.compile(r"^\.(?:.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.(?:tmp|staging)$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - another user's process
+        return True
+    return True
+
+
+def remove_stale(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temporary files and staging folders that a killed process left in ``folder``.
+
+    Only names this module makes (``.NAME.PID.xxxx.tmp``, ``.outputs.PID.xxxx.staging``)
+    whose process ``PID`` no longer runs; a SIGKILL cannot be caught, so the next write
+    cleans up instead. Returns what was removed.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        m = _STALE.match(p.name)
+        if m is None or int(m.group("pid")) == os.getpid() or _alive(int(m.group("pid"))):
+            continue
+        shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
+def _output_error(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write ({exc.strerror or exc}); check that the folder exists, is writable "
+                       "and has free space, or choose another output path")
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename).
 
     A reader never sees a half-written file, and an existing file is untouched if the
-    write fails.
+    write fails or is interrupted (Ctrl-C, SIGTERM: the temporary file is removed).
+    A failure is an :class:`~transcaspian.errors.OutputError` naming ``path``, never
+    the temporary file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_atomic(Path(tempfile.mkdtemp()) / "a.txt", "x")
+    >>> p.read_text(), sorted(q.name for q in p.parent.iterdir())
+    ('x', ['a.txt'])
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _output_error(path, exc) from None
     try:
         # mkstemp makes the file private (0600); give it the usual permissions instead
         os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o644)
@@ -342,19 +502,94 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise _output_error(path, exc) from None
         raise
     return path
 
 
+class OutputSet:
+    """A set of output files written together: all of them, or none changed.
+
+    The files are written into a hidden staging folder inside ``folder``
+    (``.outputs.PID.xxxx.staging``) and renamed into place only when the ``with``
+    block ends without an error, with SIGINT and SIGTERM held off for the renames. A
+    run that stops early (an error, Ctrl-C, SIGTERM) removes the staging folder and
+    leaves the previous outputs as they were.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with OutputSet(out) as outputs:
+    ...     _ = outputs.write("a.csv", "x")
+    ...     _ = outputs.write("b.json", "{}")
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.csv', 'b.json']
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self.names: list[str] = []
+        self.stage: Path | None = None
+
+    def __enter__(self) -> OutputSet:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            remove_stale(self.folder)
+            self.stage = Path(tempfile.mkdtemp(prefix=f".outputs.{os.getpid()}.", suffix=".staging", dir=self.folder))
+        except OSError as exc:
+            raise _output_error(self.folder, exc) from None
+        return self
+
+    def path(self, name: str) -> Path:
+        """Where to write output ``name`` now (in the staging folder); it is moved at the end."""
+        assert self.stage is not None, "use OutputSet in a with block"
+        if name not in self.names:
+            self.names.append(name)
+        return self.stage / name
+
+    def write(self, name: str, data: str | bytes) -> Path:
+        """Write output ``name``; returns its final path (where it will be once the set is complete)."""
+        write_atomic(self.path(name), data)
+        return self.folder / name
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        assert self.stage is not None
+        try:
+            if kind is None:
+                self._commit()
+        finally:
+            shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _commit(self) -> None:
+        assert self.stage is not None
+        held = {signal.SIGINT, signal.SIGTERM}
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            for name in self.names:
+                staged = self.stage / name
+                if staged.exists():
+                    os.replace(staged, self.folder / name)
+        except OSError as exc:
+            raise _output_error(self.folder, exc) from None
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def save_figure_atomic(fig: Any, path: str | os.PathLike[str], **kwargs: Any) -> Path:
-    """Save a matplotlib figure atomically; the format follows the suffix."""
+    """Save a matplotlib figure atomically; the format follows the suffix (an unknown one is an OutputError)."""
     path = Path(path)
     buf = BytesIO()
     fmt = path.suffix.lstrip(".").lower() or "png"
+    supported = fig.canvas.get_supported_filetypes()
+    if fmt not in supported:
+        raise OutputError(f"{path}: {path.suffix!r} is not a figure format (fix: use one of "
+                          f"{', '.join('.' + k for k in sorted(supported))})")
     fig.savefig(buf, format=fmt, **kwargs)
     return write_atomic(path, buf.getvalue())

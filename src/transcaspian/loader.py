@@ -27,6 +27,7 @@ from shapely.geometry import shape
 from .dates import parse_date
 from .errors import ValidationError
 from .events import apply_events
+from .guards import check_folder, check_path
 from .io import FILES, default_data_path, raw_files
 from .network import CRS, CorridorNetwork
 from .schema import LINK_FIELDS, NODE_FIELDS, NUMERIC_FIELDS, field_defaults
@@ -137,8 +138,10 @@ def load_network(
 
     Raises
     ------
+    InputError
+        If ``path`` is not a path, or names a file rather than a folder.
     NetworkDataError
-        If ``as_of`` is not a real date (``2025-13``, ``2025-02-30``: checked before
+        If the folder does not exist, if ``as_of`` is not a real date (``2025-13``, ``2025-02-30``: checked before
         any file is read), or a file does not parse.
     ValidationError
         When ``validate`` and the data has errors.
@@ -150,8 +153,11 @@ def load_network(
     >>> net.links.crs.to_string()
     'EPSG:4326'
     """
+    if path is not None:
+        check_path(path, "load_network", "path", "a geodata folder")
     when = parse_date(as_of, month="end", field="as_of") if as_of is not None else None
     folder = Path(path) if path is not None else default_data_path()
+    check_folder(folder, "load_network")
     net = read_network(folder, validate=validate)
     if when is not None:
         net = apply_events(net, when)

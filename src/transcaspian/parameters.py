@@ -182,7 +182,7 @@ def _check_provenance(el: str, entry: Mapping[str, Any]) -> list[ParameterProble
     if srcs is not None and not (isinstance(srcs, list) and all(isinstance(s, str) for s in srcs)):
         out.append((el, "sources", f"sources {srcs!r} is not a list of source ids", "write sources: [S1, S2]"))
     conf = entry.get("confidence")
-    if conf is not None and conf not in CONFIDENCES:
+    if conf is not None and (not isinstance(conf, str) or conf not in CONFIDENCES):
         out.append((el, "confidence", f"confidence {conf!r} unknown", "use reported, derived or estimate"))
     if conf in ("derived", "estimate") and not str(entry.get("note") or "").strip():
         out.append((el, "note", f"{conf} figure has no note saying how it was obtained", "explain the derivation or estimate in note"))

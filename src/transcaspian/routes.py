@@ -31,6 +31,7 @@ from .elements import (
     usable_nodes,
 )
 from .errors import InputError
+from .guards import check_routes
 from .network import CorridorNetwork
 from .units import CANONICAL_UNITS, check_commodity, cost_unit
 
@@ -233,6 +234,7 @@ def find_routes(
     >>> r.links, r.time_days, r.bottleneck
     (('a_hub', 'hub_gate', 'gate_china'), 15.0, 6.0)
     """
+    check_routes(net, origin, destination, k)
     if weight not in WEIGHTS:
         raise ValueError(f"weight must be one of cost, time, distance; not {weight!r}")
     if int(k) < 1:

@@ -37,6 +37,7 @@ from .elements import contract_label, contract_links, crosses_countries
 from .errors import NetworkDataError, ScenarioError, UnknownElementError
 from .events import apply_events
 from .examples import resolve_scenario_path
+from .guards import check_path
 from .io import read_yaml, write_atomic
 from .loader import LINK_DEFAULTS, frame_from_features
 from .schema import OPERATING_STATUSES, Objective
@@ -209,7 +210,7 @@ class Scenario:
         return cls(**kw, source=Path(source) if source else None)
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> Scenario:
+    def from_yaml(cls, path: str | Path, *, allow_outside: bool = False) -> Scenario:
         """Read a scenario file, merging the chain of ``extends`` parents.
 
         Child fields override the parent's; lists (disable, avoid_countries,
@@ -224,8 +225,9 @@ class Scenario:
         >>> sc.disable, Scenario.from_yaml("cpc_outage").name
         (('novorossiysk_cpc_terminal',), 'cpc_outage')
         """
+        check_path(path, "Scenario.from_yaml", "path", "a scenario YAML file")
         path = resolve_scenario_path(path)
-        data = _read_chain(path, ())
+        data = _read_chain(path, (), allow_outside=allow_outside)
         return cls.from_dict(data, source=path)
 
     def to_dict(self) -> dict[str, Any]:
@@ -307,6 +309,9 @@ class Scenario:
         if resolve.problems:
             raise ScenarioError(format_problems(resolve.problems, self._where()))
         nodes, links = apply_to_frames(net.nodes, net.links, changes)
+        if len(self.disable) > 1 and len(links) and bool(links["disabled"].all()) and not bool(net.links["disabled"].all()):
+            raise ScenarioError(f"{self._where()}: disable: the scenario disables every link, so nothing can flow "
+                                "(fix: disable fewer elements; the outage of one corridor is a list of its links or nodes)")
         if new_links:
             links = _append_links(links, new_links)
         return net.replace(nodes=nodes, links=links, baseline=baseline, applied=(*net.applied, f"scenario:{self.name}"))
@@ -582,33 +587,64 @@ def _merge(parent: Any, child: Any) -> Any:
     return child
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+#: Most files a chain of ``extends`` may hold (the scenario itself included).
+MAX_EXTENDS_DEPTH = 32
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...], *, root: Path | None = None, allow_outside: bool = False) -> dict[str, Any]:
+    """The fields of ``path`` merged over its ``extends`` parents.
+
+    A parent must be a file inside the folder of the first scenario (``root``) unless
+    ``allow_outside``; the chain holds at most :data:`MAX_EXTENDS_DEPTH` files.
+    """
     path = Path(path)
+    root = root if root is not None else path.resolve().parent
     if path.resolve() in seen:
         chain = " -> ".join(str(p) for p in (*seen, path.resolve()))
         raise ScenarioError(f"{path}: extends: circular chain {chain} (fix: remove one extends)")
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(f"{seen[0]}: extends: chain deeper than {MAX_EXTENDS_DEPTH} files (at {path}) "
+                            "(fix: use fewer levels of extends, e.g. merge parents into one file)")
     if not path.exists():
         raise ScenarioError(f"{path}: scenario file not found (fix: check the path)")
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, kind="scenario", what="scenario file")
     except NetworkDataError as exc:
         raise ScenarioError(str(exc)) from None
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        raise ScenarioError(f"{path}: a scenario file holds a mapping of fields ({', '.join(FIELDS)})")
+        raise ScenarioError(f"{path}: a scenario file holds a mapping of fields ({', '.join(FIELDS)}); "
+                            f"got a {type(data).__name__} (fix: write one field per line, e.g. disable: [id])")
     data = dict(data)
     for key in _LIST_FIELDS:
         if isinstance(data.get(key), str):
             data[key] = [data[key]]
     parent = data.get("extends")
     if parent:
-        ppath = (path.parent / str(parent)).resolve()
-        base = _read_chain(ppath, (*seen, path.resolve()))
+        ppath = _parent_path(path, parent, root, allow_outside)
+        base = _read_chain(ppath, (*seen, path.resolve()), root=root, allow_outside=allow_outside)
         base.pop("name", None)
         base.pop("description", None)
         data = dict(_merge(base, data))  # two mappings merge into a mapping
     return data
+
+
+def _parent_path(path: Path, parent: Any, root: Path, allow_outside: bool) -> Path:
+    """The file ``extends: parent`` of scenario ``path`` names, checked (inside ``root``, a file)."""
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: extends: {parent!r} is not one file name (fix: give one file, e.g. extends: baseline.yaml)")
+    ppath = (path.parent / parent).resolve()
+    if not allow_outside and not ppath.is_relative_to(root):
+        raise ScenarioError(
+            f"{path}: extends: {parent} is outside the scenario's folder {root} (fix: copy the parent into that folder, "
+            "or pass --allow-outside on the command line, allow_outside=True in Scenario.from_yaml)"
+        )
+    if ppath.is_dir():
+        raise ScenarioError(f"{path}: extends: {parent} is a folder, not a scenario file (fix: name a .yaml file)")
+    if not ppath.exists():
+        raise ScenarioError(f"{path}: extends: {parent} not found in {path.parent} (fix: check the name)")
+    return ppath
 
 
 def _plain(v: Any) -> Any:

@@ -220,8 +220,16 @@ def _check_features(doc: Any, file: str, geom_type: str, col: _Collector) -> lis
     out: list[dict] = []
     seen: Counter[str] = Counter()
     for i, feat in enumerate(feats):
-        props = (feat or {}).get("properties") or {}
-        fid = props.get("id", (feat or {}).get("id"))
+        if not isinstance(feat, dict):
+            col.add(file, f"feature #{i}", "-", f"{type(feat).__name__} {_short(feat)} is not a GeoJSON Feature",
+                    'write {"type": "Feature", "id": ..., "properties": {...}, "geometry": {...}}')
+            continue
+        props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            col.add(file, feat["id"] if isinstance(feat.get("id"), str) else f"feature #{i}", "properties", f"properties is a {type(props).__name__}, not a mapping",
+                    'write "properties": {"name": ..., ...} (a JSON object)')
+            continue
+        fid = props.get("id", feat.get("id"))
         label = str(fid) if fid else f"feature #{i}"
         if not fid or not isinstance(fid, str):
             col.add(file, label, "id", "missing id", "give every feature a snake_case `id`")
@@ -231,11 +239,17 @@ def _check_features(doc: Any, file: str, geom_type: str, col: _Collector) -> lis
         seen[fid] += 1
         if seen[fid] == 2:
             col.add(file, fid, "id", "duplicate id", "rename one of the features; ids must be unique")
-        geom = (feat or {}).get("geometry") or {}
+        geom = feat.get("geometry") or {}
         _check_geometry(geom, geom_type, file, fid, col)
         if seen[fid] == 1:
-            out.append({"_id": fid, "_file": file, "props": props, "geometry": geom})
+            out.append({"_id": fid, "_file": file, "props": props, "geometry": geom if isinstance(geom, dict) else {}})
     return out
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a value, cut to 60 characters (a message stays one readable line)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _check_crs(crs: Any, file: str, col: _Collector) -> None:
@@ -246,23 +260,33 @@ def _check_crs(crs: Any, file: str, col: _Collector) -> None:
         col.add(file, "-", "crs", f"CRS is {name!r}, not EPSG:4326", "reproject to EPSG:4326 (lon, lat), e.g. GeoDataFrame.to_crs(4326), or drop the crs member")
 
 
-def _check_geometry(geom: dict, geom_type: str, file: str, fid: str, col: _Collector) -> None:
+def _check_geometry(geom: Any, geom_type: str, file: str, fid: str, col: _Collector) -> None:
+    if not isinstance(geom, dict):
+        col.add(file, fid, "geometry", f"geometry {_short(geom)} is not a GeoJSON geometry object",
+                f'write {{"type": "{geom_type}", "coordinates": ...}} in EPSG:4326')
+        return
     gtype = geom.get("type")
     if gtype != geom_type:
         col.add(file, fid, "geometry", f"geometry type is {gtype!r}, expected {geom_type}", f"store a {geom_type} in EPSG:4326")
         return
     coords = geom.get("coordinates")
-    pts = [coords] if geom_type == "Point" else (coords or [])
+    pts = [coords] if geom_type == "Point" else (coords if isinstance(coords, list) else [])
     if geom_type == "LineString" and len(pts) < 2:
         col.add(file, fid, "geometry", "LineString with fewer than 2 points", "give the route's vertices from start to end")
-    bad = [p for p in pts if not (isinstance(p, list | tuple) and len(p) >= 2 and -180 <= p[0] <= 180 and -90 <= p[1] <= 90)]
+    bad = [p for p in pts if not _lonlat(p)]
     if bad:
-        col.add(file, fid, "geometry", f"coordinate {bad[0]!r} is not lon/lat in EPSG:4326", "give [lon, lat] in degrees")
+        col.add(file, fid, "geometry", f"coordinate {_short(bad[0])} is not lon/lat in EPSG:4326",
+                "give [lon, lat] in degrees (numbers; metres mean the data is projected: reproject to EPSG:4326)")
+
+
+def _lonlat(p: Any) -> bool:
+    """Whether ``p`` is a ``[lon, lat]`` (optionally with a height) of finite numbers in range."""
+    return (isinstance(p, list | tuple) and 2 <= len(p) <= 3 and all(_is_number(v) for v in p)
+            and -180 <= p[0] <= 180 and -90 <= p[1] <= 90)
 
 
 def _coords_ok(f: dict) -> bool:
-    c = f["geometry"].get("coordinates")
-    return isinstance(c, list | tuple) and len(c) >= 2 and all(isinstance(v, int | float) for v in c[:2])
+    return _lonlat(f["geometry"].get("coordinates"))
 
 
 def _is_number(v: Any) -> TypeGuard[int | float]:
@@ -313,7 +337,7 @@ def _source_ids(value: Any) -> list[Any]:
 
 def _check_cited(file: str, eid: str, field: str, srcs: Iterable[Any], sources: Mapping[str, Any], col: _Collector) -> None:
     for s in srcs:
-        if s not in sources:
+        if not isinstance(s, str) or s not in sources:
             col.add(file, eid, field, f"source id {s!r} is not in sources.yaml", f"add {s} to sources.yaml or cite an existing id")
 
 
@@ -376,7 +400,7 @@ def _check_common(f: dict, specs: Mapping[str, FieldSpec], sources: Mapping[str,
 
 
 def _known_commodities(value: Any) -> list[str]:
-    return [c for c in value if c in CANONICAL_UNITS] if isinstance(value, list) else []
+    return [c for c in value if isinstance(c, str) and c in CANONICAL_UNITS] if isinstance(value, list) else []
 
 
 def _check_node(f: dict, sources: Mapping[str, Any], col: _Collector) -> None:
@@ -443,11 +467,11 @@ def _check_time_and_length(f: dict, sources: Mapping[str, Any], col: _Collector)
 
 def _check_link_ends(f: dict, node_geom: dict, col: _Collector) -> None:
     p, coords = f["props"], f["geometry"].get("coordinates") or []
-    if f["geometry"].get("type") != "LineString" or len(coords) < 2:
+    if f["geometry"].get("type") != "LineString" or not isinstance(coords, list) or len(coords) < 2:
         return
     for end, pt in (("from_node", coords[0]), ("to_node", coords[-1])):
-        node = node_geom.get(p.get(end))
-        if node is None:
+        node = node_geom.get(p.get(end)) if isinstance(p.get(end), str) else None
+        if node is None or not _lonlat(pt):
             continue
         try:
             _, _, d = _GEOD.inv(pt[0], pt[1], node[0], node[1])
@@ -476,20 +500,52 @@ def _check_aliases(nodes: list[dict], links: list[dict], col: _Collector) -> Non
 def _check_baseline(doc: Any, node_ids: set[str], link_ids: set[str], sources: Mapping[str, Any], col: _Collector) -> None:
     file = "baseline.yaml"
     if not isinstance(doc, dict):
-        col.add(file, "-", "-", "not a mapping", "write year, supplies, markets and contracts")
+        col.add(file, "-", "-", f"the file holds a {type(doc).__name__}, not a mapping",
+                "write year, supplies, markets and contracts as top-level keys")
         return
-    for comm, entries in (doc.get("supplies") or {}).items():
+    for comm, entries in _section(doc, "supplies", file, col).items():
         if _known_commodity(file, f"supplies.{comm}", comm, col):
-            for i, e in enumerate(entries or []):
-                _check_supply(file, f"supplies.{comm}[{i}]", comm, e or {}, node_ids, sources, col)
-    for comm, entries in (doc.get("markets") or {}).items():
+            for i, e in enumerate(_entries(entries, file, f"supplies.{comm}", col)):
+                if _entry_is_mapping(e, file, f"supplies.{comm}[{i}]", "{origin: ID, value: N, unit: U, sources: [...]}", col):
+                    _check_supply(file, f"supplies.{comm}[{i}]", comm, e, node_ids, sources, col)
+    for comm, entries in _section(doc, "markets", file, col).items():
         if _known_commodity(file, f"markets.{comm}", comm, col):
-            for i, e in enumerate(entries or []):
+            for i, e in enumerate(_entries(entries, file, f"markets.{comm}", col)):
                 nid = e.get("node") if isinstance(e, dict) else e
-                if nid not in node_ids:
-                    col.add(file, f"markets.{comm}[{i}]", "node", f"unknown market {nid!r}", "use a node id (kind market)")
-    for i, e in enumerate(doc.get("contracts") or []):
-        _check_contract(file, f"contracts[{i}]", e or {}, node_ids, link_ids, sources, col)
+                if not isinstance(nid, str) or nid not in node_ids:
+                    col.add(file, f"markets.{comm}[{i}]", "node", f"unknown market {_short(nid)}", "use a node id (kind market)")
+    for i, e in enumerate(_entries(doc.get("contracts"), file, "contracts", col)):
+        if _entry_is_mapping(e, file, f"contracts[{i}]", "{link: ID, commodity: C, min_flow: N, sources: [...]}", col):
+            _check_contract(file, f"contracts[{i}]", e, node_ids, link_ids, sources, col)
+
+
+def _section(doc: dict, key: str, file: str, col: _Collector) -> dict:
+    """``doc[key]`` when it is a mapping (by commodity); else a problem and an empty one."""
+    value = doc.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        col.add(file, "-", key, f"{key} is a {type(value).__name__}, not a mapping by commodity",
+                f"write {key}: {{crude: [...], gas: [...]}}")
+        return {}
+    return value
+
+
+def _entries(value: Any, file: str, el: str, col: _Collector) -> list:
+    """A list of entries (None is none); anything else is a problem."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        col.add(file, el, "-", f"{el} is a {type(value).__name__}, not a list", f"write {el} as a list: one '- ' line per entry")
+        return []
+    return value
+
+
+def _entry_is_mapping(e: Any, file: str, el: str, shape: str, col: _Collector) -> bool:
+    if isinstance(e, dict):
+        return True
+    col.add(file, el, "-", f"entry {_short(e)} is not a mapping", f"write it as {shape}")
+    return False
 
 
 def _known_commodity(file: str, el: str, comm: Any, col: _Collector) -> bool:
@@ -509,8 +565,8 @@ def _country_fix(code: Any) -> str:
 
 def _check_supply(file: str, el: str, comm: str, e: dict, node_ids: set[str], sources: Mapping[str, Any], col: _Collector) -> None:
     origin = e.get("origin")
-    if origin not in node_ids:
-        col.add(file, el, "origin", f"unknown origin {origin!r}", "use a node id")
+    if not isinstance(origin, str) or origin not in node_ids:
+        col.add(file, el, "origin", f"unknown origin {_short(origin)}", "use a node id")
     v = e.get("value")
     if not _is_number(v) or v < 0:
         col.add(file, el, "value", f"supply {v!r} is not a number >= 0", "give the volume")
@@ -521,7 +577,7 @@ def _check_supply(file: str, el: str, comm: str, e: dict, node_ids: set[str], so
             col.add(file, el, "avoid_countries", f"{avoid!r} is not a list of ISO 3166-1 alpha-3 codes", "write e.g. [RUS, BLR]")
         else:
             for code in codes:
-                if not is_country(code):
+                if not isinstance(code, str) or not is_country(code):
                     col.add(file, el, "avoid_countries", f"{code!r} is not an ISO 3166-1 alpha-3 code", _country_fix(code))
     unit = e.get("unit", CANONICAL_UNITS[comm])
     if unit != CANONICAL_UNITS[comm]:
@@ -534,6 +590,10 @@ def _check_contract(
 ) -> None:
     if ("link" in e) == ("links" in e):
         col.add(file, el, "link", "give exactly one of link (one link) or links (a group)", "write link: ID or links: [ID, ...]")
+    for key in ("links", "origins"):
+        if key in e and not isinstance(e[key], str | list):
+            col.add(file, el, key, f"{key} {_short(e[key])} is not a list of ids", f"write {key}: [ID, ...]")
+            return
     for lid in contract_links(e):
         if lid not in link_ids:
             col.add(file, el, "links" if "links" in e else "link", f"unknown link {lid!r}", "use a link id")
@@ -550,15 +610,18 @@ def _check_contract(
         v = e.get(k)
         if v is not None and (not _is_number(v) or v < 0):
             col.add(file, el, k, f"{k} {v!r} is not a number >= 0", "give the volume or drop the field")
-    if e.get("commodity") not in CANONICAL_UNITS:
+    if not isinstance(e.get("commodity"), str) or e.get("commodity") not in CANONICAL_UNITS:
         col.add(file, el, "commodity", f"unknown commodity {e.get('commodity')!r}", f"use {', '.join(COMMODITIES)}")
     _check_entry_sources(file, el, e, sources, col)
 
 
 def _check_entry_sources(file: str, el: str, e: dict, sources: Mapping[str, Any], col: _Collector) -> None:
-    _check_cited(file, el, "sources", e.get("sources") or [], sources, col)
+    cited = e.get("sources")
+    if cited is not None and not isinstance(cited, list):
+        col.add(file, el, "sources", f"sources {_short(cited)} is not a list of source ids", "write sources: [ID, ...]")
+    _check_cited(file, el, "sources", _source_ids(cited), sources, col)
     conf = e.get("confidence", "reported")
-    if conf not in CONFIDENCES:
+    if not isinstance(conf, str) or conf not in CONFIDENCES:
         col.add(file, el, "confidence", f"confidence {conf!r} unknown", "use reported, derived or estimate")
     elif conf != "estimate" and not e.get("sources"):
         col.add(file, el, "sources", "figure cites no source", "cite sources or mark confidence: estimate with a note")
@@ -582,16 +645,21 @@ def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Col
     file = "events.yaml"
     if doc is None:
         return
-    for i, ev in enumerate((doc or {}).get("events") or []):
-        el = (ev or {}).get("id") or f"events[{i}]"
-        d = (ev or {}).get("date")
+    if not isinstance(doc, dict):
+        col.add(file, "-", "events", f"the file holds a {type(doc).__name__}, not a mapping", "write `events:` followed by a list of events")
+        return
+    for i, ev in enumerate(_entries(doc.get("events"), file, "events", col)):
+        if not _entry_is_mapping(ev, file, f"events[{i}]", "{id: ID, date: YYYY-MM-DD, sources: [...], changes: [...]}", col):
+            continue
+        el = ev.get("id") if isinstance(ev.get("id"), str) and ev.get("id") else f"events[{i}]"
+        d = ev.get("date")
         problem = date_problem(d, month="start")
         if problem is not None:
             col.add(file, el, "date", problem, date_fix("start"))
-        if (ev or {}).get("kind") not in (None, *EVENT_KINDS):
-            col.add(file, el, "kind", f"unknown kind {(ev or {}).get('kind')!r}",
+        if ev.get("kind") not in (None, *EVENT_KINDS):
+            col.add(file, el, "kind", f"unknown kind {_short(ev.get('kind'))}",
                     f"use {' or '.join(EVENT_KINDS)} (a halt for weather: moorings stop, tankers at berth finish), or drop kind")
-        end = (ev or {}).get("end")
+        end = ev.get("end")
         if end is not None:
             end_problem = date_problem(end, month="start")
             if end_problem is not None:
@@ -599,17 +667,25 @@ def _check_events(doc: Any, ids: set[str], sources: Mapping[str, Any], col: _Col
             elif problem is None and parse_date(end, month="start") <= parse_date(d, month="start"):
                 col.add(file, el, "end", f"end {end} is not after date {d}",
                         "give the first day back (after the event's date), or drop end for an open-ended event")
-        _check_entry_sources(file, el, ev or {}, sources, col)
-        for ch in (ev or {}).get("changes") or []:
-            for op, arg in (ch or {}).items():
-                _check_change(file, el, op, arg, ids, col)
+        _check_entry_sources(file, el, ev, sources, col)
+        changes = ev.get("changes")
+        if changes is not None and not isinstance(changes, list):
+            col.add(file, el, "changes", f"changes is a {type(changes).__name__}, not a list",
+                    "write changes as a list, e.g. changes: [{disable: [ID]}]")
+            continue
+        for ch in changes or []:
+            if not isinstance(ch, dict):
+                col.add(file, el, "changes", f"change {_short(ch)} is not a mapping", "write e.g. - disable: [ID] or - derate: {ID: 0.5}")
+                continue
+            for op, arg in ch.items():
+                _check_change(file, el, str(op), arg, ids, col)
 
 
 def _check_change(file: str, el: str, op: str, arg: Any, ids: set[str], col: _Collector) -> None:
     targets = list(arg) if isinstance(arg, dict | list) else [arg]
     for t in targets:
-        if t not in ids:
-            col.add(file, el, op, f"unknown element {t!r}", "use a node or link id")
+        if not isinstance(t, str) or t not in ids:
+            col.add(file, el, op, f"unknown element {_short(t)}", "use a node or link id")
     if op == "derate" and isinstance(arg, dict):
         for t, fac in arg.items():
             if not _is_number(fac) or not 0 <= fac <= 1:

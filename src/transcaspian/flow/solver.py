@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, cast
 
 from .. import units
 from ..errors import ScenarioError, UnitError
+from ..guards import check_solve
 from ..scenario import Scenario
 from ..schema import OBJECTIVES, Objective
 from .allocation import ALLOCATIONS, Allocation
@@ -150,6 +151,7 @@ def solve(
     ['hub_gate', 'hub_port']
     """
 
+    check_solve(net, scenario, commodity, objective)
     t0 = time.perf_counter()
     if isinstance(scenario, str | Path):
         scenario = Scenario.from_yaml(scenario)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 from shapely.geometry import box, mapping
 
+from ..guards import check_network
 from ..io import write_atomic
 from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
 from ..units import CANONICAL_UNITS
@@ -592,6 +593,7 @@ def explore_map(
     >>> type(m).__name__
     'Map'
     """
+    check_network(net, "explore_map")
     folium = _folium()
     assets = leaflet_assets()
     frames = map_frames(net, result, commodity=commodity)

@@ -31,6 +31,8 @@ from matplotlib.figure import Figure
 from shapely.geometry import box
 
 from .. import __version__
+from ..errors import InputError
+from ..guards import check_network
 from ..io import save_figure_atomic
 from ..schema import FLOW_EPS
 from ..units import CANONICAL_UNITS
@@ -371,6 +373,7 @@ def plot_map(
     >>> fig.axes[0].get_title() == "" and len(fig.texts) >= 2
     True
     """
+    check_network(net, "plot_map")
     with mpl.rc_context(S.rc_params()):
         frames = map_frames(net, result, commodity=commodity)
         hl = resolve_ids(net, highlight)
@@ -617,7 +620,7 @@ def export_map(
             return write_html(explore_comparison(base, result, commodity=commodity, extent=extent, title=title), path)
         return write_html(explore_map(net, result, commodity=commodity, extent=extent, title=title), path)
     if suffix not in _FORMATS:
-        raise ValueError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg, .pdf or .html")
+        raise InputError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg, .pdf or .html")
     if base is not None and result is not None:
         fig = plot_comparison(base, result, commodity=commodity, extent=extent, layout=layout, title=title)
     else:
@@ -665,7 +668,7 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Pa
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg or .pdf")
+        raise InputError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg or .pdf")
     if fmt == "png" and dpi < 150:
         raise ValueError(f"{path}: dpi={dpi} is too coarse for a report map; use at least 150")
     meta: dict[str, Any] = {"Software": f"transcaspian {__version__} (matplotlib)"}

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 from ..flow.solver import prepare, resolve_commodities
+from ..guards import check_solve
 from ..scenario import Scenario
 from ..schema import ALLOCATIONS, OBJECTIVES, Objective
 from .model import TimeExpandedLP
@@ -125,6 +126,7 @@ def simulate(
     >>> round(year.totals["crude"]["delivered"], 6) == round(tc.solve(net).total_delivered["crude"], 6)
     True
     """
+    check_solve(net, scenario, commodity, None, "simulate")
     t0 = time.perf_counter()
     if isinstance(scenario, str | Path):
         scenario = Scenario.from_yaml(scenario)
