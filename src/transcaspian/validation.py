@@ -270,7 +270,7 @@ def _check_geometry(geom: Any, geom_type: str, file: str, fid: str, col: _Collec
         col.add(file, fid, "geometry", f"geometry type is {gtype!r}, expected {geom_type}", f"store a {geom_type} in EPSG:4326")
         return
     coords = geom.get("coordinates")
-    pts = [coords] if geom_type == "Point" else (coords if isinstance(coords, list) else [])
+    pts = [coords] if geom_type == "Point" else (list(coords) if isinstance(coords, list | tuple) else [])
     if geom_type == "LineString" and len(pts) < 2:
         col.add(file, fid, "geometry", "LineString with fewer than 2 points", "give the route's vertices from start to end")
     bad = [p for p in pts if not _lonlat(p)]
