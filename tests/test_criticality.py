@@ -124,3 +124,16 @@ def test_link_users(mini_net):
     assert set(res.link_users("a_hub").index.get_level_values("origin")) == {"field_a"}
     with pytest.raises(tc.UnknownElementError):
         res.link_users("no_such_link")
+
+
+def test_horizon_runs_on_simulate(mini_net):
+    month = tc.criticality(mini_net, horizon=("2025-11", "2026-02"), outage=30, candidates=["terminal", "hub"])
+    whole = tc.criticality(mini_net, horizon=("2025-11", "2026-02"), candidates=["terminal", "hub"])
+    assert (month["lost"] < whole["lost"].loc[month.index]).all() and (month["lost"] > 0).all()
+    base = tc.simulate(mini_net, start="2025-11", end="2026-02")
+    out = tc.simulate(mini_net, tc.Scenario(name="x", outages=({"element": "terminal", "off": True, "from": "2025-11-01",
+                                                                "to": "2025-12-01"},)), start="2025-11", end="2026-02")
+    lost = base.totals["crude"]["delivered"] - out.totals["crude"]["delivered"]
+    assert month.loc["terminal", "lost"] == pytest.approx(lost, rel=1e-6)
+    with pytest.raises(ValueError, match="k must be 1"):
+        tc.criticality(mini_net, horizon=("2025-11", "2026-02"), k=2)

@@ -418,8 +418,10 @@ def _over_time(net: CorridorNetwork, scenario: Scenario | None, commodities: tup
             deferred = _noise(float(o["deferred"]) - float(b["deferred"]), float(b["planned"]))
             row[f"lost_{c}" if len(commodities) > 1 else "lost"] = lost
             row[f"deferred_{c}" if len(commodities) > 1 else "deferred"] = deferred
+            if len(commodities) == 1:
+                row["unit"] = str(b.get("unit", ""))
             shares.append(max(lost, 0.0) / float(b["planned"]) if float(b["planned"]) > 0 else 0.0)
-            cost += float(o["cost"]) - float(b["cost"])
+            cost += float(o["cost_usd"]) - float(b["cost_usd"])
         row["role"] = "origin" if kind == "node" and e in origins else "transit"
         row["lost_share"] = float(np.mean(shares)) if shares else 0.0
         row["cost_change"] = cost
