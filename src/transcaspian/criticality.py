@@ -99,7 +99,7 @@ def _elements(net: CorridorNetwork, commodities: Sequence[str], elements: str, c
             out.append((kinds[0], net.resolve(str(c), kind=kinds[0])))
         else:
             out.append(("link", str(c)) if str(c) in net.links.index else ("node", net.resolve(str(c), kind="node")))
-    return out
+    return list(dict.fromkeys(out))
 
 
 class _Solver:
@@ -272,29 +272,35 @@ def criticality(
 
 
 def _sweep(solver: _Solver, sets: list[tuple[Element, ...]], *, prune: bool, tol: float,
-           progress: Callable[[int, int], None] | None) -> dict[tuple[Element, ...], Outcome]:
-    """Outcome per knock-out set; pruned: a set whose last element carries nothing without it is its prefix's outcome."""
+           progress: Callable[[int, int], None] | None) -> Iterator[tuple[tuple[Element, ...], Outcome]]:
+    """Outcome per knock-out set, in order; pruned: a set with a member idle without the others is that smaller set.
+
+    Only the smaller sets are remembered (the full-size outcomes are yielded and dropped:
+    a 10k-link N-1 would otherwise hold 10k flow vectors).
+    """
+    size = max((len(s) for s in sets), default=0)
     memo: dict[tuple[Element, ...], Outcome] = {(): solver.base}
 
     def get(s: tuple[Element, ...]) -> Outcome:
         if s in memo:
             return memo[s]
+        out = None
         if prune:
             for i, e in enumerate(s):  # any member idle without the others: drop it
-                rest = s[:i] + s[i + 1 :]
-                prev = get(rest)
+                prev = get(s[:i] + s[i + 1 :])
                 if not solver.carries(e, prev, tol):
-                    memo[s] = prev
-                    return prev
-        memo[s] = solver.outcome(s)
-        return memo[s]
+                    out = prev
+                    break
+        if out is None:
+            out = solver.outcome(s)
+        if len(s) < size:
+            memo[s] = out
+        return out
 
-    out = {}
     for i, s in enumerate(sets):
-        out[s] = get(s)
+        yield s, get(s)
         if progress is not None:
             progress(i + 1, len(sets))
-    return out
 
 
 def _noise(v: float, scale: float) -> float:
@@ -306,15 +312,15 @@ def _listing(pairs: Iterable[tuple[str, float]]) -> str:
     return ", ".join(f"{k} {v:+.4g}" for k, v in top)
 
 
-def _table(net: CorridorNetwork, solver: _Solver, outcomes: dict[tuple[Element, ...], Outcome], supply: dict[str, float],
-           metric: str) -> pd.DataFrame:
+def _table(net: CorridorNetwork, solver: _Solver, outcomes: Iterable[tuple[tuple[Element, ...], Outcome]],
+           supply: dict[str, float], metric: str) -> pd.DataFrame:
     base = solver.base
     commodities = solver.commodities
     origins = {o for cl in solver.lp.classes for o, v in cl.supplies if v > 0}
     from .units import CANONICAL_UNITS  # noqa: PLC0415
 
     rows = []
-    for s, res in outcomes.items():
+    for s, res in outcomes:
         lost = {c: _noise(base.delivered.get(c, 0.0) - res.delivered.get(c, 0.0), supply.get(c, 0.0)) for c in commodities}
         shares = [max(lost[c], 0.0) / supply[c] for c in commodities if supply.get(c, 0) > 0]
         kinds = {kd for kd, _ in s}
