@@ -23,7 +23,7 @@ Examples
 >>> float(crit.loc["terminal", "lost"])
 30.0
 >>> crit.loc["hub", ["losing_markets", "gained_links"]].tolist()
-['china -6, europe -30', 'a_port +4']
+['europe -30, china -6', 'a_port +4']
 >>> crit[crit["role"] == "origin"].index.tolist()
 ['field_a', 'field_b']
 """
