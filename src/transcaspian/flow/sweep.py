@@ -8,7 +8,9 @@ builds without the link: an unusable link has no arcs, a disabled node no arcs a
 market column, and a contract whose links are all out loses its rows (its minimum is
 then "relaxed: link not usable"). The tests check the equality against full re-solves.
 
-A knock-out that leaves ``min_flow`` contracts unmeetable runs phase 0 in the same
+Each phase has a model of its own (same rows and columns, its own objective), so a
+knock-out only changes bounds and every phase re-solves from its last optimal basis.
+A knock-out that leaves ``min_flow`` contracts unmeetable runs phase 0 in a third
 model, as the full solve does (:meth:`FlowLP._relax_contracts`): one slack column per
 minimum, free only in phase 0, gives the smallest total relative shortfall; the minima
 are lowered by it for phases 1 and 2 and restored afterwards. The ``pro_rata``
@@ -83,15 +85,25 @@ class KnockoutSweep:
         pad = np.zeros(ns)
         self._c1, self._c2 = np.concatenate([sc.c1, pad]), np.concatenate([sc.c2, pad])
         self._c0 = np.concatenate([np.zeros(n), 1.0 / np.where(self._caps > 0, self._caps, 1.0)])
-        self.model: HighsLP = HighsLP(
-            sp.hstack([sc.A_eq, sp.csr_matrix((sc.n_eq, ns))]).tocsr(),
-            sc.b_eq,
-            sp.hstack([sc.A_ub, slack]).tocsr(),
-            sc.b_ub,
-            np.vstack([sc.bounds, np.zeros((ns, 2))]),
-            extra=sp.csr_matrix(self._c1.reshape(1, -1)),
-        )
-        self.held = np.array([self.model.n_rows - 1])
+        def model(cost: np.ndarray, slack_hi: np.ndarray) -> HighsLP:
+            m = HighsLP(
+                sp.hstack([sc.A_eq, sp.csr_matrix((sc.n_eq, ns))]).tocsr(),
+                sc.b_eq,
+                sp.hstack([sc.A_ub, slack]).tocsr(),
+                sc.b_ub,
+                np.vstack([sc.bounds, np.column_stack([np.zeros(ns), slack_hi])]),
+                extra=sp.csr_matrix(self._c1.reshape(1, -1)),
+            )
+            m.set_cost(cost)
+            return m
+
+        # One model per phase, each keeping its own objective: a knock-out changes bounds
+        # only, so every phase re-solves (dual simplex) from its own last optimal basis.
+        self.phase1 = model(self._c1, np.zeros(ns))
+        self.phase2 = model(self._c2, np.zeros(ns))
+        self.phase0 = model(self._c0, self._caps) if ns else None
+        self.models = [m for m in (self.phase1, self.phase2, self.phase0) if m is not None]
+        self.held = np.array([self.phase2.n_rows - 1])
         self.n_solves = 0
         n_nodes, n_links = len(lp.node_ids), len(lp.link_ids)
         cols_link: list[list[np.ndarray]] = [[] for _ in range(n_links)]
@@ -143,32 +155,37 @@ class KnockoutSweep:
             return any(f[pos] > tol for f in outcome.link_flow.values())
         return bool(outcome.node_flow[self.lp.node_pos[eid]] > tol)
 
+    def _col_bounds(self, cols: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        for m in self.models:
+            m.set_col_bounds(cols, lo, hi)
+
+    def _row_bounds(self, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        for m in self.models:
+            m.set_row_bounds(rows, lo, hi)
+
     def outcome(self, knocked: Sequence[Element]) -> Outcome | None:
-        """Both phases with ``knocked`` out, then the model restored; ``None`` where a full solve is needed."""
+        """Both phases with ``knocked`` out, then the models restored; ``None`` if infeasible even relaxed."""
         cols = np.unique(np.concatenate([self.columns(e) for e in knocked])) if knocked else np.zeros(0, int)
-        m, sc = self.model, self.sc
-        m.set_col_bounds(cols, np.zeros(len(cols)), np.zeros(len(cols)))
-        out_set = set(cols.tolist())
-        freed = [r for r, cc in self._contract_rows if len(cc) and out_set.issuperset(cc.tolist())]
-        rows = np.array(freed, int)
-        m.set_row_bounds(rows, np.full(len(rows), -np.inf), np.full(len(rows), np.inf))
+        sc = self.sc
+        self._col_bounds(cols, np.zeros(len(cols)), np.zeros(len(cols)))
+        rows = np.zeros(0, int)
+        if self._contract_rows:
+            out_set = set(cols.tolist())
+            rows = np.array([r for r, cc in self._contract_rows if len(cc) and out_set.issuperset(cc.tolist())], int)
+        self._row_bounds(rows, np.full(len(rows), -np.inf), np.full(len(rows), np.inf))
         try:
             return self._solve_relaxing()
         finally:
-            m.set_col_bounds(cols, sc.bounds[cols, 0], sc.bounds[cols, 1])
-            m.set_row_bounds(rows, np.full(len(rows), -np.inf), sc.b_ub[rows - sc.n_eq])
+            self._col_bounds(cols, sc.bounds[cols, 0], sc.bounds[cols, 1])
+            self._row_bounds(rows, np.full(len(rows), -np.inf), sc.b_ub[rows - sc.n_eq])
 
     def _solve_relaxing(self) -> Outcome | None:
         """Phases 1 and 2; when the minima cannot all be met, phase 0 first (then the minima are restored)."""
         out = self._solve()
-        if out is not None or not len(self._mins):
+        if out is not None or self.phase0 is None:
             return out
-        m, sc = self.model, self.sc
-        m.set_col_bounds(self._slack, np.zeros(len(self._slack)), self._caps)
-        m.set_cost(self._c0)
-        m.set_row_bounds(self.held, np.array([-np.inf]), np.array([np.inf]))
-        res0 = m.run("phase 0 (contract shortfall)")
-        m.set_col_bounds(self._slack, np.zeros(len(self._slack)), np.zeros(len(self._slack)))
+        sc = self.sc
+        res0 = self.phase0.run("phase 0 (contract shortfall)")
         if res0 is None:
             return None
         short = res0.x[self._slack]
@@ -176,24 +193,21 @@ class KnockoutSweep:
         relax = short > tol
         rows = sc.n_eq + self._mins[relax]
         new_min = np.maximum(0.0, self._caps[relax] - short[relax] - tol[relax])
-        m.set_row_bounds(rows, np.full(len(rows), -np.inf), -new_min)
+        self._row_bounds(rows, np.full(len(rows), -np.inf), -new_min)
         try:
             return self._solve()
         finally:
-            m.set_row_bounds(rows, np.full(len(rows), -np.inf), sc.b_ub[rows - sc.n_eq])
+            self._row_bounds(rows, np.full(len(rows), -np.inf), sc.b_ub[rows - sc.n_eq])
 
     def _solve(self) -> Outcome | None:
-        m, sc = self.model, self.sc
+        sc = self.sc
         self.n_solves += 1
-        m.set_cost(self._c1)
-        m.set_row_bounds(self.held, np.array([-np.inf]), np.array([np.inf]))
-        res1 = m.run("phase 1 (max delivered)")
+        res1 = self.phase1.run("phase 1 (max delivered)")
         if res1 is None:
             return None
-        m.set_cost(self._c2)
         for tol in (DELIVERED_TOL, DELIVERED_TOL_RETRY):
-            m.set_row_bounds(self.held, np.array([-np.inf]), np.array([float(res1.fun) + tol]))
-            res2 = m.run("phase 2")
+            self.phase2.set_row_bounds(self.held, np.array([-np.inf]), np.array([float(res1.fun) + tol]))
+            res2 = self.phase2.run("phase 2")
             if res2 is not None:
                 return self._outcome(np.clip(res2.x[: self.lp.n_vars], 0, None) * sc.D)
         return None
