@@ -167,7 +167,8 @@ def ensemble(
         More hazards (``{id, element, effect, per_month, months, durations_days}``, the
         form of ``geodata/hazards.yaml``) for elements without a sourced history.
     history : bool, default True
-        Include the sourced hazards of ``hazards.yaml`` next to the network data.
+        Include the sourced hazards of ``hazards.yaml`` next to the network data (those
+        whose element the network has).
     workers : int, default 1
         Local processes (or Dask workers of the ``LocalCluster``).
     executor : {"process", "dask"}
@@ -207,7 +208,14 @@ def ensemble(
     base = simulate(net, scenario, start=start, end=end, step=step, commodity=commodity, method=method)
     start_d = pd.Timestamp(base.periods["start"].iloc[0]).date()
     end_d = pd.Timestamp(base.periods["end"].iloc[-1]).date()
-    hz = [*(load_hazards(_hazard_file(net)) if history else [])]
+    hz = []
+    for h in load_hazards(_hazard_file(net)) if history else []:
+        try:  # the sourced history is the real corridor's: elements another network lacks are left out
+            net.resolve(h.element)
+        except KeyError:
+            log.info("hazard %s: no element %s in this network; left out", h.id, h.element)
+            continue
+        hz.append(h)
     hz += [h if isinstance(h, Hazard) else hazard_from_mapping(h, where="ensemble hazards=") for h in hazards]
     for h in hz:
         net.resolve(h.element)  # an unknown element fails here, with close matches
