@@ -10,19 +10,11 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
+import test_cli
 import transcaspian as tc
-from transcaspian.cli import main
 from transcaspian.hazards import load_hazards
 
-
-@pytest.fixture()
-def run(capsys):
-    def _run(*argv):
-        code = main([str(a) for a in argv])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
+run = test_cli.run  # the CLI runner fixture, shared
 
 
 def test_criticality_pairs_files_and_map(run, mini_path, mini_net, tmp_path):
