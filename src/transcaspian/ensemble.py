@@ -97,29 +97,51 @@ class _Job:
     commodity: str
     method: str
     base: Mapping[str, float]
+    engine: str = "fast"
 
 
 def _run_job(job: _Job) -> list[dict[str, Any]]:
-    """Simulate the job's draws (module level: workers import it)."""
+    """Run the job's draws (module level: workers import it).
+
+    ``engine="fast"``: one highspy model of the horizon for the whole job
+    (:class:`~transcaspian.timeline.fast.FastHorizon`), capacities changed per draw; a
+    draw it cannot express runs :func:`transcaspian.simulate`, as every draw does with
+    ``engine="simulate"``.
+    """
     from .timeline.run import simulate  # noqa: PLC0415 (heavy: loaded in the worker on use)
 
+    fast = None
+    base = dict(job.base)
+    if job.engine == "fast":
+        from .timeline.fast import FastHorizon  # noqa: PLC0415
+
+        fast = FastHorizon(job.net, job.scenario, start=job.start, end=job.end, step=job.step, commodity=job.commodity)
+        base = fast.totals(()) or base
     rows = []
     base_outages = tuple(getattr(job.scenario, "outages", ()) or ())
     for i in job.draws:
         rng = np.random.default_rng([job.seed, i])
         windows = sample_windows(job.hazards, job.start, job.end, rng)
         outages = tuple({k: v for k, v in w.items() if k != "hazard"} for w in windows)
-        scen = dataclasses.replace(job.scenario, outages=base_outages + outages) if job.scenario is not None else \
-            Scenario(name=f"draw {i}", outages=outages)
-        res = simulate(job.net, scen, start=job.start, end=job.end, step=job.step, commodity=job.commodity,
-                       method=job.method)
-        tot = res.totals[job.commodity]
+        tot: Mapping[str, Any] | None = None
+        ref: Mapping[str, float] = base
+        if fast is not None:
+            try:
+                tot = fast.totals(outages)
+            except ValueError:
+                tot = None
+        if tot is None:
+            scen = dataclasses.replace(job.scenario, outages=base_outages + outages) if job.scenario is not None else \
+                Scenario(name=f"draw {i}", outages=outages)
+            tot = simulate(job.net, scen, start=job.start, end=job.end, step=job.step, commodity=job.commodity,
+                           method=job.method).totals[job.commodity]
+            ref = job.base
         rows.append({
             "draw": i,
-            "lost": float(job.base["delivered"]) - float(tot["delivered"]),
+            "lost": float(ref["delivered"]) - float(tot["delivered"]),
             "deferred": float(tot["deferred"]),
             "stranded": float(tot["stranded"]),
-            "cost_change": float(tot["cost_usd"]) - float(job.base["cost_usd"]),
+            "cost_change": float(tot["cost_usd"]) - float(ref["cost_usd"]),
             "delivered": float(tot["delivered"]),
             "windows": len(windows),
             "hazards": ";".join(sorted({str(w["hazard"]) for w in windows})),
@@ -146,6 +168,7 @@ def ensemble(
     chunk: int | None = None,
     out: str | Path | None = None,
     method: str = "penalty",
+    engine: str = "fast",
     progress: Callable[[int, int], None] | None = None,
 ) -> EnsembleResult:
     """Run ``draws`` random seasons of disruptions over the scenario's horizon.
@@ -180,7 +203,13 @@ def ensemble(
         Stream the per-draw rows to this Parquet file (written atomically) instead of
         keeping them: ``draws`` of the result then has the measures only.
     method : {"penalty", "lexicographic", "auto"}
-        The time model's solve method (:func:`transcaspian.simulate`).
+        The time model's solve method (:func:`transcaspian.simulate`), for
+        ``engine="simulate"`` and the draws the fast engine hands back.
+    engine : {"fast", "simulate"}
+        ``"fast"``: one highspy model of the horizon per task, the struck elements'
+        capacities changed per draw and re-solved warm (the penalty form; the tests
+        check it against ``simulate``). ``"simulate"``: :func:`transcaspian.simulate`
+        for every draw.
     progress : callable, optional
         ``progress(done, total)`` after each task.
 
@@ -200,6 +229,10 @@ def ensemble(
     t0 = dt.datetime.now()
     if draws < 1:
         raise ValueError(f"draws must be >= 1, not {draws}")
+    if engine not in ("fast", "simulate"):
+        raise ValueError(f"engine must be 'fast' or 'simulate', not {engine!r}")
+    if engine == "fast":
+        method = "penalty"  # the fast model is the penalty form: fallbacks solve the same LP
     if isinstance(scenario, str | Path):
         scenario = Scenario.from_yaml(scenario)
     start = start if start is not None else getattr(scenario, "start", None)
@@ -223,7 +256,7 @@ def ensemble(
     base_tot = {k: float(v) for k, v in base.totals[commodity].items() if k != "unit"}
     jobs = [
         _Job(net, scenario, tuple(hz), int(seed), tuple(range(a, min(a + size, draws))), start_d, end_d, step, commodity,
-             method, base_tot)
+             method, base_tot, engine)
         for a in range(0, draws, size)
     ]
     keep: list[pd.DataFrame] = []
@@ -247,7 +280,7 @@ def ensemble(
     worst = _worst_decile(table, hz)
     meta = {
         "seed": seed, "draws": draws, "start": str(start_d), "end": str(end_d), "step": step, "executor": executor,
-        "workers": workers, "chunk": size, "method": method, "base": base_tot, "unit": base.totals[commodity].get("unit"),
+        "workers": workers, "chunk": size, "method": method, "engine": engine, "base": base_tot, "unit": base.totals[commodity].get("unit"),
         "hazards": [h.id for h in hz], "sources": sorted({s for h in hz for s in h.sources}),
         "seconds": (dt.datetime.now() - t0).total_seconds(), "out": str(out) if out is not None else None,
     }
