@@ -20,7 +20,7 @@ Examples
 >>> crit = tc.criticality(net, commodity="crude", elements="nodes")
 >>> crit.index[:3].tolist()
 ['hub', 'terminal', 'east_gate']
->>> float(crit.loc["terminal", "lost"])
+>>> round(float(crit.loc["terminal", "lost"]), 6)
 30.0
 >>> crit.loc["hub", ["losing_markets", "gained_links"]].tolist()
 ['europe -30, china -6', 'a_port +4']

@@ -163,8 +163,12 @@ class FlowResult:
         --------
         >>> import transcaspian as tc
         >>> res = tc.solve(tc.load_network("tests/fixtures/mini"))
-        >>> res.link_users("hub_port")["volume"].round(3).to_dict()
-        {('crude', 'field_a', 'europe'): 4.0}
+        >>> users = res.link_users("a_hub")
+        >>> users.index.get_level_values("origin").unique().tolist()
+        ['field_a']
+        >>> f = res.flows.loc["a_hub"]
+        >>> bool(abs(users["volume"].sum() - (f["forward"] + f["backward"])) < 1e-6)
+        True
         """
         lid = self.network.resolve(link, kind="link")
         idx = ["commodity", "origin", "market"]
