@@ -11,8 +11,9 @@ Layers, lowest first (:data:`LAYERS`)::
     base      errors, schema, units, io, aliases, parameters, elements, countries, examples, dates
     data      network, loader, validation, events, scenario
     flow      flow, flow.*
-    analysis  routes, compare, criticality, calibration, tables
+    analysis  routes, compare, calibration, tables
     timeline  timeline, timeline.*  (simulate: the flow LP over periods)
+    sweeps    criticality, ensemble, executors, hazards  (many solves or simulations)
     maps      maps, maps.*
     cli       cli
 
@@ -55,11 +56,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
              "interop", "interop.columns", "interop.writers", "interop.graph", "interop.tidy"),
     "data": ("network", "guards", "loader", "validation", "changes", "terminals", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
-    "analysis": ("tables", "routes", "compare", "criticality", "calibration"),
+    "analysis": ("tables", "routes", "compare", "calibration"),
     "timeline": ("timeline", "timeline.*"),
     # interop: networks from frames, files and lines, results out, PyPSA (the network type's
     # export helpers, which it calls, sit in the base layer above)
     "interop": ("interop.*",),
+    # many solves (N-k) or simulations (ensembles); criticality ranks on simulate too
+    "sweeps": ("criticality", "ensemble", "executors", "hazards"),
     "maps": ("maps", "maps.*"),
     "cli": ("cli",),
 }
@@ -98,11 +101,14 @@ SAME_LAYER: dict[str, frozenset[str]] = {
     "tables": frozenset(),
     "routes": frozenset({"tables"}),
     "compare": frozenset({"tables"}),
-    "criticality": frozenset({"tables"}),
+    "criticality": frozenset({"tables", "executors"}),
+    "ensemble": frozenset({"tables", "executors", "hazards"}),
+    "executors": frozenset(),
+    "hazards": frozenset(),
     "calibration": frozenset({"tables", "compare"}),
 }
 #: Layers the package root may import eagerly.
-ROOT_LAYERS = frozenset({"base", "data", "analysis"})
+ROOT_LAYERS = frozenset({"base", "data", "analysis", "sweeps"})
 #: What a submodule may import from the package root.
 ROOT_NAMES = frozenset({"__version__"})
 #: Third-party packages only ``maps`` may import.

@@ -64,7 +64,10 @@ def test_criticality_ranks_by_loss_then_cost(mini_net):
     assert tc.criticality(mini_net, candidates=["europe"]).loc["europe", "lost"] > 0
     assert crit.loc["hub", "lost"] == pytest.approx(36) and crit.loc["hub", "rank"] == 1
     assert crit.loc["terminal", "lost_share"] == pytest.approx(30 / 45)
-    assert (crit["lost_share"].diff().dropna() <= 1e-9).all()
+    # origins (fields stranding their own supply) are ranked apart, after transit infrastructure
+    assert crit.loc[["field_a", "field_b"], "role"].eq("origin").all() and crit.loc["hub", "role"] == "transit"
+    for _, part in crit.groupby("role", sort=False):
+        assert (part["lost_share"].diff().dropna() <= 1e-9).all() and part["rank"].tolist() == list(range(1, len(part) + 1))
     links = tc.criticality(mini_net, elements="links")
     # hub_terminal and terminal_europe lose the same 30: hub_terminal first by cost change, then id
     assert links.index.tolist()[:2] == ["hub_terminal", "terminal_europe"]

@@ -7,6 +7,7 @@ import math
 
 import geopandas as gpd
 import networkx as nx
+import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
@@ -223,3 +224,11 @@ def test_cli_out_takes_gpkg_and_parquet(tmp_path):
     assert "flows" in {n for n, _ in pyogrio.list_layers(tmp_path / "res.gpkg")}
     assert main(["solve", "--data", MINI, "--out", str(tmp_path / "res.parquet")]) == 0
     assert (tmp_path / "res.parquet").stat().st_size > 0
+
+
+def test_result_to_frame_is_the_tidy_table():
+    from transcaspian.interop.tidy import result_frame
+
+    res = tc.solve(tc.load_network("tests/fixtures/mini"))
+    pd.testing.assert_frame_equal(res.to_frame(), result_frame(res))
+    assert res.to_frame().query("table == 'delivered'")["value"].sum() == pytest.approx(sum(res.total_delivered.values()))

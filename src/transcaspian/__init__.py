@@ -27,6 +27,7 @@ from . import errors, schema, units
 # Both stay light: they import the solver (scipy.optimize) only when called.
 from .compare import Comparison, compare  # noqa: E402
 from .criticality import criticality  # noqa: E402
+from .ensemble import ensemble  # noqa: E402
 from .errors import (
     ComparisonError,
     InfeasibleError,
@@ -122,5 +123,6 @@ __all__ = [
     "compare",
     "Comparison",
     "criticality",
+    "ensemble",
     *_LAZY,
 ]

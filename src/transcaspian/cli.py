@@ -244,14 +244,70 @@ def _cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(label: str) -> Any:
+    """A ``progress(done, total)`` callback drawing a tqdm bar on stderr (none without tqdm or a terminal)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    bar: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "b" not in bar:
+            bar["b"] = tqdm(total=total, desc=label, unit="solve", leave=False, disable=not sys.stderr.isatty())
+        bar["b"].n = done
+        bar["b"].refresh()
+        if done >= total:
+            bar.pop("b").close()
+
+    return update
+
+
+def _write_table(df: Any, out: str, *, net: Any = None) -> None:
+    """CSV, Parquet or (with element geometry) GeoPackage by suffix; written atomically."""
+    from .io import write_atomic
+
+    path = Path(out)
+    suffix = path.suffix.lower()
+    flat = df.copy()
+    for c in flat.columns:
+        if flat[c].map(lambda v: isinstance(v, tuple)).any():
+            flat[c] = flat[c].map(lambda v: "+".join(map(str, v)) if isinstance(v, tuple) else v)
+    if suffix == ".parquet":
+        import io as _io
+
+        buf = _io.BytesIO()
+        flat.to_parquet(buf)
+        write_atomic(path, buf.getvalue())
+    elif suffix == ".gpkg":
+        import geopandas as gpd
+
+        geom = [net.nodes.geometry.get(e, net.links.geometry.get(e)) for e in flat.index]
+        gdf = gpd.GeoDataFrame(flat.reset_index(), geometry=geom, crs=net.nodes.crs)
+        tmp = path.with_name(f".{path.name}.tmp.gpkg")
+        gdf.to_file(tmp, driver="GPKG", layer="criticality")
+        tmp.replace(path)
+    else:
+        write_atomic(path, flat.to_csv())
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def _cmd_criticality(args: argparse.Namespace) -> int:
     from .criticality import criticality
     from .tables import format_table, to_csv, to_json
 
     net = _net(args)
+    horizon = tuple(args.horizon.split(":", 1)) if args.horizon else None
     df = criticality(
-        net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario, args)
+        net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario, args),
+        k=args.k, top=args.combine, horizon=horizon, outage=args.outage_days, progress=_progress("criticality"),
     )
+    if args.map:
+        from .maps.criticality import save_criticality_map
+
+        print(f"wrote map to {save_criticality_map(net, df, args.map)}", file=sys.stderr)
+    if args.out:
+        _write_table(df, args.out, net=net)
     if args.top:
         df = df.head(args.top)
     if args.format == "json":
@@ -260,6 +316,31 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
         print(to_csv(df), end="")
     else:
         print(format_table(df))
+    return 0
+
+
+def _cmd_ensemble(args: argparse.Namespace) -> int:
+    from .ensemble import ensemble
+    from .hazards import load_hazards
+    from .tables import format_table, to_json
+
+    net = _net(args)
+    out = args.out
+    stream = out if out and out.lower().endswith(".parquet") else None
+    extra = load_hazards(args.hazards) if args.hazards else []
+    ens = ensemble(net, args.scenario, draws=args.draws, seed=args.seed, start=args.start, end=args.end, hazards=extra,
+                   workers=args.workers, executor="dask" if args.scheduler or args.dask else "process",
+                   scheduler=args.scheduler, out=stream, progress=_progress("ensemble"))
+    if out and stream is None:
+        _write_table(ens.draws.set_index("draw"), out)
+    if args.format == "json":
+        print(to_json(ens.summary))
+    else:
+        unit = ens.meta.get("unit") or ""
+        print(f"{ens.meta['draws']} draws, seed {ens.meta['seed']}, {ens.meta['start']} to {ens.meta['end']} ({unit})")
+        print(format_table(ens.summary))
+        print()
+        print(format_table(ens.worst_decile))
     return 0
 
 
@@ -551,13 +632,34 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true", help="replace outputs that already exist")
     c.set_defaults(func=_cmd_compare)
 
-    k = sub.add_parser("criticality", help="knock out each node or link in turn and rank the losses")
+    k = sub.add_parser("criticality", help="knock out each node or link (or pair, or triple) and rank the losses")
     k.add_argument("--commodity", default="crude")
-    k.add_argument("--elements", choices=["nodes", "links"], default="nodes")
+    k.add_argument("--elements", choices=["nodes", "links", "both"], default="nodes")
+    k.add_argument("--k", type=int, choices=[1, 2, 3], default=1, help="elements out at once (2, 3: pairs, triples of the top --combine)")
+    k.add_argument("--combine", type=_positive, default=20, help="how many N-1 elements --k 2/3 combines (default 20)")
+    k.add_argument("--horizon", default=None, help="START:END: rank on the time model over this horizon")
+    k.add_argument("--outage-days", type=_positive, default=None, help="with --horizon: days each element is out")
     k.add_argument("--scenario", default=None)
     k.add_argument("--top", type=_positive, default=None, help="show only the N most critical")
+    k.add_argument("--out", default=None, help="write every row to .csv, .parquet or .gpkg")
+    k.add_argument("--map", default=None, help="draw a criticality map (.png, .svg, .pdf)")
     common(k)
     k.set_defaults(func=_cmd_criticality)
+
+    en = sub.add_parser("ensemble", help="Monte Carlo seasons of disruptions over the time model")
+    en.add_argument("scenario", nargs="?", default=None, help="scenario YAML (its horizon and outages)")
+    en.add_argument("--draws", type=_positive, default=200)
+    en.add_argument("--seed", type=int, default=0)
+    en.add_argument("--start", default=None)
+    en.add_argument("--end", default=None)
+    en.add_argument("--hazards", default=None, help="more hazards: a YAML file in the form of geodata/hazards.yaml")
+    en.add_argument("--workers", type=_positive, default=1)
+    en.add_argument("--dask", action="store_true", help="run on a local Dask cluster")
+    en.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
+    en.add_argument("--out", default=None, help="per-draw rows to .parquet (streamed) or .csv")
+    common(en, fmt=False)
+    en.add_argument("--format", choices=["table", "json"], default="table")
+    en.set_defaults(func=_cmd_ensemble)
 
     mp = sub.add_parser("map", help="draw a scenario's flows (or the network) to PNG/SVG/PDF or an interactive HTML page")
     mp.add_argument("scenario", nargs="?", default=None, help="scenario YAML (default: the baseline)")

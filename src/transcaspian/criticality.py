@@ -1,4 +1,17 @@
-"""Which single node or link matters most: knock each out in turn and re-solve.
+"""Which node or link - or pair, or triple - matters most: knock them out and re-solve.
+
+The sweep runs on one persistent HiGHS model (:mod:`transcaspian.flow.sweep`): each
+knock-out fixes the element's arcs at zero and re-solves warm from the last basis.
+Elements that carry no flow in the baseline optimum are skipped (removing them leaves
+that optimum feasible, so it stays optimal); for N-2 and N-3 the top elements of the
+N-1 ranking are combined with the same rule applied along the way: adding an element
+that carries nothing in the optimum without the others changes nothing.
+
+Each row says what breaks (lost volume, its share, the cost change), who loses (the
+markets) and where the barrels went (select-link: the links that gained flow).
+Fields that strand their own supply (origins) are ranked apart from transit
+infrastructure. With ``horizon=`` the same ranking runs on
+:func:`transcaspian.simulate`, each element out for ``outage`` days.
 
 Examples
 --------
@@ -6,18 +19,24 @@ Examples
 >>> net = tc.load_network("tests/fixtures/mini")
 >>> crit = tc.criticality(net, commodity="crude", elements="nodes")
 >>> crit.index[:3].tolist()
-['hub', 'terminal', 'field_a']
->>> float(crit.loc["terminal", "lost"])
+['hub', 'terminal', 'east_gate']
+>>> round(float(crit.loc["terminal", "lost"]), 6)
 30.0
+>>> crit.loc["hub", ["losing_markets", "gained_links"]].tolist()
+['europe -30, china -6', 'a_port +4']
+>>> crit[crit["role"] == "origin"].index.tolist()
+['field_a', 'field_b']
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import itertools
 import logging
 import math
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,9 +46,20 @@ from .guards import check_criticality
 from .network import CorridorNetwork
 from .scenario import Scenario
 
-__all__ = ["criticality"]
+if TYPE_CHECKING:
+    from .flow.sweep import Element, KnockoutSweep, Outcome
+
+__all__ = ["criticality", "NOISE_RTOL"]
 
 log = logging.getLogger(__name__)
+
+#: Volume changes below this share of supply, and cost changes below this share of the
+#: baseline cost, are solver noise and reported as zero.
+NOISE_RTOL = 1e-7
+#: Role order in the ranking: transit infrastructure first, then origins, then markets.
+ROLES = ("transit", "origin", "market")
+#: At most this many gained links and losing markets are listed per row.
+LIST_MAX = 5
 
 
 @contextlib.contextmanager
@@ -44,18 +74,80 @@ def _quiet_relaxations() -> Iterator[None]:
         lp_log.setLevel(level)
 
 
-def _candidates(net: CorridorNetwork, commodities: Sequence[str], elements: str) -> list[str]:
+def _candidates(net: CorridorNetwork, commodities: Sequence[str], kind: str) -> list[str]:
     mask = np.zeros(len(net.links), dtype=bool)
     for c in commodities:
         mask |= usable_links(net, c).to_numpy()
     links = net.links[mask]
-    if elements == "links":
+    if kind == "link":
         return list(links.index)
     touched = set(links["from_node"]) | set(links["to_node"])
     ok = usable_nodes(net.nodes)
     # markets are demand proxies, not infrastructure: pass them as candidates to test them
-    kind = net.nodes["kind"].astype(str)
-    return [n for n in net.nodes.index if n in touched and ok[n] and kind[n] != "market"]
+    node_kind = net.nodes["kind"].astype(str)
+    return [n for n in net.nodes.index if n in touched and ok[n] and node_kind[n] != "market"]
+
+
+def _elements(net: CorridorNetwork, commodities: Sequence[str], elements: str, candidates: Iterable[str] | None) -> list[Element]:
+    kinds = {"nodes": ("node",), "links": ("link",), "both": ("node", "link")}.get(elements)
+    if kinds is None:
+        raise ValueError(f"elements must be 'nodes', 'links' or 'both', not {elements!r}")
+    if candidates is None:
+        return [(k, e) for k in kinds for e in _candidates(net, commodities, k)]
+    out: list[Element] = []
+    for c in candidates:
+        if len(kinds) == 1:
+            out.append((kinds[0], net.resolve(str(c), kind=kinds[0])))
+        else:
+            out.append(("link", str(c)) if str(c) in net.links.index else ("node", net.resolve(str(c), kind="node")))
+    return list(dict.fromkeys(out))
+
+
+class _Solver:
+    """Outcomes of knock-out sets: the persistent sweep, or full re-solves where it does not apply."""
+
+    def __init__(self, net: CorridorNetwork, commodities: tuple[str, ...], objective: str, allocation: str, *, fast: bool) -> None:
+        from .flow.solver import prepare  # noqa: PLC0415 (the solver loads scipy; kept lazy)
+        from .flow.sweep import KnockoutSweep  # noqa: PLC0415
+
+        self.net, self.commodities, self.objective, self.allocation = net, commodities, objective, allocation
+        lp = prepare(net, commodities, objective=objective, allocation="cost")  # type: ignore[arg-type]
+        self.sweep: KnockoutSweep | None = KnockoutSweep(lp) if fast and allocation == "cost" else None
+        self.lp = lp
+        self.base = self.sweep.base if self.sweep is not None else self._full(())
+        self.full_solves = 0
+
+    def outcome(self, knocked: tuple[Element, ...]) -> Outcome:
+        if self.sweep is not None:
+            out = self.sweep.outcome(knocked)
+            if out is not None:
+                return out
+        self.full_solves += 1
+        return self._full(knocked)
+
+    def _full(self, knocked: tuple[Element, ...]) -> Outcome:
+        """A fresh :func:`transcaspian.solve` of the network without ``knocked`` (the reference path)."""
+        from .flow.solver import solve  # noqa: PLC0415
+        from .flow.sweep import Outcome  # noqa: PLC0415
+
+        scen = Scenario(name="without " + "+".join(e for _, e in knocked), disable=tuple(e for _, e in knocked))
+        with _quiet_relaxations():
+            res = solve(self.net, scen if knocked else None, commodity=list(self.commodities), objective=self.objective,
+                        allocation=self.allocation)
+        link_flow = {}
+        for c in self.commodities:
+            f = res.flows[res.flows["commodity"] == c]
+            link_flow[c] = (f["forward"] + f["backward"]).reindex(self.lp.link_ids).fillna(0.0).to_numpy(dtype=float)
+        nf = res.node_flows.groupby(level=0)["throughput"].sum().reindex(self.lp.node_ids).fillna(0.0).to_numpy(dtype=float)
+        market = {(c, m): float(v) for (c, m), v in res.delivered["volume"].items()}
+        return Outcome(dict(res.total_delivered), res.total_cost, dict(res.cost_by_commodity), market, link_flow, nf)
+
+    def carries(self, element: Element, out: Outcome, tol: float) -> bool:
+        kind, eid = element
+        if kind == "link":
+            pos = self.lp.link_pos[eid]
+            return any(f[pos] > tol for f in out.link_flow.values())
+        return bool(out.node_flow[self.lp.node_pos[eid]] > tol)
 
 
 def criticality(
@@ -63,41 +155,82 @@ def criticality(
     *,
     commodity: str | Sequence[str] = "crude",
     elements: str = "nodes",
+    k: int = 1,
     scenario: Scenario | None = None,
+    metric: str = "lost",
+    allocation: str | None = None,
     objective: str = "cost",
     candidates: Iterable[str] | None = None,
+    top: int = 20,
+    prune: bool = True,
+    horizon: tuple[str | dt.date, str | dt.date] | None = None,
+    outage: int | None = None,
+    step: str = "month",
+    engine: str = "sweep",
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Disable each element in turn and rank by lost delivery, then by cost increase.
+    """Knock out each element (or pair, or triple) and rank by lost delivery, then by cost increase.
 
     Parameters
     ----------
     net : CorridorNetwork
     commodity : str, list of str or "all"
         Solved together, as in :func:`transcaspian.solve`.
-    elements : {"nodes", "links"}
+    elements : {"nodes", "links", "both"}
         Which elements to knock out: every usable one that carries the commodity
         (market nodes, which stand for demand rather than infrastructure, are left
         out unless named in ``candidates``).
+    k : {1, 2, 3}
+        Elements out at once. For ``k > 1`` the ``top`` elements of the N-1 ranking
+        are combined (every pair or triple of them).
     scenario : Scenario, optional
         Applied first; each knock-out comes on top of it.
+    metric : {"lost", "cost"}
+        Rank by lost share (then cost change), or by cost change (then lost share).
+    allocation : {"cost", "pro_rata"}, optional
+        As in :func:`transcaspian.solve` (default: the scenario's, else ``"cost"``).
+        ``pro_rata`` re-solves each knock-out in full (the pruning still applies).
     objective : {"cost", "time", "emissions"}
     candidates : iterable of str, optional
         Ids or aliases to test instead of every usable element.
+    top : int, default 20
+        How many N-1 elements ``k > 1`` combines.
+    prune : bool, default True
+        Skip knock-outs that cannot change the optimum (``False``: solve every one;
+        the tests check both give the same table).
+    horizon : (start, end), optional
+        Rank on :func:`transcaspian.simulate` over this horizon instead: each element
+        out from ``start`` for ``outage`` days (default: the whole horizon). Volumes
+        are then totals over the horizon; ``k`` must be 1.
+    outage : int, optional
+        Days out, with ``horizon``.
+    step : str, default "month"
+        Period of the simulation, with ``horizon``.
+    engine : {"sweep", "resolve"}
+        ``"sweep"``: bounds changed in one persistent model, warm re-solves.
+        ``"resolve"``: every knock-out a fresh :func:`transcaspian.solve` (the
+        reference the tests compare the sweep with; 50-100x slower).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each knock-out (the CLI's bar).
 
     Returns
     -------
     pandas.DataFrame
-        Index ``element``; ``kind``, ``name``, ``country`` (nodes) or ``mode``
-        (links), ``lost_share`` (share of supply no longer delivered, averaged over
-        commodities), ``cost_usd``, ``cost_change`` (USD/y) and ``rank`` (1 = most
-        critical), sorted by rank. One commodity: also ``delivered``, ``lost``
-        (canonical unit) and ``unit_cost_change`` (cost unit per unit delivered);
-        several: ``lost_<commodity>`` per commodity.
+        Index ``element`` (``a + b`` for a pair); ``elements`` (tuple of ids),
+        ``kind``, ``name``, ``role`` (``transit``, ``origin``: a node with supply of its
+        own, ``market``), ``country`` (nodes) or ``mode`` (links), ``lost_share``
+        (share of supply no longer delivered, averaged over commodities),
+        ``cost_usd``, ``cost_change`` (USD/y), ``losing_markets`` and
+        ``gained_links`` (``id +volume``, largest first: where the volume went), and
+        ``rank`` (1 = most critical, counted within each role), sorted by role then
+        rank. One commodity: also ``delivered``, ``lost``, ``unit`` and
+        ``unit_cost_change`` (cost unit per unit delivered); several:
+        ``lost_<commodity>`` per commodity. Changes below :data:`NOISE_RTOL` are 0.
 
     Raises
     ------
     ValueError
-        ``elements`` is neither "nodes" nor "links".
+        ``elements``, ``k``, ``metric`` or ``engine`` out of range.
 
     Examples
     --------
@@ -105,60 +238,209 @@ def criticality(
     >>> net = tc.load_network("tests/fixtures/mini")
     >>> tc.criticality(net, elements="links").iloc[0].name
     'hub_terminal'
+    >>> pairs = tc.criticality(net, elements="links", k=2, top=3)
+    >>> pairs.index[0], round(float(pairs["lost"].iloc[0]), 6)
+    ('a_hub + hub_terminal', 30.0)
     """
-    # imported here: the solver loads scipy.optimize, and `import transcaspian` imports this module
     check_criticality(net, scenario, commodity, objective, elements)
-    from .flow.solver import resolve_commodities, solve  # noqa: PLC0415 (kept lazy: see the comment above)
+    from .flow.solver import resolve_commodities  # noqa: PLC0415 (kept lazy: the solver loads scipy)
 
-    if elements not in ("nodes", "links"):
-        raise ValueError(f"elements must be 'nodes' or 'links', not {elements!r}")
+    if k not in (1, 2, 3):
+        raise ValueError(f"k must be 1, 2 or 3, not {k!r}")
+    if engine not in ("sweep", "resolve"):
+        raise ValueError(f"engine must be 'sweep' or 'resolve', not {engine!r}")
+    if metric not in ("lost", "cost"):
+        raise ValueError(f"metric must be 'lost' or 'cost', not {metric!r}")
+    if allocation is None:
+        allocation = getattr(scenario, "allocation", None) or "cost"
     base_net = scenario.apply(net) if scenario is not None else net
     commodities = resolve_commodities(commodity, base_net)
-    base = solve(base_net, commodity=list(commodities), objective=objective)
-    supply = base.unserved.groupby(level="commodity")["supply"].sum().to_dict()
-    if candidates is None:
-        ids = _candidates(base_net, commodities, elements)
-    else:
-        ids = [base_net.resolve(str(c), kind="node" if elements == "nodes" else "link") for c in candidates]
-    frame = base_net.nodes if elements == "nodes" else base_net.links
+    ids = _elements(base_net, commodities, elements, candidates)
+    if horizon is not None:
+        if k != 1:
+            raise ValueError("with horizon=, k must be 1 (each element out for `outage` days)")
+        return _over_time(net, scenario, commodities, ids, horizon=horizon, outage=outage, step=step, metric=metric,
+                          allocation=allocation, progress=progress)
+    solver = _Solver(base_net, commodities, objective, allocation, fast=engine == "sweep")
+    supply = {c: float(sum(v for cl in solver.lp.classes if cl.commodity == c for _, v in cl.supplies)) for c in commodities}
+    tol = NOISE_RTOL * max([*supply.values(), 1.0])
+    singles = _sweep(solver, [(e,) for e in ids], prune=prune, tol=tol, progress=progress)
+    table = _table(base_net, solver, singles, supply, metric)
+    if k == 1 or table.empty:
+        return _public(table)
+    best = [t[0] for t in table.sort_values("_order")["elements_kind"].head(top)]
+    combos = [tuple(sorted(c)) for c in itertools.combinations(best, k)]
+    return _public(_table(base_net, solver, _sweep(solver, combos, prune=prune, tol=tol, progress=progress), supply, metric))
+
+
+def _sweep(solver: _Solver, sets: list[tuple[Element, ...]], *, prune: bool, tol: float,
+           progress: Callable[[int, int], None] | None) -> Iterator[tuple[tuple[Element, ...], Outcome]]:
+    """Outcome per knock-out set, in order; pruned: a set with a member idle without the others is that smaller set.
+
+    Only the smaller sets are remembered (the full-size outcomes are yielded and dropped:
+    a 10k-link N-1 would otherwise hold 10k flow vectors).
+    """
+    size = max((len(s) for s in sets), default=0)
+    memo: dict[tuple[Element, ...], Outcome] = {(): solver.base}
+
+    def get(s: tuple[Element, ...]) -> Outcome:
+        if s in memo:
+            return memo[s]
+        out = None
+        if prune:
+            for i, e in enumerate(s):  # any member idle without the others: drop it
+                prev = get(s[:i] + s[i + 1 :])
+                if not solver.carries(e, prev, tol):
+                    out = prev
+                    break
+        if out is None:
+            out = solver.outcome(s)
+        if len(s) < size:
+            memo[s] = out
+        return out
+
+    for i, s in enumerate(sets):
+        yield s, get(s)
+        if progress is not None:
+            progress(i + 1, len(sets))
+
+
+def _noise(v: float, scale: float) -> float:
+    return 0.0 if abs(v) <= NOISE_RTOL * max(scale, 1.0) else v
+
+
+def _listing(pairs: Iterable[tuple[str, float]]) -> str:
+    top = sorted(pairs, key=lambda p: (-abs(p[1]), p[0]))[:LIST_MAX]
+    return ", ".join(f"{k} {v:+.4g}" for k, v in top)
+
+
+def _table(net: CorridorNetwork, solver: _Solver, outcomes: Iterable[tuple[tuple[Element, ...], Outcome]],
+           supply: dict[str, float], metric: str) -> pd.DataFrame:
+    base = solver.base
+    commodities = solver.commodities
+    origins = {o for cl in solver.lp.classes for o, v in cl.supplies if v > 0}
+    from .units import CANONICAL_UNITS  # noqa: PLC0415
+
     rows = []
-    for eid in ids:
-        with _quiet_relaxations():
-            res = solve(base_net, Scenario(name=f"without {eid}", disable=(eid,)), commodity=list(commodities), objective=objective)
-        lost = {c: base.total_delivered.get(c, 0.0) - res.total_delivered.get(c, 0.0) for c in commodities}
+    for s, res in outcomes:
+        lost = {c: _noise(base.delivered.get(c, 0.0) - res.delivered.get(c, 0.0), supply.get(c, 0.0)) for c in commodities}
         shares = [max(lost[c], 0.0) / supply[c] for c in commodities if supply.get(c, 0) > 0]
+        kinds = {kd for kd, _ in s}
+        frames = [net.nodes if kd == "node" else net.links for kd, _ in s]
+        roles = {("market" if str(net.nodes.at[e, "kind"]) == "market" else "origin" if e in origins else "transit")
+                 if kd == "node" else "transit" for kd, e in s}
         row: dict[str, Any] = {
-            "element": eid,
-            "kind": elements[:-1],
-            "name": frame.at[eid, "name"],
+            "element": " + ".join(e for _, e in s),
+            "elements": tuple(e for _, e in s),
+            "elements_kind": s,
+            "kind": kinds.pop() if len(kinds) == 1 else "mixed",
+            "name": " + ".join(str(f.at[e, "name"]) for f, (_, e) in zip(frames, s, strict=True)),
+            "role": next(r for r in ROLES if r in roles),
             "lost_share": float(np.mean(shares)) if shares else 0.0,
-            "cost_usd": res.total_cost,
-            "cost_change": res.total_cost - base.total_cost,
+            "cost_usd": res.cost_usd,
+            "cost_change": _noise(res.cost_usd - base.cost_usd, abs(base.cost_usd)),
         }
-        if len(commodities) == 1:  # volumes add up only within one commodity
-            c = commodities[0]
-            row["delivered"] = res.total_delivered.get(c, 0.0)
-            row["lost"] = lost[c] if lost[c] > 1e-9 else 0.0
-        row["country" if elements == "nodes" else "mode"] = frame.at[eid, "country" if elements == "nodes" else "mode"]
         if len(commodities) == 1:
             c = commodities[0]
-            b, o = base.unit_cost.get(c, math.nan), res.unit_cost.get(c, math.nan)
-            row["unit_cost_change"] = o - b
+            row["delivered"] = res.delivered.get(c, 0.0)
+            row["lost"] = lost[c]
+            row["unit"] = CANONICAL_UNITS[c]
+            b, o = base.unit_cost(c), res.unit_cost(c)
+            row["unit_cost_change"] = _noise(o - b, abs(b)) if math.isfinite(b) and math.isfinite(o) else math.nan
         else:
             for c in commodities:
                 row[f"lost_{c}"] = lost[c]
+        if len(s) == 1:
+            kd, e = s[0]
+            row["country" if kd == "node" else "mode"] = (net.nodes if kd == "node" else net.links).at[e, "country" if kd == "node" else "mode"]
+        loss = [(m, base.market[(c, m)] - res.market.get((c, m), 0.0)) for (c, m) in base.market]
+        row["losing_markets"] = _listing((m, -v) for m, v in loss if _noise(v, supply.get(c, 0.0)) > 0)
+        gains = []
+        for c in commodities:
+            g = res.link_flow[c] - base.link_flow[c]
+            gains += [(solver.lp.link_ids[i], float(g[i])) for i in np.flatnonzero(g > NOISE_RTOL * max(supply.get(c, 0.0), 1.0))]
+        row["gained_links"] = _listing(gains)
         rows.append(row)
-        log.debug("without %s: lost share %.6g", eid, row["lost_share"])
     df = pd.DataFrame(rows)
     if df.empty:
-        return pd.DataFrame(columns=["kind", "name", "delivered", "lost", "lost_share", "cost_usd", "cost_change", "rank"]).rename_axis("element")
-    # rank: lost share (rounded away from solver noise), then cost increase, then id
+        cols = ["elements", "kind", "name", "role", "delivered", "lost", "lost_share", "cost_usd", "cost_change", "rank"]
+        return pd.DataFrame(columns=cols).rename_axis("element")
+    return _rank(df, metric)
+
+
+def _rank(df: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Sort by role, then metric (rounded away from noise), then the other metric, then id; rank within role."""
+    df["_role"] = df["role"].map({r: i for i, r in enumerate(ROLES)})
     df["_lost"] = df["lost_share"].round(9)
-    df["_cost"] = df["cost_change"].round(3)
-    df = df.sort_values(["_lost", "_cost", "element"], ascending=[False, False, True], kind="stable")
-    df = df.drop(columns=["_lost", "_cost"])
-    df["rank"] = np.arange(1, len(df) + 1)
-    first = ["element", "kind", "name", "country" if elements == "nodes" else "mode", "delivered", "lost", "lost_share",
-             "cost_usd", "cost_change"]
+    scale = max(float(df["cost_usd"].abs().max()), 1.0) if "cost_usd" in df else 1.0
+    df["_cost"] = (df["cost_change"] / scale).round(8)  # ties within solver precision keep id order
+    keys = ["_lost", "_cost"] if metric == "lost" else ["_cost", "_lost"]
+    df = df.sort_values(["_role", *keys, "element"], ascending=[True, False, False, True], kind="stable")
+    df["rank"] = df.groupby("role", sort=False).cumcount() + 1
+    # the N-1 order by metric alone, roles mixed (the elements k > 1 combines)
+    order = df.sort_values([*keys, "element"], ascending=[False, False, True], kind="stable").index
+    df["_order"] = pd.Series(np.arange(len(df)), index=order).reindex(df.index)
+    df = df.drop(columns=["_role", "_lost", "_cost"])
+    first = ["element", "elements", "kind", "name", "role", "country", "mode", "delivered", "lost", "unit", "lost_share",
+             "cost_usd", "cost_change", "unit_cost_change", "losing_markets", "gained_links"]
     first = [c for c in first if c in df.columns]
     return df[first + [c for c in df.columns if c not in first]].set_index("element")
+
+
+def _public(df: pd.DataFrame) -> pd.DataFrame:
+    """Without the internal columns."""
+    return df.drop(columns=[c for c in ("elements_kind", "_order") if c in df.columns])
+
+
+def _over_time(net: CorridorNetwork, scenario: Scenario | None, commodities: tuple[str, ...], ids: list[Element], *,
+               horizon: tuple[str | dt.date, str | dt.date], outage: int | None, step: str, metric: str, allocation: str,
+               progress: Callable[[int, int], None] | None) -> pd.DataFrame:
+    """N-1 on :func:`transcaspian.simulate`: each element out from the horizon's start for ``outage`` days."""
+    from .dates import parse_date  # noqa: PLC0415
+    from .flow.inputs import flow_classes  # noqa: PLC0415
+    from .timeline.run import simulate  # noqa: PLC0415 (the time model: heavy, loaded on use)
+
+    start, end = horizon
+    start_d = start if isinstance(start, dt.date) else parse_date(start, month="start", field="horizon start")
+    base_scen = scenario or Scenario(name="baseline")
+
+    def run(extra: tuple[dict[str, Any], ...]) -> Any:
+        scen = Scenario(**{**_fields(base_scen), "outages": tuple(base_scen.outages) + extra})
+        with _quiet_relaxations():
+            return simulate(net, scen, start=start, end=end, step=step, commodity=list(commodities), allocation=allocation)
+
+    base = run(())
+    origins = {o for c in commodities for cl in flow_classes(net, c) for o, v in cl.supplies if v > 0}
+    rows = []
+    for i, (kind, e) in enumerate(ids):
+        window: dict[str, Any] = {"element": e, "off": True, "from": start_d}
+        if outage is not None:
+            window["to"] = start_d + dt.timedelta(days=int(outage))
+        res = run((window,))
+        row: dict[str, Any] = {"element": e, "elements": (e,), "elements_kind": ((kind, e),), "kind": kind,
+                               "name": (net.nodes if kind == "node" else net.links).at[e, "name"]}
+        shares, cost = [], 0.0
+        for c in commodities:
+            b, o = base.totals[c], res.totals[c]
+            lost = _noise(float(b["delivered"]) - float(o["delivered"]), float(b["planned"]))
+            deferred = _noise(float(o["deferred"]) - float(b["deferred"]), float(b["planned"]))
+            row[f"lost_{c}" if len(commodities) > 1 else "lost"] = lost
+            row[f"deferred_{c}" if len(commodities) > 1 else "deferred"] = deferred
+            if len(commodities) == 1:
+                row["unit"] = str(b.get("unit", ""))
+            shares.append(max(lost, 0.0) / float(b["planned"]) if float(b["planned"]) > 0 else 0.0)
+            cost += float(o["cost_usd"]) - float(b["cost_usd"])
+        row["role"] = "origin" if kind == "node" and e in origins else "transit"
+        row["lost_share"] = float(np.mean(shares)) if shares else 0.0
+        row["cost_change"] = cost
+        rows.append(row)
+        if progress is not None:
+            progress(i + 1, len(ids))
+    df = pd.DataFrame(rows)
+    return _public(_rank(df, metric)) if not df.empty else df
+
+
+def _fields(s: Scenario) -> dict[str, Any]:
+    import dataclasses  # noqa: PLC0415
+
+    return {f.name: getattr(s, f.name) for f in dataclasses.fields(s) if f.init}

@@ -168,4 +168,4 @@ def check_routes(net: Any, origin: Any, destination: Any, k: Any) -> None:
 def check_criticality(net: Any, scenario: Any, commodity: Any, objective: Any, elements: Any) -> None:
     """The arguments of :func:`transcaspian.criticality`."""
     check_solve(net, scenario, commodity, objective, "criticality")
-    check_choice(elements, "criticality", "elements", ("nodes", "links"), optional=False)
+    check_choice(elements, "criticality", "elements", ("nodes", "links", "both"), optional=False)

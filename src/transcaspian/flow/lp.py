@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult, linprog
+from scipy.optimize import OptimizeResult
 
 from ..elements import (
     crosses_countries,
@@ -48,6 +48,7 @@ from ..schema import (
     Objective,
 )
 from .allocation import SHARE_TOL, Allocation, fair_shares, origin_keys, share_rows
+from .highs import HighsLP, solve_lp
 from .inputs import Contract, FlowClass
 
 if TYPE_CHECKING:
@@ -102,6 +103,47 @@ class LPSolution:
     phase1_value: float
     relaxed: dict[int, float]
     meta: dict[str, Any]
+
+
+#: Phases 1 and 2 in one persistent highspy model (phase 2 warm). The tests turn it off,
+#: with :func:`_highs_scipy` in place of :func:`_highs`, for the scipy reference path.
+PERSISTENT = True
+
+
+@dataclasses.dataclass
+class Scaled:
+    """The LP scaled for the solver (see :meth:`FlowLP.scaled`); ``z = D * (scaled z)``."""
+
+    A_eq: sp.csr_matrix
+    b_eq: np.ndarray
+    A_ub: sp.csr_matrix
+    b_ub: np.ndarray
+    bounds: np.ndarray
+    rows: list[Row]
+    D: np.ndarray
+    r_ub: np.ndarray
+    c1: np.ndarray
+    c2: np.ndarray
+    s2: float
+    scale: float
+    A_ub_raw: sp.csr_matrix
+    n_eq: int
+
+
+def _solver_name(m: HighsLP | None) -> str:
+    """What ran the phases, for ``meta["solver"]``."""
+    if m is not None:
+        return "highspy (persistent, phase 2 warm)"
+    return "scipy.optimize.linprog(method='highs')" if _highs is _highs_scipy else "highspy"
+
+
+def _phase1(m: HighsLP | None, sc: Scaled, phase: str) -> OptimizeResult | None:
+    """Phase 1 (min shortfall) in the persistent model ``m``, or cold when ``m`` is None; None if infeasible."""
+    if m is None:
+        return _linprog_if_feasible(sc.c1, sc.A_ub, sc.b_ub, sc.A_eq, sc.b_eq, sc.bounds, phase=phase)
+    m.set_cost(sc.c1)
+    m.set_row_bounds(np.array([m.n_rows - 1]), np.array([-np.inf]), np.array([np.inf]))
+    return m.run(phase)
 
 
 class _Inequalities:
@@ -452,51 +494,83 @@ class FlowLP:
             D[x0:end] = 1.0 / w if w > 0 else 1.0
         return D
 
+    def scaled(self) -> Scaled:
+        """The LP built and scaled: ``R A D`` (columns in units of their commodity's total supply, rows equilibrated)."""
+        A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
+        D = self.column_scale()
+        r_eq, r_ub = _row_scale(A_eq, D), _row_scale(A_ub, D)
+        c2, scale = self.objective_vector()
+        c2s = c2 * D
+        s2 = float(np.abs(c2s).max()) if c2s.size and np.abs(c2s).max() > 0 else 1.0
+        return Scaled(
+            A_eq=(sp.diags(r_eq) @ A_eq @ sp.diags(D)).tocsr(),
+            b_eq=b_eq * r_eq,
+            A_ub=(sp.diags(r_ub) @ A_ub @ sp.diags(D)).tocsr(),
+            b_ub=b_ub * r_ub,
+            bounds=bounds / D[:, None],
+            rows=rows,
+            D=D,
+            r_ub=r_ub,
+            c1=self.phase1_vector() * D,  # 1 per unserved column: the shortfall as a share of supply
+            c2=c2s / s2,
+            s2=s2,
+            scale=scale,
+            A_ub_raw=A_ub,
+            n_eq=int(A_eq.shape[0]),
+        )
+
+    def model(self, sc: Scaled) -> HighsLP:
+        """The persistent highspy model of ``sc``, with the held phase-1 objective as its last (free) row."""
+        return HighsLP(sc.A_eq, sc.b_eq, sc.A_ub, sc.b_ub, sc.bounds, extra=sp.csr_matrix(sc.c1.reshape(1, -1)))
+
     def solve(self) -> LPSolution:
         """Phase 1 (most delivered; phase 0 first if min_flow contracts make it infeasible), then phase 2.
 
-        Both phases run on the scaled problem ``R A D`` (columns in units of their
-        commodity's total supply, rows equilibrated); solutions, duals and relaxed
-        contract minima are returned in canonical units.
+        Both phases run on the scaled problem (:meth:`scaled`) in one persistent highspy
+        model (:meth:`model`): phase 2 adds the held phase-1 objective and re-solves warm
+        from phase 1's basis. Solutions, duals and relaxed contract minima are returned
+        in canonical units.
         """
         t0 = time.perf_counter()
-        A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
+        sc = self.scaled()
+        rows, D, r_ub = sc.rows, sc.D, sc.r_ub
         t_build = time.perf_counter() - t0
         relaxed: dict[int, float] = {}
         if self.n_vars == 0:
             return self._empty(rows, t_build)
-        D = self.column_scale()
-        r_eq, r_ub = _row_scale(A_eq, D), _row_scale(A_ub, D)
-        S_eq = (sp.diags(r_eq) @ A_eq @ sp.diags(D)).tocsr()
-        S_ub = (sp.diags(r_ub) @ A_ub @ sp.diags(D)).tocsr()
-        s_beq, s_bub, s_bounds = b_eq * r_eq, b_ub * r_ub, bounds / D[:, None]
-        c1 = self.phase1_vector() * D  # 1 per unserved column: the shortfall as a share of supply
         phase1 = "phase 1 (max delivered)"
-        res1 = _linprog_if_feasible(c1, S_ub, s_bub, S_eq, s_beq, s_bounds, phase=phase1)
+        persistent = PERSISTENT and self.allocation != "pro_rata"
+        m = self.model(sc) if persistent else None
+        res1 = _phase1(m, sc, phase1)
+        s_bub = sc.b_ub
         if res1 is None:
-            s_bub, relaxed_s = self._relax_contracts(S_eq, s_beq, S_ub, s_bub, rows, s_bounds)
+            s_bub, relaxed_s = self._relax_contracts(sc.A_eq, sc.b_eq, sc.A_ub, sc.b_ub, rows, sc.bounds)
             relaxed = {i: v / r_ub[row] for i, (row, v) in relaxed_s.items()}
-            res1 = _linprog(c1, S_ub, s_bub, S_eq, s_beq, s_bounds, phase=phase1)
+            sc = dataclasses.replace(sc, b_ub=s_bub)
+            if m is not None:
+                m.set_ub_rhs(s_bub)
+            res1 = _phase1(m, sc, phase1)
+            if res1 is None:
+                raise InfeasibleError(f"{phase1}: the flow problem has no feasible solution; check contracts and market caps")
         opt1 = float(res1.fun)
-        c2, scale = self.objective_vector()
-        c2s = c2 * D
-        s2 = float(np.abs(c2s).max()) if np.abs(c2s).max() > 0 else 1.0
         shares: dict[tuple[str, str], float] = {}
         if self.allocation == "pro_rata":
-            shares = fair_shares(self, D, S_eq, s_beq, S_ub, s_bub, s_bounds, linprog=_linprog)
+            shares = fair_shares(self, D, sc.A_eq, sc.b_eq, sc.A_ub, s_bub, sc.bounds, linprog=_linprog)
             A_f, b_f = share_rows(self.n_vars, origin_keys(self, D), shares)
-            res2 = _linprog(c2s / s2, sp.vstack([S_ub, A_f]).tocsr(), np.concatenate([s_bub, b_f]), S_eq, s_beq,
-                            s_bounds, phase=f"pro-rata phase 2 (min {self.objective})")
+            res2 = _linprog(sc.c2, sp.vstack([sc.A_ub, A_f]).tocsr(), np.concatenate([s_bub, b_f]), sc.A_eq, sc.b_eq,
+                            sc.bounds, phase=f"pro-rata phase 2 (min {self.objective})")
             tol = SHARE_TOL
-            opt1 = float(c1 @ res2.x)
+            opt1 = float(sc.c1 @ res2.x)
+        elif m is not None:
+            res2, tol = self._phase2_warm(m, sc, opt1)
         else:
-            res2, tol = self._phase2(c1, c2s / s2, opt1, S_eq, s_beq, S_ub, s_bub, s_bounds)
+            res2, tol = self._phase2(sc.c1, sc.c2, opt1, sc.A_eq, sc.b_eq, sc.A_ub, s_bub, sc.bounds)
         z = res2.x * D
         n_rows = len(rows)
         meta = {
-            "solver": "scipy.optimize.linprog(method='highs')",
+            "solver": _solver_name(m),
             "variables": int(self.n_vars),
-            "equality_rows": int(A_eq.shape[0]),
+            "equality_rows": int(sc.n_eq),
             "inequality_rows": int(n_rows),
             "build_seconds": t_build,
             "solve_seconds": time.perf_counter() - t0 - t_build,
@@ -514,15 +588,28 @@ class FlowLP:
             u=u,
             d=d,
             rows=rows,
-            row_activity=(A_ub @ z) if n_rows else np.zeros(0),
+            row_activity=(sc.A_ub_raw @ z) if n_rows else np.zeros(0),
             dual_phase1=_marginals(res1, n_rows) * r_ub,
-            dual_phase2=_marginals(res2, n_rows) * r_ub * s2,
-            objective_value=float(res2.fun) * s2 * scale,
-            objective_scale=scale,
+            dual_phase2=_marginals(res2, n_rows) * r_ub * sc.s2,
+            objective_value=float(res2.fun) * sc.s2 * sc.scale,
+            objective_scale=sc.scale,
             phase1_value=opt1,
             relaxed=relaxed,
             meta=meta,
         )
+
+    def _phase2_warm(self, m: HighsLP, sc: Scaled, opt1: float) -> tuple[OptimizeResult, float]:
+        """Phase 2 in the persistent model: hold the phase-1 objective, minimise ``c2`` from phase 1's basis."""
+        phase = f"phase 2 (min {self.objective})"
+        held = np.array([m.n_rows - 1])
+        m.set_cost(sc.c2)
+        for tol in (DELIVERED_TOL, DELIVERED_TOL_RETRY):
+            m.set_row_bounds(held, np.array([-np.inf]), np.array([opt1 + tol]))
+            res = m.run(phase)
+            if res is not None:
+                return res, tol
+            log.debug("phase 2 infeasible with delivered tolerance %g; retrying looser", tol)
+        raise InfeasibleError(f"{phase}: infeasible even with the delivered tolerance {DELIVERED_TOL_RETRY:g}")
 
     def _phase2(
         self,
@@ -540,7 +627,8 @@ class FlowLP:
         The held objective is the total shortfall as a share of supply (summed over
         commodities), so the slack (:data:`~transcaspian.schema.DELIVERED_TOL`) is a share
         of supply; if it is numerically infeasible, the looser
-        :data:`~transcaspian.schema.DELIVERED_TOL_RETRY` is tried.
+        :data:`~transcaspian.schema.DELIVERED_TOL_RETRY` is tried. Cold (a fresh LP each
+        time): the reference path, with :data:`PERSISTENT` off.
         """
         A2 = sp.vstack([A_ub, sp.csr_matrix(c1.reshape(1, -1))]).tocsr()
         phase = f"phase 2 (min {self.objective})"
@@ -632,7 +720,25 @@ def _highs(
     b_eq: np.ndarray,
     bounds: np.ndarray,
 ) -> OptimizeResult:
-    """One HiGHS run at :data:`~transcaspian.schema.SOLVER_FEAS_TOL` (empty row blocks left out)."""
+    """One HiGHS run at :data:`~transcaspian.schema.SOLVER_FEAS_TOL`, on highspy (:func:`.highs.solve_lp`)."""
+    return solve_lp(c, A_ub, b_ub, A_eq, b_eq, bounds)
+
+
+def _highs_scipy(
+    c: np.ndarray,
+    A_ub: sp.csr_matrix,
+    b_ub: np.ndarray,
+    A_eq: sp.csr_matrix,
+    b_eq: np.ndarray,
+    bounds: np.ndarray,
+) -> OptimizeResult:
+    """The reference oracle: the same LP through ``scipy.optimize.linprog(method="highs")``.
+
+    Not used by the package; the tests swap it in for :func:`_highs` (and turn off the
+    persistent model, :data:`PERSISTENT`) to check the highspy core against it.
+    """
+    from scipy.optimize import linprog  # noqa: PLC0415 (reference path only)
+
     kw: dict[str, Any] = {
         "method": "highs",
         "bounds": bounds,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
+from ..interop.tidy import result_frame
 from ..parameters import usd_factor
 from ..units import CANONICAL_UNITS, cost_unit
 
@@ -137,6 +138,54 @@ class FlowResult:
             vol = delivered.get(c, 0.0)
             out[c] = usd / (vol * usd_factor(c)) if vol > 0 else float("nan")
         return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Links, nodes, delivered and unserved as one tidy table (:func:`transcaspian.interop.tidy.result_frame`)."""
+        return result_frame(self)
+
+    def link_users(self, link: str) -> pd.DataFrame:
+        """Which origins use ``link``, how much and for which markets (select-link).
+
+        Sums the route decomposition (:attr:`routes`) over routes through the link.
+
+        Parameters
+        ----------
+        link : str
+            Link id or alias.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index (``commodity``, ``origin``, ``market``): ``volume`` (canonical unit),
+            ``unit`` and ``share`` (of the link's volume), largest first.
+
+        Raises
+        ------
+        UnknownElementError
+            ``link`` names no link.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> res = tc.solve(tc.load_network("tests/fixtures/mini"))
+        >>> users = res.link_users("a_hub")
+        >>> users.index.get_level_values("origin").unique().tolist()
+        ['field_a']
+        >>> f = res.flows.loc["a_hub"]
+        >>> bool(abs(users["volume"].sum() - (f["forward"] + f["backward"])) < 1e-6)
+        True
+        """
+        lid = self.network.resolve(link, kind="link")
+        idx = ["commodity", "origin", "market"]
+        r = self.routes
+        if r.empty:
+            return pd.DataFrame(columns=["volume", "unit", "share"], index=pd.MultiIndex.from_tuples([], names=idx))
+        hit = r[r["links"].map(lambda ls: lid in ls)]
+        out = hit.groupby(idx)["volume"].sum().to_frame()
+        out["unit"] = [CANONICAL_UNITS[c] for c in out.index.get_level_values("commodity")]
+        total = out.groupby(level="commodity")["volume"].transform("sum")
+        out["share"] = out["volume"] / total.where(total > 0, 1.0)
+        return out.sort_values("volume", ascending=False, kind="stable")
 
     @property
     def co2_t(self) -> float:
