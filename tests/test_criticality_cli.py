@@ -10,11 +10,9 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-import test_cli
 import transcaspian as tc
 from transcaspian.hazards import load_hazards
 
-run = test_cli.run  # the CLI runner fixture, shared
 
 
 def test_criticality_pairs_files_and_map(run, mini_path, mini_net, tmp_path):
