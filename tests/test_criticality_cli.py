@@ -14,7 +14,6 @@ import transcaspian as tc
 from transcaspian.hazards import load_hazards
 
 
-
 def test_criticality_pairs_files_and_map(run, mini_path, mini_net, tmp_path):
     code, out, err = run("criticality", "--data", mini_path, "--elements", "both", "--k", "2", "--combine", "4",
                          "--format", "csv", "--out", tmp_path / "pairs.parquet")
