@@ -69,6 +69,6 @@ def test_winter_ensemble_table(net):
         got = ens.summary.loc[m]
         assert [round(got["p10"], 3), round(got["p50"], 3), round(got["p90"], 3)] == [p10, p50, p90], m
     wd = ens.worst_decile
-    assert wd.loc["cpc_storm_halt", "share_worst"] == 1.0 and f"lift of {wd.loc['cpc_storm_halt', 'lift']:.1f}" in DOC
-    assert wd.loc["cpc_mooring_loss", "share_worst"] == 0.5
-    assert (ens.draws["lost"] == 0).mean() >= 0.5
+    assert wd.loc["cpc_mooring_loss", "share_worst"] == 1.0 and f"lift of {wd.loc['cpc_mooring_loss', 'lift']:.1f}" in DOC
+    assert wd.loc["cpc_storm_halt", "share_worst"] == 0.5
+    assert f"In {(ens.draws['lost'] == 0).mean():.0%} of the draws nothing more is lost" in DOC

@@ -78,7 +78,7 @@ def test_sourced_history_cites_the_record():
     hz = {h.id: h for h in load_hazards()}
     assert set(hz) == {"cpc_mooring_loss", "cpc_storm_halt", "cpc_strike_halt"}
     assert dict(hz["cpc_mooring_loss"].effect) == {"moorings_out": 1}
-    assert {"W01", "W02", "S14"} <= set(hz["cpc_mooring_loss"].sources)
+    assert {"S201", "S202", "S14"} <= set(hz["cpc_mooring_loss"].sources)
     assert hz["cpc_storm_halt"].months == frozenset({11, 12, 1, 2, 3})
     # the frequencies are the incident counts over the record's months
     import yaml

@@ -309,7 +309,10 @@ class Scenario:
         if resolve.problems:
             raise ScenarioError(format_problems(resolve.problems, self._where()))
         nodes, links = apply_to_frames(net.nodes, net.links, changes)
-        if len(self.disable) > 1 and len(links) and bool(links["disabled"].all()) and not bool(net.links["disabled"].all()):
+        # a scenario file that switches off every link is almost surely a mistake; a knock-out made in code (a
+        # criticality sweep's reference, an ensemble draw) may legitimately take everything out
+        if (self.source is not None and len(self.disable) > 1 and len(links) and bool(links["disabled"].all())
+                and not bool(net.links["disabled"].all())):
             raise ScenarioError(f"{self._where()}: disable: the scenario disables every link, so nothing can flow "
                                 "(fix: disable fewer elements; the outage of one corridor is a list of its links or nodes)")
         if new_links:

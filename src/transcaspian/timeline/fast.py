@@ -36,7 +36,7 @@ from ..scenario import Scenario
 from .model import PENALTY_DELIVERY, PENALTY_FACTOR, STORAGE_HOLD, STRANDED_TIEBREAK, TimeExpandedLP
 from .outages import Availability, windows_from_outages
 from .periods import make_periods
-from .run import _static, _static_ids
+from .run import _plan_windows, _static, _static_ids
 from .timedata import load_time_data
 
 __all__ = ["FastHorizon"]
@@ -62,6 +62,8 @@ class FastHorizon:
         windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where="ensemble")
         avail.add_events(net, ends=ends, skip=static_ids)
         for w in windows:
+            avail.add_window(w)
+        for w in _plan_windows(applied, td):  # the loading programmes, as simulate applies them
             avail.add_window(w)
         for origin, prod in td.production.items():
             avail.restart_ramp(origin, prod)
@@ -117,7 +119,7 @@ class FastHorizon:
             stranded_w[dc.f.ravel()] = 0.0
         ref = 1.0 / min((w for w in lp.weights.values() if w > 0), default=1.0)
         strand = PENALTY_FACTOR * max(1, max((len(a.link) for a in lp.arcs.values()), default=1)) * ref
-        return c3 + strand * PENALTY_DELIVERY * c1 + STRANDED_TIEBREAK * stranded_w
+        return c3 + strand * PENALTY_DELIVERY * c1 + STRANDED_TIEBREAK * ref * stranded_w
 
     def totals(self, outages: Sequence[Mapping[str, Any]]) -> dict[str, float] | None:
         """Delivered, deferred, stranded and cost (USD) over the horizon with ``outages`` on top; ``None`` if infeasible.
