@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["SimulationResult", "assemble_simulation", "kbpd"]
 
 #: Deferred or stranded volumes at most this share of an origin's output are solver noise, reported as 0.
-NOISE_RTOL = 1e-7
+NOISE_RTOL = 1e-9
 
 
 def kbpd(mt: float | np.ndarray, days: float | np.ndarray, bbl_per_tonne: float | np.ndarray) -> Any:
