@@ -25,9 +25,7 @@ Examples
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import functools
 import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -40,7 +38,7 @@ if TYPE_CHECKING:
     from .network import CorridorNetwork
 
 __all__ = ["Moorings", "RATE_UNITS", "BARREL_RATE_UNITS", "rate_per_year", "parse_moorings", "read_moorings",
-           "mooring_factor", "bbl_per_tonne", "number", "read_time_yaml"]
+           "mooring_factor", "bbl_per_tonne", "number"]
 
 #: Mass rate units of a mooring's ``rate``, as factors to the canonical Mt/y.
 RATE_UNITS: dict[str, float] = {"Mt/y": 1.0, "Mt/month": 12.0, "Mt/d": 365.0, "kt/d": 0.365}
@@ -133,17 +131,6 @@ def parse_moorings(e: Mapping[str, Any], field: str, resolve: Callable[[Any, str
                     tuple(e.get("sources") or ()), cargo / 1e3)
 
 
-def read_time_yaml(path: Path) -> Any:
-    """time.yaml parsed, from a cache keyed on the file's path, size and modification time (a copy each call)."""
-    st = path.stat()
-    return copy.deepcopy(_parsed(str(path.resolve()), st.st_size, st.st_mtime_ns))
-
-
-@functools.lru_cache(maxsize=8)
-def _parsed(path: str, size: int, mtime_ns: int) -> Any:
-    return read_yaml(Path(path))
-
-
 def read_moorings(net: CorridorNetwork, path: str | Path | None = None) -> dict[str, Moorings]:
     """The moorings of ``time.yaml`` in the network's folder (or ``path``), by node id; {} without a file.
 
@@ -159,7 +146,7 @@ def read_moorings(net: CorridorNetwork, path: str | Path | None = None) -> dict[
     path = Path(path)
     if not path.exists():
         return {}
-    data = read_time_yaml(path) or {}
+    data = read_yaml(path) or {}
     raw = data.get("moorings") or [] if isinstance(data, Mapping) else []
     grades = data.get("grades") or {} if isinstance(data, Mapping) else {}
     default = str(grades.get("default", "kazakh_average")) if isinstance(grades, Mapping) else "kazakh_average"

@@ -29,8 +29,10 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import math
 from collections.abc import Mapping
@@ -40,15 +42,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import NetworkDataError
-from ..terminals import (
-    BARREL_RATE_UNITS,
-    DEFAULT_BBL_PER_TONNE,
-    RATE_UNITS,
-    Moorings,
-    parse_moorings,
-    rate_per_year,
-    read_time_yaml,
-)
+from ..io import read_yaml
+from ..terminals import BARREL_RATE_UNITS, DEFAULT_BBL_PER_TONNE, RATE_UNITS, Moorings, parse_moorings, rate_per_year
 from ..terminals import bbl_per_tonne as _grade_bbl
 from ..terminals import number as _number
 
@@ -221,8 +216,18 @@ def load_time_data(net: CorridorNetwork, source: TimeData | Mapping[str, Any] | 
             raise NetworkDataError(f"{path}: time data file not found (fix: check the path)")
         log.info("no time.yaml next to the network data: no storage, moorings or production response")
         return TimeData()
-    return TimeData.from_mapping(read_time_yaml(path), net=net, where=str(path), path=path)
+    return TimeData.from_mapping(_read_time_yaml(path), net=net, where=str(path), path=path)
 
+
+def _read_time_yaml(path: Path) -> Any:
+    """time.yaml parsed, from a cache keyed on the file's path, size and modification time (a copy each call)."""
+    st = path.stat()
+    return copy.deepcopy(_parsed(str(path.resolve()), st.st_size, st.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, size: int, mtime_ns: int) -> Any:
+    return read_yaml(Path(path))
 
 
 # ----------------------------------------------------------------- helpers
