@@ -56,6 +56,20 @@ def test_outage_scenario_matches_scipy_both_allocations(net, reference, allocati
     assert a.index.tolist() == b.index.tolist()
 
 
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_interior_point_path_matches_simplex(path, net, monkeypatch):
+    """The large-problem path (interior point with crossover, lp.IPM_MIN_VARS) solves to the simplex's optimum."""
+    simplex = tc.solve(net, path, commodity="all")
+    monkeypatch.setattr(lp_mod, "IPM_MIN_VARS", 0)
+    ipm = tc.solve(net, path, commodity="all")
+    persistent = simplex.meta["allocation"] != "pro_rata"  # pro rata runs its own cold LPs
+    assert ("interior point" in ipm.meta["solver"]) == persistent
+    assert "interior point" not in simplex.meta["solver"]
+    for c, v in simplex.total_delivered.items():
+        assert ipm.total_delivered[c] == pytest.approx(v, rel=1e-7, abs=1e-6), c
+    assert ipm.total_cost == pytest.approx(simplex.total_cost, rel=1e-6, abs=1e-3)
+
+
 def _random_lp(draw_seed: int):
     rng = np.random.default_rng(draw_seed)
     n, m, e = rng.integers(2, 8), rng.integers(1, 6), rng.integers(0, 3)

@@ -45,14 +45,19 @@ def usable_links(net: CorridorNetwork, commodity: str) -> pd.Series:
     links = net.links
     ok_nodes = usable_nodes(net.nodes)
     ok = set(ok_nodes.index[ok_nodes])
-    carries = links["commodities"].map(lambda cs: commodity in (cs or []))
-    return (
-        carries
-        & (~links["disabled"].astype(bool))
-        & links["status"].isin(OPERATING)
-        & links["from_node"].isin(ok)
-        & links["to_node"].isin(ok)
+    operating = set(OPERATING)
+
+    def member(values: Any, allowed: set[Any]) -> np.ndarray:  # set lookups: pandas' Arrow isin is slow
+        return np.fromiter((v in allowed for v in values), dtype=bool, count=len(values))
+
+    ok_mask = (
+        np.fromiter((commodity in (cs or []) for cs in links["commodities"].to_numpy()), dtype=bool, count=len(links))
+        & ~links["disabled"].astype(bool).to_numpy()
+        & member(links["status"].to_numpy(), operating)
+        & member(links["from_node"].to_numpy(), ok)
+        & member(links["to_node"].to_numpy(), ok)
     )
+    return pd.Series(ok_mask, index=links.index)
 
 
 def effective_capacity(row: Any) -> float:

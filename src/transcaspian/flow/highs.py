@@ -80,6 +80,10 @@ class HighsLP:
         Column bounds (``inf`` allowed).
     extra : sparse matrix, optional
         More rows, free (``-inf``, ``inf``) until :meth:`set_row_bounds` bounds them.
+    solver : {"simplex", "ipm"}
+        HiGHS' dual simplex (warm re-solves from the last basis; the default) or its
+        interior point method with crossover (a basic optimum too, but every
+        :meth:`run` starts cold: faster for one large solve, slower for sweeps).
     """
 
     def __init__(
@@ -91,7 +95,10 @@ class HighsLP:
         bounds: np.ndarray,
         *,
         extra: sp.spmatrix | None = None,
+        solver: str = "simplex",
     ) -> None:
+        if solver not in ("simplex", "ipm"):
+            raise ValueError(f"solver must be 'simplex' or 'ipm', not {solver!r}")
         n = int(bounds.shape[0])
         blocks = [sp.csr_matrix(A_eq, shape=(A_eq.shape[0], n)), sp.csr_matrix(A_ub, shape=(A_ub.shape[0], n))]
         n_extra = 0 if extra is None else int(extra.shape[0])
@@ -114,6 +121,9 @@ class HighsLP:
         lp.a_matrix_.index_ = A.indices.astype(np.int32)
         lp.a_matrix_.value_ = A.data.astype(float)
         self.h = _new_highs()
+        self.solver = solver
+        if solver == "ipm":
+            self.h.setOptionValue("solver", "ipm")
         self.h.passModel(lp)
         self._all = np.arange(n, dtype=np.int32)
 

@@ -130,8 +130,18 @@ class Scaled:
     n_eq: int
 
 
+#: From this many LP columns on, one solve runs HiGHS' interior point method (with
+#: crossover) for both phases instead of the dual simplex with a warm phase 2: measured in
+#: benchmarks/solve.py, the two cost the same at about 1,000 links and the interior point
+#: is 3x faster at 10,000 links and more at 50,000 (docs/performance.md). Sweeps keep the
+#: simplex, whose warm re-solves they need.
+IPM_MIN_VARS = 5000
+
+
 def _solver_name(m: HighsLP | None) -> str:
     """What ran the phases, for ``meta["solver"]``."""
+    if m is not None and m.solver == "ipm":
+        return "highspy (persistent, interior point with crossover)"
     if m is not None:
         return "highspy (persistent, phase 2 warm)"
     return "scipy.optimize.linprog(method='highs')" if _highs is _highs_scipy else "highspy"
@@ -164,6 +174,15 @@ class _Inequalities:
         self._c.extend(int(c) for c in cols)
         self._v.extend(float(v) for v in vals)
         self._b.append(rhs)
+
+    def add_block(self, rows: list[Row], lengths: np.ndarray, cols: np.ndarray, vals: np.ndarray, rhs: np.ndarray) -> None:
+        """Append many rows at once: row ``i`` has the next ``lengths[i]`` entries of ``cols``/``vals``."""
+        first = len(self.rows)
+        self.rows.extend(rows)
+        self._r.extend((first + np.repeat(np.arange(len(rows)), lengths)).tolist())
+        self._c.extend(np.asarray(cols, dtype=int).tolist())
+        self._v.extend(np.asarray(vals, dtype=float).tolist())
+        self._b.extend(np.asarray(rhs, dtype=float).tolist())
 
     def matrix(self, n_vars: int) -> tuple[sp.csr_matrix, np.ndarray]:
         """``A_ub`` (sparse, ``n_vars`` columns) and ``b_ub``."""
@@ -359,21 +378,35 @@ class FlowLP:
         return remap[r_rows], cols, vals, rhs[used]
 
     def _link_capacity_rows(self, ub: _Inequalities) -> None:
-        """Joint link capacities: every class's arcs on a capacitated link, in the link's unit."""
-        per_link: dict[int, tuple[list[int], list[float]]] = {}
+        """Joint link capacities: every class's arcs on a capacitated link, in the link's unit.
+
+        Built from arrays (one factor per distinct unit and commodity), rows in link order,
+        each row's columns in class order then arc order.
+        """
         link_units = self.net.links["unit"].to_numpy()
+        finite = np.isfinite(self.link_cap)
+        li_parts, col_parts, val_parts = [], [], []
         for k, cl in enumerate(self.classes):
-            x0 = self.blocks[k][0]
-            for j, li in enumerate(self.arcs[cl.commodity].link):
-                if not np.isfinite(self.link_cap[li]):
-                    continue
-                cols, vals = per_link.setdefault(int(li), ([], []))
-                cols.append(x0 + j)
-                vals.append(factor(cl.commodity, link_units[li]))
-        for li in sorted(per_link):
-            cols, vals = per_link[li]
-            cap = float(self.link_cap[li])
-            ub.add(Row("link", self.link_ids[li], cap, str(link_units[li] or "")), cols, vals, cap)
+            li = np.asarray(self.arcs[cl.commodity].link, dtype=int)
+            keep = np.flatnonzero(finite[li]) if li.size else np.zeros(0, dtype=int)
+            if not keep.size:
+                continue
+            units = link_units[li[keep]]
+            memo: dict[Any, float] = {}
+            vals = np.fromiter((memo[u] if u in memo else memo.setdefault(u, factor(cl.commodity, u)) for u in units),
+                               dtype=float, count=len(units))
+            li_parts.append(li[keep])
+            col_parts.append(self.blocks[k][0] + keep)
+            val_parts.append(vals)
+        if not li_parts:
+            return
+        li_all, cols_all, vals_all = np.concatenate(li_parts), np.concatenate(col_parts), np.concatenate(val_parts)
+        order = np.argsort(li_all, kind="stable")
+        li_all, cols_all, vals_all = li_all[order], cols_all[order], vals_all[order]
+        links, starts = np.unique(li_all, return_index=True)
+        caps = self.link_cap[links].astype(float)
+        rows = [Row("link", self.link_ids[li], float(cap), str(link_units[li] or "")) for li, cap in zip(links, caps, strict=True)]
+        ub.add_block(rows, np.diff(np.append(starts, len(li_all))), cols_all, vals_all, caps)
 
     def _node_capacity_rows(self, ub: _Inequalities) -> None:
         """Joint node throughput capacities: outflow plus delivered of the commodities the node counts."""
@@ -519,9 +552,10 @@ class FlowLP:
             n_eq=int(A_eq.shape[0]),
         )
 
-    def model(self, sc: Scaled) -> HighsLP:
+    def model(self, sc: Scaled, *, solver: str = "simplex") -> HighsLP:
         """The persistent highspy model of ``sc``, with the held phase-1 objective as its last (free) row."""
-        return HighsLP(sc.A_eq, sc.b_eq, sc.A_ub, sc.b_ub, sc.bounds, extra=sp.csr_matrix(sc.c1.reshape(1, -1)))
+        return HighsLP(sc.A_eq, sc.b_eq, sc.A_ub, sc.b_ub, sc.bounds, extra=sp.csr_matrix(sc.c1.reshape(1, -1)),
+                       solver=solver)
 
     def solve(self) -> LPSolution:
         """Phase 1 (most delivered; phase 0 first if min_flow contracts make it infeasible), then phase 2.
@@ -540,7 +574,7 @@ class FlowLP:
             return self._empty(rows, t_build)
         phase1 = "phase 1 (max delivered)"
         persistent = PERSISTENT and self.allocation != "pro_rata"
-        m = self.model(sc) if persistent else None
+        m = self.model(sc, solver="ipm" if self.n_vars >= IPM_MIN_VARS else "simplex") if persistent else None
         res1 = _phase1(m, sc, phase1)
         s_bub = sc.b_ub
         if res1 is None:
