@@ -353,6 +353,13 @@ LINK_FIELDS: dict[str, FieldSpec] = _specs(
         "named straits and canals a tanker or ferry link crosses (bosporus, dardanelles, suez, gibraltar, ...; from the maritime network, tools/build_passages.py); a scenario's close_passages disables every link crossing one",
         factory=list,
     ),
+    FieldSpec(
+        "geometry_source",
+        "str",
+        "where the geometry (and the geodesic length) comes from: `drawn` by hand over Natural Earth coastlines, or `marnet`, the shortest route on searoute's maritime network (source S300; tools/build_passages.py)",
+        default="drawn",
+        allowed=("drawn", "marnet"),
+    ),
     FieldSpec("status", "str", "whether the link is in service", default="operating", allowed=STATUSES),
     FieldSpec("bidirectional", "bool", "flow may run either way (the capacity is shared by both directions)", default=False),
     FieldSpec("operator", "str", "operator or owners", default=""),
