@@ -137,3 +137,22 @@ def test_horizon_runs_on_simulate(mini_net):
     assert month.loc["terminal", "lost"] == pytest.approx(lost, rel=1e-6)
     with pytest.raises(ValueError, match="k must be 1"):
         tc.criticality(mini_net, horizon=("2025-11", "2026-02"), k=2)
+
+
+def test_workers_give_the_same_table(net, mini_net):
+    """Shares swept by a process pool give the table one process gives (N-1 on the corridor, pairs on mini)."""
+    one = tc.criticality(net, elements="both")
+    two = tc.criticality(net, elements="both", workers=2)
+    pd.testing.assert_frame_equal(one, two)
+    pairs1 = tc.criticality(mini_net, elements="links", k=2, top=4)
+    pairs3 = tc.criticality(mini_net, elements="links", k=2, top=4, workers=3)
+    pd.testing.assert_frame_equal(pairs1, pairs3)
+    with pytest.raises(ValueError, match="workers"):
+        tc.criticality(mini_net, elements="links", workers=0)
+
+
+def test_dask_executor_gives_the_same_table(mini_net):
+    pytest.importorskip("dask.distributed")
+    one = tc.criticality(mini_net, elements="both")
+    d = tc.criticality(mini_net, elements="both", workers=2, executor="dask")
+    pd.testing.assert_frame_equal(one, d)

@@ -31,6 +31,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import itertools
 import logging
@@ -168,6 +169,9 @@ def criticality(
     step: str = "month",
     engine: str = "sweep",
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    executor: str = "process",
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Knock out each element (or pair, or triple) and rank by lost delivery, then by cost increase.
 
@@ -211,7 +215,16 @@ def criticality(
         ``"resolve"``: every knock-out a fresh :func:`transcaspian.solve` (the
         reference the tests compare the sweep with; 50-100x slower).
     progress : callable, optional
-        Called as ``progress(done, total)`` after each knock-out (the CLI's bar).
+        Called as ``progress(done, total)`` after each knock-out (the CLI's bar); with
+        ``workers > 1``, after each worker's share.
+    workers : int, default 1
+        Split the knock-outs into this many shares, each swept in its own persistent
+        model by a worker (:func:`transcaspian.executors.run_tasks`); the table is the
+        same whatever ran it.
+    executor : {"process", "dask"}
+        A local process pool, or ``dask.distributed`` (the ``dask`` extra).
+    scheduler : str, optional
+        Address of a running Dask scheduler.
 
     Returns
     -------
@@ -261,16 +274,66 @@ def criticality(
             raise ValueError("with horizon=, k must be 1 (each element out for `outage` days)")
         return _over_time(net, scenario, commodities, ids, horizon=horizon, outage=outage, step=step, metric=metric,
                           allocation=allocation, progress=progress)
-    solver = _Solver(base_net, commodities, objective, allocation, fast=engine == "sweep")
-    supply = {c: float(sum(v for cl in solver.lp.classes if cl.commodity == c for _, v in cl.supplies)) for c in commodities}
-    tol = NOISE_RTOL * max([*supply.values(), 1.0])
-    singles = _sweep(solver, [(e,) for e in ids], prune=prune, tol=tol, progress=progress)
-    table = _table(base_net, solver, singles, supply, metric)
+    job = _Job(base_net, commodities, objective, allocation, engine == "sweep", prune)
+    shares = dict(workers=workers, executor=executor, scheduler=scheduler, progress=progress)
+    table = _rank_rows(_swept([(e,) for e in ids], job, **shares), metric)  # type: ignore[arg-type]
     if k == 1 or table.empty:
         return _public(table)
     best = [t[0] for t in table.sort_values("_order")["elements_kind"].head(top)]
     combos = [tuple(sorted(c)) for c in itertools.combinations(best, k)]
-    return _public(_table(base_net, solver, _sweep(solver, combos, prune=prune, tol=tol, progress=progress), supply, metric))
+    return _public(_rank_rows(_swept(combos, job, **shares), metric))  # type: ignore[arg-type]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    """What every share of a sweep needs (pickled to the workers)."""
+
+    net: CorridorNetwork
+    commodities: tuple[str, ...]
+    objective: str
+    allocation: str
+    fast: bool
+    prune: bool
+
+
+def _sweep_share(task: tuple[_Job, list[tuple[Element, ...]], bool]) -> list[dict[str, Any]]:
+    """The table rows of one share of the knock-out sets (module level: it runs in the workers)."""
+    job, sets, report = task
+    solver = _Solver(job.net, job.commodities, job.objective, job.allocation, fast=job.fast)
+    supply = {c: float(sum(v for cl in solver.lp.classes if cl.commodity == c for _, v in cl.supplies)) for c in job.commodities}
+    tol = NOISE_RTOL * max([*supply.values(), 1.0])
+    progress = _PROGRESS if report else None
+    return _rows(job.net, solver, _sweep(solver, sets, prune=job.prune, tol=tol, progress=progress), supply)
+
+
+#: The caller's progress callback while one share runs in this process.
+_PROGRESS: Callable[[int, int], None] | None = None
+
+
+def _swept(sets: list[tuple[Element, ...]], job: _Job, *, workers: int, executor: str, scheduler: str | None,
+           progress: Callable[[int, int], None] | None) -> list[dict[str, Any]]:
+    """Rows for every knock-out set: in this process, or split into ``workers`` contiguous shares."""
+    from .executors import run_tasks  # noqa: PLC0415
+
+    global _PROGRESS
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, not {workers}")
+    if workers == 1 and executor == "process":
+        _PROGRESS = progress
+        try:
+            return _sweep_share((job, sets, True))
+        finally:
+            _PROGRESS = None
+    cuts = np.linspace(0, len(sets), min(workers, max(len(sets), 1)) + 1).astype(int)
+    tasks = [(job, sets[a:b], False) for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
+    rows: list[dict[str, Any]] = []
+    done = 0
+    for share in run_tasks(_sweep_share, tasks, workers=workers, executor=executor, scheduler=scheduler):
+        rows.extend(share)
+        done += len(share)
+        if progress is not None:
+            progress(done, len(sets))
+    return rows
 
 
 def _sweep(solver: _Solver, sets: list[tuple[Element, ...]], *, prune: bool, tol: float,
@@ -310,12 +373,13 @@ def _noise(v: float, scale: float) -> float:
 
 
 def _listing(pairs: Iterable[tuple[str, float]]) -> str:
-    top = sorted(pairs, key=lambda p: (-abs(p[1]), p[0]))[:LIST_MAX]
+    top = sorted(pairs, key=lambda p: (-float(f"{abs(p[1]):.6g}"), p[0]))[:LIST_MAX]  # ties: solver noise aside
     return ", ".join(f"{k} {v:+.4g}" for k, v in top)
 
 
-def _table(net: CorridorNetwork, solver: _Solver, outcomes: Iterable[tuple[tuple[Element, ...], Outcome]],
-           supply: dict[str, float], metric: str) -> pd.DataFrame:
+def _rows(net: CorridorNetwork, solver: _Solver, outcomes: Iterable[tuple[tuple[Element, ...], Outcome]],
+          supply: dict[str, float]) -> list[dict[str, Any]]:
+    """One table row per knock-out set (unranked)."""
     base = solver.base
     commodities = solver.commodities
     origins = {o for cl in solver.lp.classes for o, v in cl.supplies if v > 0}
@@ -361,6 +425,11 @@ def _table(net: CorridorNetwork, solver: _Solver, outcomes: Iterable[tuple[tuple
             gains += [(solver.lp.link_ids[i], float(g[i])) for i in np.flatnonzero(g > NOISE_RTOL * max(supply.get(c, 0.0), 1.0))]
         row["gained_links"] = _listing(gains)
         rows.append(row)
+    return rows
+
+
+def _rank_rows(rows: list[dict[str, Any]], metric: str) -> pd.DataFrame:
+    """The ranked table of ``rows`` (:func:`_rows`)."""
     df = pd.DataFrame(rows)
     if df.empty:
         cols = ["elements", "kind", "name", "role", "delivered", "lost", "lost_share", "cost_usd", "cost_change", "rank"]
@@ -441,6 +510,4 @@ def _over_time(net: CorridorNetwork, scenario: Scenario | None, commodities: tup
 
 
 def _fields(s: Scenario) -> dict[str, Any]:
-    import dataclasses  # noqa: PLC0415
-
     return {f.name: getattr(s, f.name) for f in dataclasses.fields(s) if f.init}

@@ -31,6 +31,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,23 @@ class _Job:
     method: str
     base: Mapping[str, float]
     engine: str = "fast"
+    #: Names this ensemble call: a worker process keeps the call's model between its jobs.
+    token: str = ""
+
+
+#: The last model built in this process: (token, FastHorizon).
+_CACHE: list[tuple[str, Any]] = []
+
+
+def _fast_horizon(job: _Job) -> Any:
+    """The job's :class:`~transcaspian.timeline.fast.FastHorizon`, built once per call and process."""
+    from .timeline.fast import FastHorizon  # noqa: PLC0415
+
+    if job.token and _CACHE and _CACHE[0][0] == job.token:
+        return _CACHE[0][1]
+    fast = FastHorizon(job.net, job.scenario, start=job.start, end=job.end, step=job.step, commodity=job.commodity)
+    _CACHE[:] = [(job.token, fast)] if job.token else []
+    return fast
 
 
 def _run_job(job: _Job) -> list[dict[str, Any]]:
@@ -111,14 +129,13 @@ def _run_job(job: _Job) -> list[dict[str, Any]]:
     draw it cannot express runs :func:`transcaspian.simulate`, as every draw does with
     ``engine="simulate"``.
     """
+    from .timeline.result import NOISE_RTOL  # noqa: PLC0415
     from .timeline.run import simulate  # noqa: PLC0415 (heavy: loaded in the worker on use)
 
     fast = None
     base = dict(job.base)
     if job.engine == "fast":
-        from .timeline.fast import FastHorizon  # noqa: PLC0415
-
-        fast = FastHorizon(job.net, job.scenario, start=job.start, end=job.end, step=job.step, commodity=job.commodity)
+        fast = _fast_horizon(job)
         base = fast.totals(()) or base
     rows = []
     base_outages = tuple(getattr(job.scenario, "outages", ()) or ())
@@ -139,9 +156,11 @@ def _run_job(job: _Job) -> list[dict[str, Any]]:
             tot = simulate(job.net, scen, start=job.start, end=job.end, step=job.step, commodity=job.commodity,
                            method=job.method).totals[job.commodity]
             ref = job.base
+        scale = max(abs(float(ref["delivered"])), 1.0)
+        lost = float(ref["delivered"]) - float(tot["delivered"])
         rows.append({
             "draw": i,
-            "lost": float(ref["delivered"]) - float(tot["delivered"]),
+            "lost": 0.0 if abs(lost) <= NOISE_RTOL * scale else lost,  # solver noise is not a loss
             "deferred": float(tot["deferred"]),
             "stranded": float(tot["stranded"]),
             "cost_change": float(tot["cost_usd"]) - float(ref["cost_usd"]),
@@ -256,10 +275,11 @@ def ensemble(
     for h in hz:
         net.resolve(h.element)  # an unknown element fails here, with close matches
     size = chunk or max(1, min(250, -(-draws // (4 * max(workers, 1)))))
+    token = uuid.uuid4().hex
     base_tot = {k: float(v) for k, v in base.totals[commodity].items() if k != "unit"}
     jobs = [
         _Job(net, scenario, tuple(hz), int(seed), tuple(range(a, min(a + size, draws))), start_d, end_d, step, commodity,
-             method, base_tot, engine)
+             method, base_tot, engine, token)
         for a in range(0, draws, size)
     ]
     keep: list[pd.DataFrame] = []

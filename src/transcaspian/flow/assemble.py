@@ -476,11 +476,14 @@ def _shadow_frame(
     lp: FlowLP, sol: LPSolution, gross: PerCommodity, through: PerCommodity, objective: Objective
 ) -> pd.DataFrame:
     """Shadow prices of the binding (or priced) link, node and market capacities."""
-    names = {**lp.net.nodes["name"].to_dict(), **lp.net.links["name"].to_dict()}
+    nodes, links = lp.net.nodes["name"], lp.net.links["name"]
     rows = []
-    for i, r in enumerate(sol.rows):
-        if r.kind in ("link", "node", "market") and _priced(sol, i, r):
-            rows.append(_shadow_row(lp, sol, i, r, names, gross, through, objective))
+    for i in np.flatnonzero(_priced_rows(sol)):
+        r = sol.rows[i]
+        if r.kind in ("link", "node", "market"):
+            frame = links if r.kind == "link" else nodes
+            names = {r.element: frame.at[r.element]} if r.element in frame.index else {}
+            rows.append(_shadow_row(lp, sol, int(i), r, names, gross, through, objective))
     df = pd.DataFrame(rows, columns=SHADOW_COLUMNS)
     for col in ("objective_per_unit", "delivered_per_unit"):
         df[col] = df[col].astype(float).clip(lower=0.0) + 0.0
@@ -491,10 +494,14 @@ def _shadow_frame(
     ).reset_index(drop=True)
 
 
-def _priced(sol: LPSolution, i: int, r: Row) -> bool:
-    """Whether row ``i`` is binding or has a non-zero dual in either phase."""
-    binding = sol.row_activity[i] >= r.capacity - BINDING_RTOL * max(1.0, abs(r.capacity))
-    return bool(binding or abs(float(sol.dual_phase1[i])) > DUAL_EPS or abs(float(sol.dual_phase2[i])) > DUAL_EPS)
+def _priced_rows(sol: LPSolution) -> np.ndarray:
+    """Per row: binding, or a non-zero dual in either phase ."""
+    if not sol.rows:
+        return np.zeros(0, dtype=bool)
+    cap = np.array([r.capacity for r in sol.rows], dtype=float)
+    with np.errstate(invalid="ignore"):
+        binding = sol.row_activity >= cap - BINDING_RTOL * np.maximum(1.0, np.abs(cap))
+    return binding | (np.abs(sol.dual_phase1) > DUAL_EPS) | (np.abs(sol.dual_phase2) > DUAL_EPS)
 
 
 def _shadow_row(

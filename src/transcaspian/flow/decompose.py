@@ -18,6 +18,8 @@ from collections.abc import Iterator, Sequence
 
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 __all__ = ["PathFlow", "cancel_cycles", "decompose"]
 
@@ -46,15 +48,31 @@ def cancel_cycles(
     [1.0, 0.0, 0.0]
     """
     x = np.where(x > eps, x, 0.0)
-    G = _arc_graph(x, tail, head, eps=eps, skip={int(a) for a in protected})
-    if nx.is_directed_acyclic_graph(G):
+    if _acyclic(x, tail, head, eps=eps, skip=protected):
         return x
+    G = _arc_graph(x, tail, head, eps=eps, skip={int(a) for a in protected})
     for comp in sorted(nx.strongly_connected_components(G), key=min):
         if len(comp) < 2:
             continue
         for _ in _peel_cycles(G.subgraph(comp).copy(), x, eps=eps):
             pass
     return x
+
+
+def _acyclic(x: np.ndarray, tail: np.ndarray, head: np.ndarray, *, eps: float, skip: Sequence[int] = ()) -> bool:
+    """Whether the arcs with flow above ``eps`` (but ``skip``) form no cycle: every strong component one node."""
+    keep = x > eps
+    if len(skip):
+        keep[np.asarray(list(skip), dtype=int)] = False
+    if not keep.any():
+        return True
+    t, h = tail[keep], head[keep]
+    if np.any(t == h):
+        return False
+    n = int(max(t.max(), h.max())) + 1
+    g = sp.csr_matrix((np.ones(len(t)), (t, h)), shape=(n, n))
+    n_comp, _ = connected_components(g, directed=True, connection="strong")
+    return bool(n_comp == n)
 
 
 def _arc_graph(x: np.ndarray, tail: np.ndarray, head: np.ndarray, *, eps: float, skip: set[int] | None = None) -> nx.MultiDiGraph:

@@ -80,10 +80,12 @@ class HighsLP:
         Column bounds (``inf`` allowed).
     extra : sparse matrix, optional
         More rows, free (``-inf``, ``inf``) until :meth:`set_row_bounds` bounds them.
-    solver : {"simplex", "ipm"}
+    solver : {"simplex", "ipm", "ipm-first"}
         HiGHS' dual simplex (warm re-solves from the last basis; the default) or its
         interior point method with crossover (a basic optimum too, but every
         :meth:`run` starts cold: faster for one large solve, slower for sweeps).
+        ``"ipm-first"``: the first :meth:`run` by interior point (a large base), then
+        warm simplex re-solves from the basis its crossover left (a large sweep).
     """
 
     def __init__(
@@ -97,8 +99,8 @@ class HighsLP:
         extra: sp.spmatrix | None = None,
         solver: str = "simplex",
     ) -> None:
-        if solver not in ("simplex", "ipm"):
-            raise ValueError(f"solver must be 'simplex' or 'ipm', not {solver!r}")
+        if solver not in ("simplex", "ipm", "ipm-first"):
+            raise ValueError(f"solver must be 'simplex', 'ipm' or 'ipm-first', not {solver!r}")
         n = int(bounds.shape[0])
         blocks = [sp.csr_matrix(A_eq, shape=(A_eq.shape[0], n)), sp.csr_matrix(A_ub, shape=(A_ub.shape[0], n))]
         n_extra = 0 if extra is None else int(extra.shape[0])
@@ -122,10 +124,12 @@ class HighsLP:
         lp.a_matrix_.value_ = A.data.astype(float)
         self.h = _new_highs()
         self.solver = solver
-        if solver == "ipm":
+        if solver != "simplex":
             self.h.setOptionValue("solver", "ipm")
         self.h.passModel(lp)
         self._all = np.arange(n, dtype=np.int32)
+        self._saved: Any = None
+        self._moved = False
 
     def set_cost(self, c: np.ndarray) -> None:
         """Replace the whole cost vector (the basis is kept)."""
@@ -146,8 +150,24 @@ class HighsLP:
         idx = np.arange(self.n_eq, self.n_eq + self.n_ub)
         self.set_row_bounds(idx, np.full(self.n_ub, -np.inf), b_ub)
 
-    def run(self, phase: str) -> OptimizeResult | None:
-        """Solve warm from the last basis; ``None`` when infeasible.
+    def save_basis(self) -> None:
+        """Remember the current basis (:meth:`restore_basis` goes back to it)."""
+        self._saved = self.h.getBasis()
+        self._moved = False
+
+    def restore_basis(self) -> None:
+        """Start the next :meth:`run` from the basis :meth:`save_basis` kept.
+
+        A sweep restores its base's basis before each knock-out, so a knock-out's
+        optimum (which vertex, when several are optimal) does not depend on which
+        knock-outs ran before it, or on which worker ran it.
+        """
+        if self._moved:  # untouched since: nothing to refactor
+            self.h.setBasis(self._saved)
+            self._moved = False
+
+    def run(self, phase: str, *, duals: bool = True) -> OptimizeResult | None:
+        """Solve warm from the last basis; ``None`` when infeasible (``duals=False``: primal values only).
 
         Raises
         ------
@@ -155,6 +175,10 @@ class HighsLP:
             HiGHS stopped without an optimum (and without proving infeasibility).
         """
         self.h.run()
+        self._moved = True
+        if self.solver == "ipm-first":
+            self.h.setOptionValue("solver", "simplex")
+            self.solver = "simplex"
         status = _STATUS.get(self.h.getModelStatus(), 4)
         if status == INFEASIBLE:
             return None
@@ -163,13 +187,17 @@ class HighsLP:
             raise SolverError(f"{phase}: HiGHS did not reach an optimum (status {status}: {msg})")
         return self._result()
 
-    def _result(self) -> OptimizeResult:
+    def _result(self, *, duals: bool = True) -> OptimizeResult:
         sol = self.h.getSolution()
+        x = np.asarray(sol.col_value, dtype=float)
+        fun = float(self.h.getInfo().objective_function_value)
+        if not duals:
+            return OptimizeResult(x=x, fun=fun, status=0, success=True, message="Optimization terminated successfully. (HiGHS Status 7: Optimal)")
         dual = np.asarray(sol.row_dual, dtype=float)
         e, u = self.n_eq, self.n_eq + self.n_ub
         return OptimizeResult(
-            x=np.asarray(sol.col_value, dtype=float),
-            fun=float(self.h.getInfo().objective_function_value),
+            x=x,
+            fun=fun,
             status=0,
             success=True,
             message="Optimization terminated successfully. (HiGHS Status 7: Optimal)",

@@ -98,6 +98,12 @@ class FastHorizon:
                 x0, u0, _, _ = lp.blocks[k]
                 usd[t * n + x0:t * n + u0] = lp.arc_coefficients(cl.commodity)["usd"]
         self._usd = usd
+        self._base: dict[str, float] | None = None
+        self._base = self.totals(())
+        # Every draw starts from the base's basis: a draw's answer (which optimum, when
+        # several are) does not depend on the draws before it, so chunks and workers
+        # cannot change it.
+        self.lp_model.save_basis()
 
     def _objective(self) -> np.ndarray:
         """The penalty-form cost vector of :meth:`TimeExpandedLP.solve` (route cost, storage hold, undelivered)."""
@@ -129,6 +135,8 @@ class FastHorizon:
         ValueError
             A window strikes an element without a capacity row (not expressible here).
         """
+        if not outages and self._base is not None:
+            return dict(self._base)
         windows, _ = windows_from_outages(self.net, tuple(outages), where="ensemble draw")
         m = self.model
         base_avail = m.avail
@@ -153,7 +161,9 @@ class FastHorizon:
                 rhs = m._per_period(m._daily_capacity(*key))
                 self.lp_model.set_row_bounds(rows + self.lp_model.n_eq, np.full(len(rows), -np.inf), rhs)
                 rows_all.append(rows)
-            res = self.lp_model.run("ensemble draw (penalty form)")
+            if self._base is not None:
+                self.lp_model.restore_basis()
+            res = self.lp_model.run("ensemble draw (penalty form)", duals=False)
         finally:
             m.avail = base_avail
             for rows in rows_all:
