@@ -21,7 +21,9 @@ What the build does:
   * snaps every link to its end nodes (first/last vertex = node point) and computes
     the drawn length with ``pyproj.Geod(ellps="WGS84").geometry_length``; ``length_km`` (used by
     costs, times and tonne-km) is the published length where one is known, per link or per route
-    (ROUTE_LENGTHS, scaling the drawn segments), else the drawn length;
+    (ROUTE_LENGTHS, scaling the drawn segments), else the drawn length; the sea legs listed in
+    tools/geodata_src/sealanes.yaml take their line from there (the maritime network, S300,
+    ``geometry_source: marnet``) and its geodesic length;
   * fills estimated costs and transit times from the documented RULES below (per km rates
     and fixed handling charges), recording each formula in ``cost_note`` / ``time_note``;
   * derives the CPC segment costs from the USD 38/t whole-system tariff, pro rata to length;
