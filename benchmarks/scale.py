@@ -236,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
          "ratio": f"{sweep['with flow']} carry flow, {sweep['solved']} re-solved warm, {sweep['skipped']} skipped"},
     ]
     show(rows)
-    same = math.isclose(solved["delivered"], maxflow["delivered"], rel_tol=1e-9) and \
+    # Phase 2 may give up DELIVERED_TOL (1e-11) of the shortfall share and the solvers work
+    # to a feasibility tolerance of 1e-9 per row: equal means within 1e-8 of the volume.
+    same = math.isclose(solved["delivered"], maxflow["delivered"], rel_tol=1e-8) and \
         math.isclose(solved["delivered"], highs["delivered"], rel_tol=1e-7)
     print(f"delivered: tc.solve {solved['delivered']:,.3f}, networkx max-flow {maxflow['delivered']:,.3f}, "
           f"raw HiGHS {highs['delivered']:,.3f} -> {'equal' if same else 'DIFFERENT'}")
