@@ -275,13 +275,15 @@ def criticality(
         return _over_time(net, scenario, commodities, ids, horizon=horizon, outage=outage, step=step, metric=metric,
                           allocation=allocation, progress=progress)
     job = _Job(base_net, commodities, objective, allocation, engine == "sweep", prune)
-    shares = dict(workers=workers, executor=executor, scheduler=scheduler, progress=progress)
-    table = _rank_rows(_swept([(e,) for e in ids], job, **shares), metric)  # type: ignore[arg-type]
+    def swept(sets: list[tuple[Element, ...]]) -> list[dict[str, Any]]:
+        return _swept(sets, job, workers=workers, executor=executor, scheduler=scheduler, progress=progress)
+
+    table = _rank_rows(swept([(e,) for e in ids]), metric)
     if k == 1 or table.empty:
         return _public(table)
     best = [t[0] for t in table.sort_values("_order")["elements_kind"].head(top)]
     combos = [tuple(sorted(c)) for c in itertools.combinations(best, k)]
-    return _public(_rank_rows(_swept(combos, job, **shares), metric))  # type: ignore[arg-type]
+    return _public(_rank_rows(swept(combos), metric))
 
 
 @dataclasses.dataclass(frozen=True)
