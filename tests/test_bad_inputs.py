@@ -193,6 +193,9 @@ LIBRARY_CASES = [
      ["load_network", "nodes.geojson", "folder"]),
     ("load_network_as_of_int", lambda: tc.load_network(MINI, as_of=20251201), errors.NetworkDataError, ["as_of", "YYYY-MM-DD"]),
     ("from_dict_list", lambda: tc.Scenario.from_dict([1, 2]), errors.ScenarioError, ["scenario", "mapping", "list"]),
+    # found by the long hypothesis profile: a bool is not iterable
+    ("from_dict_commodity_bool", lambda: tc.Scenario.from_dict({"commodity": False}), errors.ScenarioError,
+     ["commodity", "False", "not a commodity name", "crude"]),
     ("from_yaml_int", lambda: tc.Scenario.from_yaml(5), errors.InputError, ["from_yaml", "path", "int", "file"]),
     ("criticality_elements", lambda: tc.criticality(_net(), elements="edges"), errors.InputError,
      ["criticality", "elements", "edges", "nodes"]),

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import transcaspian as tc
@@ -119,6 +119,7 @@ def test_raw_bytes_give_only_toolkit_errors(name, junk, at):
 
 
 @settings(max_examples=examples(80))
+@example({"commodity": False})  # found by the long profile: TypeError, 'bool' object is not iterable
 @given(st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=6)), values, max_size=5))
 def test_scenario_from_dict_and_apply_give_only_toolkit_errors(fields):
     net = _mini()

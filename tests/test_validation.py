@@ -174,3 +174,27 @@ def test_data_dictionary_tables_match_the_field_specs():
     assert module.update(current) == current, "docs/data_dictionary.md is out of step with transcaspian.schema: run tools/data_dictionary.py"
     for name in ("coord_tolerance_km", "capacity_commodities", "length_published_km", "bidirectional"):
         assert f"| `{name}` |" in current
+
+
+@pytest.mark.parametrize("name", ["links.geojson", "nodes.geojson"])
+def test_an_empty_features_list_is_a_warning_or_a_clear_error(tmp_path, mini_path, name):
+    """Found by the long fuzz profile: an empty links file crashed the loader with a pandas KeyError."""
+    import json
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(mini_path, folder)
+    doc = json.loads((folder / name).read_text(encoding="utf-8"))
+    doc["features"] = []
+    (folder / name).write_text(json.dumps(doc), encoding="utf-8")
+    report = tc.validate_network(folder)
+    assert any(p.field == "features" and "holds no" in p.message and p.file.endswith(name) for p in report.warnings)
+    if name == "nodes.geojson":  # the links then point at nodes that are not there: errors, raised as such
+        with pytest.raises(tc.ValidationError, match="unknown endpoint"):
+            tc.load_network(folder)
+        return
+    net = tc.load_network(folder)
+    assert len(net.links) == 0
+    res = tc.solve(net, commodity="crude")
+    assert res.summary()["delivered"]["crude"] == 0.0
+    assert res.summary()["unserved"]["crude"] > 0

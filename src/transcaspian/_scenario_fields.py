@@ -211,6 +211,9 @@ def _check_allocation(sc: Scenario) -> Iterator[Problem]:
 def _check_commodity(sc: Scenario) -> Iterator[Problem]:
     if sc.commodity is None:
         return
+    if not isinstance(sc.commodity, str | list | tuple):
+        yield ("commodity", f"{sc.commodity!r} is not a commodity name", f"give one of {', '.join(COMMODITIES)}, all, or a list of them")
+        return
     for c in [sc.commodity] if isinstance(sc.commodity, str) else list(sc.commodity):
         if c not in COMMODITIES and c != "all":
             yield ("commodity", f"unknown commodity {c!r}", f"use {', '.join(COMMODITIES)} or all")

@@ -72,7 +72,7 @@ def frame_from_features(features: list[dict], defaults: Mapping[str, Any]) -> gp
                 props[col] = default() if callable(default) else default
         rows.append(props)
         geoms.append(shape(f["geometry"]))
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["id", *defaults])  # an empty file: no rows, every column
     for col in df.columns:
         if col in NUMERIC_FIELDS:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)

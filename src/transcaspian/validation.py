@@ -217,6 +217,10 @@ def _check_features(doc: Any, file: str, geom_type: str, col: _Collector) -> lis
     if not isinstance(feats, list):
         col.add(file, "-", "features", "no features list", 'add "features": [...]')
         return []
+    if not feats:
+        kind = "links" if geom_type == "LineString" else "nodes"
+        col.add(file, "-", "features", f"the file holds no {kind}: nothing can be moved",
+                f"add the {kind} as GeoJSON Features", warn=True)
     out: list[dict] = []
     seen: Counter[str] = Counter()
     for i, feat in enumerate(feats):
