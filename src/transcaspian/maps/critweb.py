@@ -4,7 +4,7 @@ The page of :func:`explore_criticality` draws the rows of :func:`transcaspian.cr
 (N-1) on the network as the PNG of :mod:`transcaspian.maps.criticality` does: links as
 lines and nodes as circles, coloured (and sized) by the share of supply lost without
 them on the same colour map and scale (:func:`share_colour`), grey where losing the
-element changes nothing; the ten worst carry their number. Hover an element for its
+element strands no supply; the ten worst carry their number. Hover an element for its
 rank, lost volume and share and cost change; click it for the losing markets and the
 links that gained flow (select-link). The page is built like the flow map of
 :mod:`transcaspian.maps.interactive`: Leaflet inlined, Natural Earth outlines as the base
@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 
 #: Colour map of the lost share (0 = nothing lost); the PNG uses the same.
 CMAP = "inferno_r"
-#: Colour of an element whose loss changes nothing.
+#: Colour of an element whose loss strands no supply.
 NEUTRAL = "#8c8c8c"
 #: Elements numbered on the map (the worst by lost share).
 LABELLED = 10
@@ -220,8 +220,9 @@ class _Texts:
         name = esc(row.get("name", eid))
         head = f"{badge}<b>{name}</b> ({what}) <span class=\"id\">{esc(eid)}</span>"
         tip = "<br>".join([head, rank, self.lost(row), self.cost(row)])
-        if float(row["lost_share"]) <= 0 and not _pairs(row.get("gained_links")):
-            tip += "<br>losing it changes nothing"
+        if float(row["lost_share"]) <= 0:
+            moved = bool(_pairs(row.get("gained_links"))) or float(row.get("cost_change", 0.0) or 0.0) != 0
+            tip += "<br>no supply lost: " + ("the volume is rerouted" if moved else "losing it changes nothing")
         tip = f'<div class="tc-crit">{tip}</div>'
         lines = [f'<div class="tc-pop tc-crit">{head}', rank, self.lost(row), self.cost(row)]
         if "deferred" in row.index and float(row["deferred"]) > 0:
@@ -373,7 +374,7 @@ def _legend_html(rows: pd.DataFrame, vmax: float, unit: str, has_backdrop: bool)
         vol_line,
         '<div class="row">thicker line, bigger circle: more lost</div>',
         f'<div class="row">{_svg_line(NEUTRAL, 3)}<svg width="16" height="14"><circle cx="8" cy="7" r="4.5" '
-        f'fill="{NEUTRAL}" stroke="#222" stroke-width="1"/></svg>losing it changes nothing</div>',
+        f'fill="{NEUTRAL}" stroke="#222" stroke-width="1"/></svg>no supply lost (rerouted, or nothing changes)</div>',
     ]
     if has_backdrop:
         rows_html.append(
@@ -459,7 +460,7 @@ def explore_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str 
     kinds = rows["kind"].value_counts()
     parts = [f"{int(kinds.get('node', 0))} nodes" if kinds.get("node") else "", f"{int(kinds.get('link', 0))} links" if kinds.get("link") else ""]
     sub = (f"{len(rows)} elements knocked out one at a time ({', '.join(p for p in parts if p)}); "
-           f"{nothing} change nothing (grey). Hover an element for its rank and losses, click it for the losing "
+           f"{nothing} lose no supply (grey). Hover an element for its rank and losses, click it for the losing "
            "markets and where the volume went.")
     skipped = len(crit) - len(rows)
     if skipped:
