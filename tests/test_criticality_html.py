@@ -12,6 +12,7 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 import transcaspian as tc
+from test_webmap import driver  # noqa: F401 - the headless Chromium fixture
 from transcaspian.maps.criticality import plot_criticality, save_criticality_map
 
 pytest.importorskip("folium")
@@ -174,3 +175,46 @@ def test_cli_bad_suffix_fails_before_the_sweep(run, mini_path, tmp_path, monkeyp
     assert len(lines) == 1 and lines[0].startswith(f"error: {option} ") and "unknown suffix" in lines[0]
     assert (".html" in lines[0]) == (option == "--map") and "fix:" in lines[0]
     assert not Path(tmp_path / name).exists()
+
+
+# -------------------------------------------------------------------- browser
+@pytest.fixture(scope="module")
+def evil_page(mini_net, tmp_path_factory) -> Path:
+    net = mini_net.copy()
+    net.nodes.loc["hub", "name"] = EVIL
+    net.links.loc["hub_terminal", "name"] = EVIL_LINK
+    return save_criticality_map(net, tc.criticality(net, elements="both"), tmp_path_factory.mktemp("crit") / "evil.html")
+
+
+@pytest.mark.browser
+def test_page_in_chromium(driver, evil_page, mini_crit):  # noqa: F811 - the fixture imported above
+    """Loads offline without errors; the hostile names show as text and run nothing; tooltips give the rank."""
+    import time
+
+    driver.get(evil_page.resolve().as_uri())
+    for _ in range(50):
+        if driver.execute_script("return !!(window.transcaspianCriticality && document.readyState === 'complete')"):
+            break
+        time.sleep(0.1)
+    errors = [e for e in driver.get_log("browser") if e.get("level") in ("SEVERE", "ERROR")]
+    assert errors == [], f"console errors: {errors}"
+    remote = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith('data:') && !n.startsWith('file:'))"
+    )
+    assert remote == []
+    listed = driver.execute_script("return Array.from(document.querySelectorAll('.tc-top tr[title]')).map(e => e.title)")
+    assert listed[0] == EVIL and len(listed) == 10  # shown as text (full name on hover): the name of the worst (Hub)
+    assert driver.execute_script("return document.querySelectorAll('.tc-top script, .leaflet-tooltip-pane img').length") == 0
+    tips = driver.execute_script(
+        """
+        var out = [];
+        window.transcaspianCriticality.map.eachLayer(function(l) {
+          if (l instanceof L.Path && l.getTooltip()) { l.openTooltip(); out.push(l.getTooltip().getElement().textContent); l.closeTooltip(); }
+        });
+        return out;"""
+    )
+    for eid, row in mini_crit.iterrows():
+        assert any(eid in t and f"rank {int(row['rank'])} of" in t for t in tips), eid
+    assert any(EVIL in t and "rank 1 of" in t for t in tips)
+    badges = driver.execute_script("return document.querySelectorAll('.leaflet-marker-icon .tc-badge').length")
+    assert badges == 10
