@@ -191,7 +191,8 @@ class _Texts:
         text = f"cost change {esc(_money(row.get('cost_change'), self.per))}"
         ucc = row.get("unit_cost_change")
         if ucc is not None and isinstance(ucc, (int, float)) and math.isfinite(float(ucc)):
-            text += f" ({float(ucc):+.2f} {esc(_cost_unit(str(row.get('unit', self.unit))))} delivered)"
+            signed = f"{float(ucc):+.2f}".replace("-", "\u2212")
+            text += f" ({signed} {esc(_cost_unit(str(row.get('unit', self.unit))))} delivered)"
         return text
 
     def _listing(self, text: Any, names: dict[str, str]) -> str:
@@ -374,7 +375,7 @@ def _legend_html(rows: pd.DataFrame, vmax: float, unit: str, has_backdrop: bool)
         vol_line,
         '<div class="row">thicker line, bigger circle: more lost</div>',
         f'<div class="row">{_svg_line(NEUTRAL, 3)}<svg width="16" height="14"><circle cx="8" cy="7" r="4.5" '
-        f'fill="{NEUTRAL}" stroke="#222" stroke-width="1"/></svg>no supply lost (rerouted, or nothing changes)</div>',
+        f'fill="{NEUTRAL}" stroke="#222" stroke-width="1"/></svg>no supply lost</div>',
     ]
     if has_backdrop:
         rows_html.append(
@@ -455,7 +456,9 @@ def explore_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str 
     _draw_elements(m, folium, net, rows, texts, vmax)
     _draw_badges(m, folium, net, worst, texts, vmax)
     folium.LayerControl(collapsed=True, position="bottomright").add_to(m)
-    m.add_child(_script(f"window.transcaspianCriticality = {{map: {m.get_name()}}};"))
+    # a popup opens clear of the title box (Leaflet pans the map to fit it)
+    m.add_child(_script(f"L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(10, 95);\n"
+                        f"window.transcaspianCriticality = {{map: {m.get_name()}}};"))
     nothing = int((rows["lost_share"] <= 0).sum())
     kinds = rows["kind"].value_counts()
     parts = [f"{int(kinds.get('node', 0))} nodes" if kinds.get("node") else "", f"{int(kinds.get('link', 0))} links" if kinds.get("link") else ""]
