@@ -340,7 +340,7 @@ def _draw_badges(m: Any, folium: Any, net: CorridorNetwork, worst: pd.DataFrame,
             anchor = (9, 9)
         icon = folium.DivIcon(html=f'<div class="tc-badge">{i}</div>', icon_size=(18, 18), icon_anchor=anchor,
                               class_name="tc-mark")
-        mk = folium.Marker([lat, lon], icon=icon).add_to(fg)
+        mk = folium.Marker([lat, lon], icon=icon, z_index_offset=100 * (LABELLED - i)).add_to(fg)  # the worst on top
         _bind(mk, *texts.element(str(eid), row))
 
 
@@ -463,7 +463,7 @@ def explore_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str 
     kinds = rows["kind"].value_counts()
     parts = [f"{int(kinds.get('node', 0))} nodes" if kinds.get("node") else "", f"{int(kinds.get('link', 0))} links" if kinds.get("link") else ""]
     sub = (f"{len(rows)} elements knocked out one at a time ({', '.join(p for p in parts if p)}); "
-           f"{nothing} lose no supply (grey). Hover an element for its rank and losses, click it for the losing "
+           f"{nothing} {'loses' if nothing == 1 else 'lose'} no supply (grey). Hover an element for its rank and losses, click it for the losing "
            "markets and where the volume went.")
     skipped = len(crit) - len(rows)
     if skipped:
