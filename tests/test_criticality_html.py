@@ -140,6 +140,19 @@ def test_a_table_without_the_columns_is_refused(mini_net, mini_crit, tmp_path):
         save_criticality_map(mini_net, mini_crit.drop(columns="rank"), tmp_path / "c.html")
 
 
+def test_pair_and_horizon_tables(mini_net, tmp_path):
+    pairs = tc.criticality(mini_net, elements="links", k=2, top=3)
+    html = save_criticality_map(mini_net, pairs, tmp_path / "pairs.html").read_text(encoding="utf-8")
+    assert f"The table holds {len(pairs)} pairs or triples and no single outage" in html
+    assert _elements(html).keys().isdisjoint(pairs.index)
+    timed = tc.criticality(mini_net, elements="nodes", horizon=("2025-01-01", "2025-03-31"), outage=30)
+    drawn = _elements(save_criticality_map(mini_net, timed, tmp_path / "timed.html").read_text(encoding="utf-8"))
+    for eid, row in timed.iterrows():
+        tip = drawn[eid]["tooltip"]
+        assert f"rank {int(row['rank'])} of" in tip and f" {row['unit']}</b> lost" in tip
+        assert "USD/y" not in tip  # totals over the horizon, not rates
+
+
 # ------------------------------------------------------------------------ CLI
 def test_cli_map_html_on_the_mini_network(run, mini_path, mini_crit, tmp_path):
     out = tmp_path / "out.html"

@@ -368,8 +368,10 @@ def _legend_html(rows: pd.DataFrame, vmax: float, unit: str, has_backdrop: bool)
         ticks.append(f'<span style="left:{f * 100:.0f}%">{_pct(f * vmax, vmax)}{vol}</span>')
     vol_line = (f'<div class="row">second row: lost volume, {esc(unit)} (of {esc(fmt_volume(supply))} {esc(unit)} '
                 "supply)</div>") if supply is not None and unit else ""
+    lost_cols = [c[len("lost_"):] for c in rows.columns if c.startswith("lost_") and c != "lost_share"]
+    mean = (" (mean over " + ", ".join(esc(S.COMMODITY_LABELS.get(c, c)) for c in lost_cols) + ")") if lost_cols else ""
     rows_html = [
-        "<h2>Share of supply lost when the element is out</h2>",
+        f"<h2>Share of supply lost when the element is out{mean}</h2>",
         f'<div class="tc-ramp" style="background: linear-gradient(to right, {stops})"></div>',
         f'<div class="tc-ticks{" two" if supply is not None else ""}">{"".join(ticks)}</div>',
         vol_line,
@@ -463,10 +465,13 @@ def explore_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str 
     kinds = rows["kind"].value_counts()
     parts = [f"{int(kinds.get('node', 0))} nodes" if kinds.get("node") else "", f"{int(kinds.get('link', 0))} links" if kinds.get("link") else ""]
     sub = (f"{len(rows)} elements knocked out one at a time ({', '.join(p for p in parts if p)}); "
-           f"{nothing} {'loses' if nothing == 1 else 'lose'} no supply (grey). Hover an element for its rank and losses, click it for the losing "
-           "markets and where the volume went.")
+           f"{nothing} {'loses' if nothing == 1 else 'lose'} no supply (grey). Hover an element for its rank and "
+           "losses, click it for the losing markets and where the volume went.")
     skipped = len(crit) - len(rows)
-    if skipped:
+    if skipped and not len(rows):
+        sub = (f"The table holds {skipped} pairs or triples and no single outage: the map draws single outages "
+               "only (run tc.criticality with k=1, or the CLI without --k).")
+    elif skipped:
         sub += f" {skipped} rows of pairs or triples are not drawn: the map shows single outages."
     head = (f'<div class="tc-panel tc-title"><h1>{esc(title or "Criticality: what each single outage strands")}</h1>'
             f"<p>{esc(sub)}</p></div>")
