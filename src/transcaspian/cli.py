@@ -642,8 +642,9 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--scenario", default=None)
     k.add_argument("--top", type=_positive, default=None, help="show only the N most critical")
     k.add_argument("--out", default=None, help="write every row to .csv, .parquet or .gpkg")
-    k.add_argument("--map", default=None, help="draw a criticality map (.png, .svg, .pdf)")
+    k.add_argument("--map", default=None, help="draw a criticality map (.png, .svg, .pdf; .html: interactive)")
     common(k)
+    k.add_argument("--force", action="store_true", help="replace outputs that already exist")
     k.set_defaults(func=_cmd_criticality)
 
     en = sub.add_parser("ensemble", help="Monte Carlo seasons of disruptions over the time model")
@@ -683,6 +684,7 @@ def build_parser() -> argparse.ArgumentParser:
 # ------------------------------------------------------------ checks before any work
 _MAP_SUFFIXES = (".png", ".svg", ".pdf", ".html")
 _CHART_SUFFIXES = (".png", ".svg", ".pdf")
+_TABLE_SUFFIXES = (".csv", ".parquet", ".gpkg")
 
 
 def _usage(option: str, path: Path, problem: str, fix: str) -> InputError:
@@ -746,7 +748,8 @@ def check_arguments(args: argparse.Namespace) -> None:
     InputError
         Naming the option, the path and the fix: a data folder that is a file or
         missing; an output in a folder that cannot be written; a map or chart with an
-        unknown suffix; an output that exists (without ``--force``).
+        unknown suffix, a criticality table not ``.csv``, ``.parquet`` or ``.gpkg``; an
+        output that exists (without ``--force``).
     """
     _check_folder_arg("--data", getattr(args, "data", None))
     if args.command in ("validate", "summary"):
@@ -763,6 +766,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     elif args.command == "map":
         _check_out_file("--out", args.out, _MAP_SUFFIXES, force)
     elif args.command == "compare":
+        _check_out_file("--map", args.map, _MAP_SUFFIXES, force)
+    elif args.command == "criticality":
+        _check_out_file("--out", args.out, _TABLE_SUFFIXES, force)
         _check_out_file("--map", args.map, _MAP_SUFFIXES, force)
 
 

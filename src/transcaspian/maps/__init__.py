@@ -16,6 +16,8 @@ side imports matplotlib:
   :func:`save_map`, :func:`export_map`;
 * :mod:`~transcaspian.maps.interactive` - :func:`explore_map`, :func:`write_html`
   (no matplotlib);
+* :mod:`~transcaspian.maps.criticality` (matplotlib) and
+  :mod:`~transcaspian.maps.critweb` (the HTML page) - the criticality map;
 * :mod:`~transcaspian.maps.webassets` - the offline Leaflet page; the page's own CSS and
   JavaScript are the package files ``assets/webmap.css`` and ``assets/webmap.js``.
 

@@ -2,7 +2,10 @@
 
 Links are drawn as lines and nodes as dots, coloured (and sized) by the share of
 supply lost without them; elements that change nothing are grey. The ten worst are
-labelled with their rank.
+labelled with their number in the list of the most critical. The interactive HTML
+page (:mod:`transcaspian.maps.critweb`) uses the same colour scale
+(:func:`~transcaspian.maps.critweb.share_colour`); :func:`save_criticality_map` writes
+either by the suffix.
 
 Examples
 --------
@@ -26,21 +29,21 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import Normalize  # noqa: E402
 
+from ..errors import InputError  # noqa: E402
 from ..io import save_figure_atomic  # noqa: E402
 from . import style as S  # noqa: E402
 from .basemap import draw_basemap, make_view  # noqa: E402
+from .critweb import CMAP, LABELLED, NEUTRAL, share_scale, single_rows  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..network import CorridorNetwork
 
-__all__ = ["plot_criticality", "save_criticality_map"]
+__all__ = ["plot_criticality", "save_criticality_map", "SUFFIXES"]
 
-#: Colour map of the lost share (0 = nothing lost).
-CMAP = "inferno_r"
-#: Elements labelled with their rank.
-LABELLED = 10
+#: The map formats :func:`save_criticality_map` writes, by suffix.
+SUFFIXES = (".png", ".svg", ".pdf", ".html")
 
 
 def plot_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str | None = None) -> Figure:
@@ -53,8 +56,8 @@ def plot_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str | N
         N-1 rows (index element id; ``kind``, ``lost_share``, ``rank``, ``role``).
     title : str, optional
     """
-    crit = crit[crit["elements"].map(len) == 1] if "elements" in crit else crit
-    vmax = max(float(crit["lost_share"].max()) if len(crit) else 0.0, 1e-9)
+    crit = single_rows(crit)
+    vmax = share_scale(crit)
     norm = Normalize(0.0, vmax)
     cmap = plt.get_cmap(CMAP)
     lon = net.nodes.geometry.x
@@ -70,12 +73,12 @@ def plot_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str | N
     lk = crit[crit["kind"] == "link"]
     for lid, row in lk.sort_values("lost_share").iterrows():
         share = float(row["lost_share"])
-        colour = cmap(norm(share)) if share > 0 else "#8c8c8c"
+        colour = cmap(norm(share)) if share > 0 else NEUTRAL
         links.loc[[lid]].plot(ax=ax, color=colour, linewidth=1.0 + 4.0 * share / vmax, zorder=3 + share / vmax)
     nd = crit[crit["kind"] == "node"]
     pts = nodes.loc[nd.index]
     shares = nd["lost_share"].to_numpy(dtype=float)
-    colours = [cmap(norm(s)) if s > 0 else "#8c8c8c" for s in shares]
+    colours = [cmap(norm(s)) if s > 0 else NEUTRAL for s in shares]
     ax.scatter(pts.geometry.x, pts.geometry.y, s=12 + 160 * shares / vmax, c=colours, edgecolors="#222222",
                linewidths=0.5, zorder=6)
     worst = crit[crit["lost_share"] > 0].sort_values(["lost_share", "rank"], ascending=[False, True], kind="stable")
@@ -104,7 +107,46 @@ def plot_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str | N
 
 
 def save_criticality_map(net: CorridorNetwork, crit: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
-    """Draw and save (PNG, SVG or PDF by suffix; written atomically); returns the path."""
+    """Draw and save the criticality map, written atomically; returns the path.
+
+    Parameters
+    ----------
+    net : CorridorNetwork
+    crit : DataFrame
+        The table of :func:`transcaspian.criticality`.
+    path : str or Path
+        ``.png``, ``.svg`` or ``.pdf``: :func:`plot_criticality`; ``.html``: the
+        interactive page of :func:`transcaspian.maps.critweb.explore_criticality`.
+    **kwargs
+        ``title=``.
+
+    Raises
+    ------
+    InputError
+        The suffix of ``path`` is none of :data:`SUFFIXES` (checked before drawing).
+
+    Examples
+    --------
+    >>> import tempfile, transcaspian as tc
+    >>> net = tc.load_network("tests/fixtures/mini")
+    >>> crit = tc.criticality(net, elements="both")
+    >>> folder = tempfile.mkdtemp()
+    >>> save_criticality_map(net, crit, folder + "/crit.html").suffix
+    '.html'
+    >>> save_criticality_map(net, crit, folder + "/crit.txt")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    transcaspian.errors.InputError: save_criticality_map: path ...crit.txt: unknown suffix '.txt' (fix: end the name in .png, .svg, .pdf or .html)
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"save_criticality_map: path {path}: unknown suffix {path.suffix!r} "
+                         f"(fix: end the name in {', '.join(SUFFIXES[:-1])} or {SUFFIXES[-1]})")
+    if suffix == ".html":
+        from .critweb import save_criticality_html  # noqa: PLC0415 - folium is loaded only for the page
+
+        return save_criticality_html(net, crit, path, **kwargs)
     fig = plot_criticality(net, crit, **kwargs)
     try:
         return save_figure_atomic(fig, path, dpi=S.DPI if hasattr(S, "DPI") else 130)
