@@ -46,3 +46,12 @@ def test_ensemble_cli(run, mini_path, tmp_path):
     assert d["draw"].tolist() == [0, 1, 2, 3] and d["lost"].tolist() == pytest.approx(api.draws["lost"].tolist())
     code, out, _ = run("ensemble", scen, "--data", mini_path, "--draws", "4", "--seed", "2", "--format", "json")
     assert code == 0 and '"p90"' in out
+
+
+def test_criticality_cli_workers_give_the_serial_rows(run, mini_path, mini_net):
+    code, out, _ = run("criticality", "--data", mini_path, "--elements", "both", "--workers", "2", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    api = tc.criticality(mini_net, elements="both")
+    assert [r["element"] for r in rows] == api.index.tolist()
+    assert [float(r["lost"]) for r in rows] == pytest.approx(api["lost"].tolist(), abs=1e-9)

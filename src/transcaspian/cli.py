@@ -301,6 +301,7 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
     df = criticality(
         net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario, args),
         k=args.k, top=args.combine, horizon=horizon, outage=args.outage_days, progress=_progress("criticality"),
+        workers=args.workers, executor="dask" if args.scheduler or args.dask else "process", scheduler=args.scheduler,
     )
     if args.map:
         from .maps.criticality import save_criticality_map
@@ -641,6 +642,9 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--outage-days", type=_positive, default=None, help="with --horizon: days each element is out")
     k.add_argument("--scenario", default=None)
     k.add_argument("--top", type=_positive, default=None, help="show only the N most critical")
+    k.add_argument("--workers", type=_positive, default=1, help="processes that share the knock-outs (same rows as 1)")
+    k.add_argument("--dask", action="store_true", help="run the knock-outs on a local Dask cluster")
+    k.add_argument("--scheduler", default=None, help="address of a Dask scheduler to run the knock-outs on")
     k.add_argument("--out", default=None, help="write every row to .csv, .parquet or .gpkg")
     k.add_argument("--map", default=None, help="draw a criticality map (.png, .svg, .pdf; .html: interactive)")
     common(k)
