@@ -118,8 +118,8 @@ def maritime_network(*, snap_tolerance_m: float = 1.0, **options: Any) -> Corrid
 
     Examples
     --------
-    >>> net = maritime_network()  # doctest: +SKIP
-    >>> len(net.nodes) > 9000, shortest_route(net, "n0", "n100").length_km > 0  # doctest: +SKIP
+    >>> net = maritime_network()
+    >>> len(net.nodes) > 9000, shortest_route(net, "n0", "n100").length_km > 0
     (True, True)
     """
     opts: dict[str, Any] = {"nodes_at": "vertices", "keep": ["passage"], "cost_per_km": 0.01, "mode": "tanker", **options}
