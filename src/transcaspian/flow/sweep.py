@@ -35,6 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .._numeric import dot
 from ..parameters import usd_factor
 from ..schema import CONTRACT_TOL, DELIVERED_TOL, DELIVERED_TOL_RETRY
 from .highs import HighsLP
@@ -256,7 +257,7 @@ class KnockoutSweep:
             c = cl.commodity
             d = z[d0:end]
             delivered[c] = delivered.get(c, 0.0) + float(d.sum())
-            cost[c] = cost.get(c, 0.0) + float(self.usd[x0:u0] @ z[x0:u0])
+            cost[c] = cost.get(c, 0.0) + dot(self.usd[x0:u0], z[x0:u0])  # not `@`: see _numeric.dot
             for mi, v in zip(lp.markets[k], d, strict=True):
                 key = (c, lp.node_ids[mi])
                 market[key] = market.get(key, 0.0) + float(v)

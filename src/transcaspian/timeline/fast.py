@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._numeric import dot
 from ..flow.highs import HighsLP
 from ..flow.lp import FlowLP
 from ..flow.solver import prepare, resolve_commodities
@@ -172,4 +173,4 @@ class FastHorizon:
             return None
         z = np.clip(res.x, 0, None)
         return {"delivered": float(z[self._d].sum()), "deferred": float(z[self._f].sum()),
-                "stranded": float(z[self._u].sum()), "cost_usd": float(self._usd @ z)}
+                "stranded": float(z[self._u].sum()), "cost_usd": dot(self._usd, z)}  # not `@`: see _numeric.dot
