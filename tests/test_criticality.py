@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 
@@ -13,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 import transcaspian as tc
 from netbuild import random_networks
 from transcaspian.criticality import NOISE_RTOL
+
+crit_mod = importlib.import_module("transcaspian.criticality")  # the package exports a function of that name
 
 COLS = ["lost", "cost_change"]
 
@@ -151,8 +154,21 @@ def test_workers_give_the_same_table(net, mini_net):
         tc.criticality(mini_net, elements="links", workers=0)
 
 
-def test_dask_executor_gives_the_same_table(mini_net):
+def test_warm_blocks_give_the_values_of_base_starts(net, monkeypatch):
+    """Knock-outs started warm from the one before (blocks of 16) lose what knock-outs from the base lose."""
+    warm = tc.criticality(net, elements="both")
+    monkeypatch.setattr(crit_mod, "RESTORE_EVERY", 1)
+    cold = tc.criticality(net, elements="both")
+    assert warm.index.tolist() == cold.index.tolist()
+    for col in ("lost", "lost_share", "cost_change"):
+        assert warm[col].to_numpy() == pytest.approx(cold[col].to_numpy(), rel=1e-7, abs=1e-6)
+    monkeypatch.setattr(crit_mod, "RESTORE_EVERY", 5)
+    pd.testing.assert_frame_equal(tc.criticality(net, elements="both"), tc.criticality(net, elements="both", workers=3))
+
+
+def test_dask_executor_gives_the_same_table(mini_net, monkeypatch):
     pytest.importorskip("dask.distributed")
+    monkeypatch.setattr(crit_mod, "RESTORE_EVERY", 3)  # mini's list is short: several shares all the same
     one = tc.criticality(mini_net, elements="both")
     d = tc.criticality(mini_net, elements="both", workers=2, executor="dask")
     pd.testing.assert_frame_equal(one, d)

@@ -61,6 +61,10 @@ NOISE_RTOL = 1e-7
 ROLES = ("transit", "origin", "market")
 #: At most this many gained links and losing markets are listed per row.
 LIST_MAX = 5
+#: An N-1 sweep starts every 16th knock-out of its list from the base's basis, the others
+#: warm from the one before: fixed places, so the table is the same however many workers
+#: share the list (each share starts at one of them).
+RESTORE_EVERY = 16
 
 
 @contextlib.contextmanager
@@ -118,9 +122,9 @@ class _Solver:
         self.base = self.sweep.base if self.sweep is not None else self._full(())
         self.full_solves = 0
 
-    def outcome(self, knocked: tuple[Element, ...]) -> Outcome:
+    def outcome(self, knocked: tuple[Element, ...], *, restore: bool = True) -> Outcome:
         if self.sweep is not None:
-            out = self.sweep.outcome(knocked)
+            out = self.sweep.outcome(knocked, restore=restore)
             if out is not None:
                 return out
         self.full_solves += 1
@@ -274,16 +278,16 @@ def criticality(
             raise ValueError("with horizon=, k must be 1 (each element out for `outage` days)")
         return _over_time(net, scenario, commodities, ids, horizon=horizon, outage=outage, step=step, metric=metric,
                           allocation=allocation, progress=progress)
-    job = _Job(base_net, commodities, objective, allocation, engine == "sweep", prune)
-    def swept(sets: list[tuple[Element, ...]]) -> list[dict[str, Any]]:
+    def swept(sets: list[tuple[Element, ...]], block: int) -> list[dict[str, Any]]:
+        job = _Job(base_net, commodities, objective, allocation, engine == "sweep", prune, block)
         return _swept(sets, job, workers=workers, executor=executor, scheduler=scheduler, progress=progress)
 
-    table = _rank_rows(swept([(e,) for e in ids]), metric)
+    table = _rank_rows(swept([(e,) for e in ids], RESTORE_EVERY), metric)
     if k == 1 or table.empty:
         return _public(table)
     best = [t[0] for t in table.sort_values("_order")["elements_kind"].head(top)]
     combos = [tuple(sorted(c)) for c in itertools.combinations(best, k)]
-    return _public(_rank_rows(swept(combos), metric))
+    return _public(_rank_rows(swept(combos, 1), metric))  # pairs: sub-sets solved on demand, so each from the base
 
 
 @dataclasses.dataclass(frozen=True)
@@ -296,16 +300,23 @@ class _Job:
     allocation: str
     fast: bool
     prune: bool
+    #: A knock-out at a multiple of ``block`` in the list starts from the base's basis;
+    #: the others start warm from the knock-out before (shares are cut at those places).
+    block: int = 1
 
 
 def _sweep_share(task: tuple[_Job, list[tuple[Element, ...]], bool]) -> list[dict[str, Any]]:
-    """The table rows of one share of the knock-out sets (module level: it runs in the workers)."""
+    """The table rows of one share of the knock-out sets (module level: it runs in the workers).
+
+    A share starts at a multiple of ``job.block`` in the whole list, so its knock-outs
+    start from the same bases in any worker as in one process.
+    """
     job, sets, report = task
     solver = _Solver(job.net, job.commodities, job.objective, job.allocation, fast=job.fast)
     supply = {c: float(sum(v for cl in solver.lp.classes if cl.commodity == c for _, v in cl.supplies)) for c in job.commodities}
     tol = NOISE_RTOL * max([*supply.values(), 1.0])
     progress = _PROGRESS if report else None
-    return _rows(job.net, solver, _sweep(solver, sets, prune=job.prune, tol=tol, progress=progress), supply)
+    return _rows(job.net, solver, _sweep(solver, sets, prune=job.prune, tol=tol, progress=progress, block=job.block), supply)
 
 
 #: The caller's progress callback while one share runs in this process.
@@ -326,7 +337,8 @@ def _swept(sets: list[tuple[Element, ...]], job: _Job, *, workers: int, executor
             return _sweep_share((job, sets, True))
         finally:
             _PROGRESS = None
-    cuts = np.linspace(0, len(sets), min(workers, max(len(sets), 1)) + 1).astype(int)
+    blocks = -(-len(sets) // job.block)  # shares are cut where a knock-out starts from the base's basis
+    cuts = np.minimum(np.linspace(0, blocks, min(workers, max(blocks, 1)) + 1).astype(int) * job.block, len(sets))
     tasks = [(job, sets[a:b], False) for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
     rows: list[dict[str, Any]] = []
     done = 0
@@ -339,14 +351,19 @@ def _swept(sets: list[tuple[Element, ...]], job: _Job, *, workers: int, executor
 
 
 def _sweep(solver: _Solver, sets: list[tuple[Element, ...]], *, prune: bool, tol: float,
-           progress: Callable[[int, int], None] | None) -> Iterator[tuple[tuple[Element, ...], Outcome]]:
+           progress: Callable[[int, int], None] | None, block: int = 1) -> Iterator[tuple[tuple[Element, ...], Outcome]]:
     """Outcome per knock-out set, in order; pruned: a set with a member idle without the others is that smaller set.
 
     Only the smaller sets are remembered (the full-size outcomes are yielded and dropped:
-    a 10k-link N-1 would otherwise hold 10k flow vectors).
+    a 10k-link N-1 would otherwise hold 10k flow vectors). The first solve from each
+    multiple of ``block`` in ``sets`` on starts from the base's basis; the others warm
+    from the solve before. Setting the basis costs about as much as a warm re-solve on a
+    10k-link grid; once per block it is cheap, and the answers still do not depend on
+    how the list is shared out.
     """
     size = max((len(s) for s in sets), default=0)
     memo: dict[tuple[Element, ...], Outcome] = {(): solver.base}
+    fresh = True
 
     def get(s: tuple[Element, ...]) -> Outcome:
         if s in memo:
@@ -359,12 +376,16 @@ def _sweep(solver: _Solver, sets: list[tuple[Element, ...]], *, prune: bool, tol
                     out = prev
                     break
         if out is None:
-            out = solver.outcome(s)
+            nonlocal fresh
+            out = solver.outcome(s, restore=fresh or block == 1)
+            fresh = False
         if len(s) < size:
             memo[s] = out
         return out
 
     for i, s in enumerate(sets):
+        if i % block == 0:
+            fresh = True
         yield s, get(s)
         if progress is not None:
             progress(i + 1, len(sets))
