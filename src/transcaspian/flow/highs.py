@@ -185,7 +185,7 @@ class HighsLP:
         if status != 0:
             msg = self.h.modelStatusToString(self.h.getModelStatus())
             raise SolverError(f"{phase}: HiGHS did not reach an optimum (status {status}: {msg})")
-        return self._result()
+        return self._result(duals=duals)
 
     def _result(self, *, duals: bool = True) -> OptimizeResult:
         sol = self.h.getSolution()

@@ -210,7 +210,7 @@ class KnockoutSweep:
             return out
         self._relaxed_last = True
         sc = self.sc
-        res0 = self.phase0.run("phase 0 (contract shortfall)")
+        res0 = self.phase0.run("phase 0 (contract shortfall)", duals=False)
         if res0 is None:
             return None
         short = res0.x[self._slack]
@@ -238,17 +238,17 @@ class KnockoutSweep:
         self.n_solves += 1
         if shortcut and self._base_opt1 is not None:
             self.phase2.set_row_bounds(self.held, np.array([-np.inf]), np.array([self._base_opt1 + DELIVERED_TOL]))
-            res2 = self.phase2.run("phase 2 (delivered held at the base's)")
+            res2 = self.phase2.run("phase 2 (delivered held at the base's)", duals=False)
             if res2 is not None:
                 self.n_shortcuts += 1
                 return self._outcome(np.clip(res2.x[: self.lp.n_vars], 0, None) * sc.D)
-        res1 = self.phase1.run("phase 1 (max delivered)")
+        res1 = self.phase1.run("phase 1 (max delivered)", duals=False)
         if res1 is None:
             return None
         self._last_opt1 = float(res1.fun)
         for tol in (DELIVERED_TOL, DELIVERED_TOL_RETRY):
             self.phase2.set_row_bounds(self.held, np.array([-np.inf]), np.array([float(res1.fun) + tol]))
-            res2 = self.phase2.run("phase 2")
+            res2 = self.phase2.run("phase 2", duals=False)
             if res2 is not None:
                 return self._outcome(np.clip(res2.x[: self.lp.n_vars], 0, None) * sc.D)
         return None
