@@ -108,8 +108,8 @@ def ineligible_reason(lp: FlowLP) -> str | None:
     >>> net = tc.load_network("tests/fixtures/mini")
     >>> ineligible_reason(prepare(net, ("crude",), objective="cost")) is None
     True
-    >>> ineligible_reason(prepare(net, ("crude", "gas"), objective="cost"))
-    'it solves 2 commodities together (crude, gas) and a network flow carries one; solve one commodity at a time'
+    >>> ineligible_reason(prepare(net, ("crude",), objective="cost", allocation="pro_rata"))
+    "allocation='pro_rata' shares bottlenecks pro rata, which a min-cost flow cannot; use allocation='cost'"
     """
     if len(lp.commodities) != 1:
         return (f"it solves {len(lp.commodities)} commodities together ({', '.join(lp.commodities)}) and a network "

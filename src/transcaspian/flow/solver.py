@@ -30,6 +30,7 @@ from ..schema import OBJECTIVES, Objective
 from .allocation import ALLOCATIONS, Allocation
 from .assemble import assemble
 from .inputs import contracts_for, flow_classes, markets_for
+from .lazy import assemble_lazy
 from .lp import FlowLP
 from .netflow import solve_netflow
 from .result import FlowResult
@@ -186,19 +187,19 @@ def solve(
     commodities = resolve_commodities(commodity, applied)
     lp = prepare(applied, commodities, objective=goal, allocation=cast(Allocation, allocation))
     if method == "netflow":
-        sol = solve_netflow(lp)
+        result = assemble_lazy(lp, solve_netflow(lp), scenario=scenario, objective=goal)
     else:
-        sol = lp.solve()
-    result = assemble(lp, sol, scenario=scenario, objective=goal)
+        result = assemble(lp, lp.solve(), scenario=scenario, objective=goal)
     if method == "netflow":
         result.meta["method"] = ("integer network flow on OR-Tools: maximum flow, then min " + goal
                                  + " among the maximum flows (the lexicographic LP's optimum)")
     result.meta["total_seconds"] = time.perf_counter() - t0
-    log.info(
-        "solved %s (%s) in %.3f s: delivered %s",
-        ", ".join(commodities),
-        getattr(scenario, "name", "baseline"),
-        result.meta["total_seconds"],
-        {k: round(v, 6) for k, v in result.total_delivered.items()},
-    )
+    if log.isEnabledFor(logging.INFO):  # reading the delivered volumes builds a lazy result's routes
+        log.info(
+            "solved %s (%s) in %.3f s: delivered %s",
+            ", ".join(commodities),
+            getattr(scenario, "name", "baseline"),
+            result.meta["total_seconds"],
+            {k: round(v, 6) for k, v in result.total_delivered.items()},
+        )
     return result
