@@ -46,6 +46,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import logging
 import math
 import time
@@ -55,7 +56,7 @@ import numpy as np
 
 from ..elements import factor, node_capacity_commodities
 from ..errors import InputError, SolverError
-from .lp import OBJECTIVE_COEFFICIENT, FlowLP, LPSolution
+from .lp import FlowLP, LPSolution
 
 __all__ = ["NETFLOW_RTOL", "FLOW_BITS", "ineligible_reason", "solve_netflow", "NetflowGraph", "netflow_graph"]
 
@@ -124,7 +125,7 @@ def ineligible_reason(lp: FlowLP) -> str | None:
         return f"{len(lp.contracts)} contract(s) bound the {c} flow ({labels}); lift them with a scenario's drop_contracts"
     if lp.allocation != "cost":
         return f"allocation={lp.allocation!r} shares bottlenecks pro rata, which a min-cost flow cannot; use allocation='cost'"
-    coef = lp.arc_coefficients(c)[OBJECTIVE_COEFFICIENT[lp.objective]]
+    coef = lp.objective_coefficients(c)
     neg = np.flatnonzero(coef < 0)
     if neg.size:
         lid = lp.link_ids[int(lp.arcs[c].link[neg[0]])]
@@ -162,7 +163,7 @@ def netflow_graph(lp: FlowLP) -> NetflowGraph:
     markets = np.array(lp.markets[0], dtype=int)
     caps = lp.market_caps.get(c, {})
     market_cap = np.array([caps.get(lp.node_ids[m], math.inf) for m in markets], dtype=float)
-    coef = lp.arc_coefficients(c)[OBJECTIVE_COEFFICIENT[lp.objective]][keep]
+    coef = lp.objective_coefficients(c)[keep]
     n_s, n_o, n_m = len(split), len(origins), len(markets)
     return NetflowGraph(
         tail=np.concatenate([out[arcs.tail[keep]], np.array(split, dtype=int), np.full(n_o, source), out[markets]]),
@@ -238,11 +239,10 @@ def cost_scale(g: NetflowGraph) -> tuple[float, bool]:
 def _ortools() -> Any:
     """OR-Tools' min-cost flow module, or an InputError naming the extra to install."""
     try:
-        from ortools.graph.python import min_cost_flow  # noqa: PLC0415 (optional extra)
+        return importlib.import_module("ortools.graph.python.min_cost_flow")
     except ImportError as exc:
         raise InputError(f"solve: method='netflow' needs OR-Tools, which is not installed ({exc}) (fix: {FIX}, "
                          "or method='lp')") from None
-    return min_cost_flow
 
 
 def solve_netflow(lp: FlowLP) -> LPSolution:
@@ -304,7 +304,7 @@ def _solution(
     m0 = o0 + g.n_origin
     u = np.clip(g.cap[o0:m0] - flow[o0:m0], 0.0, None)
     d = flow[m0:]
-    coef = lp.arc_coefficients(c)[OBJECTIVE_COEFFICIENT[lp.objective]]
+    coef = lp.objective_coefficients(c)
     objective = float(coef @ x)
     # rounding bounds: capacity rounded off (volume), coefficient rounding x most an arc can carry (objective)
     supply = g.total_supply

@@ -1,0 +1,122 @@
+"""Benchmark tc.solve(method="netflow") against OR-Tools alone (not a test; run by hand).
+
+On the synthetic grids of benchmarks/solve.py (one commodity, no node capacities), per size:
+
+* ``OR-Tools alone``: ``SimpleMinCostFlow`` fed the same arcs (every link forward, the
+  bidirectional ones backward too, a super source to the origins, the markets to a super
+  sink) as integer numpy arrays built beforehand from the links, then
+  ``solve_max_flow_with_min_cost`` and the arc flows read back: the solver and nothing
+  else;
+* ``tc netflow``: ``tc.solve(net, method="netflow")``, everything from the network to the
+  (lazy) result: reading the network, building the arcs, scaling to integers, OR-Tools,
+  the solution mapped back; ``ratio`` = tc netflow / OR-Tools alone (target: within 2x);
+* ``+ tables``: building every table of that result afterwards (routes, link and node
+  tables: what an eager result would have cost on top);
+* ``tc lp``: ``tc.solve(net)`` (the LP path, eager tables), for scale.
+
+``same`` checks that the delivered total and the cost agree between OR-Tools alone,
+the netflow path and the LP path (rel 1e-9).
+
+Usage: python benchmarks/netflow.py [--sizes 1000 10000 50000] [--repeat 3] [--lp-max 50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _timing import timed  # noqa: E402
+from solve import grid, show  # noqa: E402
+
+import transcaspian as tc  # noqa: E402
+
+
+def ortools_arrays(net) -> dict[str, np.ndarray]:
+    """The grid's min-cost max-flow as OR-Tools' integer arrays (no transcaspian code)."""
+    links = net.links
+    pos = {n: i for i, n in enumerate(net.nodes.index.tolist())}
+    frm = np.array([pos[n] for n in links["from_node"].tolist()], dtype=np.int32)
+    to = np.array([pos[n] for n in links["to_node"].tolist()], dtype=np.int32)
+    cap = links["capacity"].to_numpy(dtype=float).astype(np.int64)
+    cost = np.array([c["crude"] for c in links["cost"].tolist()], dtype=np.int64)
+    bidi = links["bidirectional"].to_numpy(dtype=bool)
+    n = len(pos)
+    source, sink = n, n + 1
+    supplies = net.baseline["supplies"]["crude"]
+    origins = np.array([pos[e["origin"]] for e in supplies], dtype=np.int32)
+    supply = np.array([int(e["value"]) for e in supplies], dtype=np.int64)
+    markets = np.array([pos[m] for m in net.baseline["markets"]["crude"]], dtype=np.int32)
+    total = int(supply.sum())
+    return {
+        "tail": np.concatenate([frm, to[bidi], np.full(len(origins), source, np.int32), markets]).astype(np.int32),
+        "head": np.concatenate([to, frm[bidi], origins, np.full(len(markets), sink, np.int32)]).astype(np.int32),
+        "cap": np.concatenate([cap, cap[bidi], supply, np.full(len(markets), total, np.int64)]),
+        "cost": np.concatenate([cost, cost[bidi], np.zeros(len(origins) + len(markets), np.int64)]),
+        "ends": np.array([source, sink], dtype=np.int32),
+        "supply": np.array([total, -total], dtype=np.int64),
+    }
+
+
+def ortools_alone(a: dict[str, np.ndarray]) -> tuple[int, int]:
+    """Solve the arrays with OR-Tools; the maximum flow and its (integer) min cost."""
+    from ortools.graph.python import min_cost_flow
+
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(a["tail"], a["head"], a["cap"], a["cost"])
+    smcf.set_nodes_supplies(a["ends"], a["supply"])
+    status = smcf.solve_max_flow_with_min_cost()
+    assert status == smcf.OPTIMAL, status
+    smcf.flows(np.arange(smcf.num_arcs()))
+    return smcf.maximum_flow(), smcf.optimal_cost()
+
+
+def bench(sizes: list[int], repeat: int, lp_max: int) -> list[dict]:
+    rows = []
+    for n in sizes:
+        net = grid(n)
+        arrays = ortools_arrays(net)
+        tc.solve(net, method="netflow")  # warm: imports, caches
+        t_or, (flow, cost) = timed(lambda arrays=arrays: ortools_alone(arrays), repeat)
+        t_nf, res = timed(lambda net=net: tc.solve(net, method="netflow"), repeat)
+        t0 = time.perf_counter()
+        full = res.materialize()
+        t_tables = time.perf_counter() - t0
+        same = math.isclose(full.total_delivered["crude"], flow, rel_tol=1e-9) and math.isclose(
+            full.total_cost / 1e6, cost, rel_tol=1e-9)
+        row = {
+            "case": f"grid ~{n}", "links": len(net.links), "arcs": len(arrays["tail"]),
+            "OR-Tools alone": t_or, "tc netflow": t_nf, "ratio": t_nf / t_or,
+            "  of which OR-Tools": res.meta["solve_seconds"], "+ tables": t_tables,
+        }
+        if len(net.links) <= lp_max:
+            t_lp, lp = timed(lambda net=net: tc.solve(net), 1)
+            row["tc lp"] = t_lp
+            same = same and math.isclose(lp.total_delivered["crude"], flow, rel_tol=1e-9) and math.isclose(
+                lp.total_cost / 1e6, cost, rel_tol=1e-9)
+        row["same"] = bool(same)
+        rows.append(row)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 50000])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--lp-max", type=int, default=50000, help="time the LP path only up to this many links")
+    args = ap.parse_args(argv)
+    print("Synthetic grids, one commodity (seconds, median of", args.repeat, "runs; tc lp: one run)")
+    show(bench(args.sizes, args.repeat, args.lp_max))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
