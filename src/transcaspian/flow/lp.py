@@ -32,7 +32,7 @@ from ..elements import (
     crosses_countries,
     effective_capacities,
     factor,
-    link_cost,
+    link_costs,
     node_capacity_commodities,
     usable_links,
     usable_nodes,
@@ -250,7 +250,7 @@ class FlowLP:
 
     def link_unit_costs(self, commodity: str) -> np.ndarray:
         """Unit cost of ``commodity`` per link of ``net.links`` (its cost unit; NaN when absent)."""
-        return np.array([link_cost({"cost": v}, commodity) for v in self.net.links["cost"].to_numpy()], dtype=float)
+        return link_costs(self.net.links["cost"].tolist(), commodity)
 
     def link_emission_factors(self, commodity: str) -> np.ndarray:
         """gCO2 per tonne-km per link: the link's own ``emission_factor``, else its mode's."""

@@ -53,6 +53,7 @@ import time
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..elements import factor, node_capacity_commodities
 from ..errors import InputError, SolverError
@@ -143,11 +144,9 @@ def netflow_graph(lp: FlowLP) -> NetflowGraph:
     if cl.avoid:  # the LP fixes these arcs at 0
         x0, u0 = lp.blocks[0][0], lp.blocks[0][1]
         keep = keep[lp._bounds()[x0:u0, 1][keep] > 0]
-    link_units = lp.net.links["unit"].to_numpy()
-    memo: dict[Any, float] = {}
     li = arcs.link[keep]
-    f = np.fromiter((memo[u] if u in memo else memo.setdefault(u, factor(c, u)) for u in link_units[li]),
-                    dtype=float, count=len(li))
+    codes, units = pd.factorize(lp.net.links["unit"].to_numpy()[li])  # one factor per distinct unit (-1: none)
+    f = np.append(np.array([factor(c, u) for u in units], dtype=float), 1.0)[codes]
     link_cap = lp.link_cap[li] / f
     # capacitated nodes counting this commodity: split in -> out
     nodes = lp.net.nodes
