@@ -198,6 +198,11 @@ def test_ineligible_problems_raise_naming_why(mini_net):
         tc.solve(net, method="lp", **kw)  # the LP solves it
 
 
+def test_a_commodity_without_supply_is_an_empty_result(mini_net):
+    nf, lp = tc.solve(mini_net, commodity="gas", method="netflow"), tc.solve(mini_net, commodity="gas")
+    assert nf.total_delivered == lp.total_delivered == {} and nf.total_cost == lp.total_cost == 0.0
+
+
 def test_unknown_method_names_the_allowed_values(mini_net):
     for bad in ("simplex", 3, None):
         with pytest.raises(InputError, match="method: got .*'auto', 'lp', 'netflow'"):

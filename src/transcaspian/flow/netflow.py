@@ -255,6 +255,9 @@ def solve_netflow(lp: FlowLP) -> LPSolution:
     SolverError
         OR-Tools did not reach an optimum.
     """
+    if not lp.classes:  # no supply of the commodity: nothing to route, the LP path's empty solution
+        _ortools()
+        return lp._empty([], 0.0)
     reason = ineligible_reason(lp)
     if reason is not None:
         raise InputError(f"solve: method='netflow': {reason} (fix: method='lp', which solves any problem)")
