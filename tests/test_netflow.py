@@ -73,8 +73,10 @@ def test_mini_tables_match_the_lp(mini_net):
         pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=RTOL, atol=1e-6, obj=name)
     key = ["origin", "market", "volume"]
     assert sorted(map(tuple, nf.routes[key].round(6).to_numpy())) == sorted(map(tuple, lp.routes[key].round(6).to_numpy()))
-    assert nf.shadow_prices.empty and "method='lp'" in nf.meta["shadow_prices"]
+    assert "not yet computed" in nf.meta["shadow_prices"]
     assert len(lp.shadow_prices) > 0
+    pd.testing.assert_frame_equal(nf.shadow_prices, lp.shadow_prices, check_exact=False, rtol=RTOL, atol=1e-6)
+    assert nf.meta["shadow_prices"].startswith("duals of the LP")
 
 
 @pytest.mark.parametrize("scenario", [

@@ -7,10 +7,13 @@ several times what OR-Tools takes to solve the flow. :func:`assemble_lazy` retur
 ``total_cost``, ...) is built by the same functions as :func:`.assemble.assemble`, the
 first time it is read, and kept. The values are those of an eager result. ``meta``'s
 ``dropped_roundoff`` and ``tonne_days``, which need the routes, are added to ``meta``
-when the routes are first built (reading any table but ``contracts`` builds them).
+when the routes are first built (reading any table but ``contracts`` builds them). A
+network-flow solution has no duals: reading ``shadow_prices`` solves the LP for them
+(:func:`.netflow.with_lp_duals`).
 
 A lazy result pickles (and :func:`dataclasses.replace` copies) as a plain
-:class:`~.result.FlowResult` with every table built.
+:class:`~.result.FlowResult` with every table built, shadow prices included (for a
+network-flow result that solves the LP once).
 
 Examples
 --------
@@ -48,6 +51,7 @@ from .assemble import (
     meta_routes,
 )
 from .lp import FlowLP, LPSolution
+from .netflow import with_lp_duals
 from .result import FlowResult
 
 if TYPE_CHECKING:
@@ -124,7 +128,10 @@ class LazyFlowResult(FlowResult):
         lp, tally = tables.lp, tables.tally
         gross = {c: tally.fwd[c] + tally.bwd[c] for c in lp.commodities}
         through = {c: tally.outflow[c] + tally.got[c] for c in lp.commodities}
-        return _shadow_frame(lp, tables.sol, gross, through, tables.objective)
+        sol = tables.sol if tables.sol.rows or "netflow" not in tables.sol.meta else with_lp_duals(lp, tables.sol)
+        if "shadow_prices" in sol.meta:
+            self.meta["shadow_prices"] = sol.meta["shadow_prices"]
+        return _shadow_frame(lp, sol, gross, through, tables.objective)
 
     def materialize(self) -> FlowResult:
         """A plain FlowResult with every table built."""

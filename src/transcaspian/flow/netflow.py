@@ -31,9 +31,9 @@ integer. Both roundings are reported in ``meta["netflow"]`` with rigorous bounds
 they can change: ``delivered_bound`` (volume: the capacity rounded off, summed) and
 ``objective_bound`` (objective units: each coefficient's rounding times the most its arc
 can carry, summed). A bound above :data:`NETFLOW_RTOL` of the total supply (or of the
-objective) is refused rather than answered. Shadow prices are not computed on this path
-(``shadow_prices`` is empty; ``meta["shadow_prices"]`` says so): solve with
-``method="lp"`` for them.
+objective) is refused rather than answered. A network flow gives no duals: the first
+read of ``shadow_prices`` solves the LP of the same problem for them
+(:func:`with_lp_duals`; ``meta["shadow_prices"]`` says when and how long it took).
 
 Examples
 --------
@@ -59,7 +59,8 @@ from ..elements import factor, node_capacity_commodities
 from ..errors import InputError, SolverError
 from .lp import FlowLP, LPSolution
 
-__all__ = ["NETFLOW_RTOL", "FLOW_BITS", "ineligible_reason", "solve_netflow", "NetflowGraph", "netflow_graph"]
+__all__ = ["NETFLOW_RTOL", "FLOW_BITS", "ineligible_reason", "solve_netflow", "NetflowGraph", "netflow_graph",
+           "with_lp_duals"]
 
 log = logging.getLogger(__name__)
 
@@ -353,12 +354,37 @@ def _solution(
         "allocation": lp.allocation,
         "served_share": {},
         "netflow": info,
-        "shadow_prices": "not computed by method='netflow' (solve with method='lp' for them)",
+        "shadow_prices": "not yet computed: the first read of shadow_prices solves the LP for its duals (with_lp_duals)",
     }
     zeros = np.zeros(0)
     return LPSolution(
         x=[x], u=[u], d=[d], rows=[], row_activity=zeros, dual_phase1=zeros, dual_phase2=zeros,
         objective_value=objective, objective_scale=1.0, phase1_value=float(weight * u.sum()), relaxed={}, meta=meta,
+    )
+
+
+def with_lp_duals(lp: FlowLP, sol: LPSolution) -> LPSolution:
+    """``sol`` (a network-flow solution of ``lp``) with the LP's rows and both phases' duals.
+
+    A network flow gives no duals; the shadow prices need them. The LP of the same
+    problem is solved (:meth:`.lp.FlowLP.solve`, the cost of a ``method="lp"`` solve) and
+    its duals are kept: the set of optimal duals does not depend on which optimal flow
+    is taken, so they price ``sol`` too. Row activities (which capacities bind) are those
+    of ``sol``'s flow. Meant to run when ``shadow_prices`` is first read.
+    """
+    t0 = time.perf_counter()
+    ref = lp.solve()
+    _, _, A_ub, _, rows, _ = lp.build()
+    z = np.zeros(lp.n_vars)
+    for k, (x0, u0, d0, end) in enumerate(lp.blocks):
+        z[x0:u0], z[u0:d0], z[d0:end] = sol.x[k], sol.u[k], sol.d[k]
+    meta = dict(sol.meta)
+    meta["shadow_prices"] = (f"duals of the LP ({ref.meta['solver']}), solved in {time.perf_counter() - t0:.3g} s "
+                             "when shadow_prices was first read")
+    sol.meta["shadow_prices"] = meta["shadow_prices"]
+    return dataclasses.replace(
+        sol, rows=rows, row_activity=(A_ub @ z) if len(rows) else np.zeros(0), dual_phase1=ref.dual_phase1,
+        dual_phase2=ref.dual_phase2, objective_scale=ref.objective_scale, meta=meta,
     )
 
 

@@ -135,8 +135,9 @@ def solve(
         ``"lp"``: the two-phase LP on HiGHS, which solves every problem. ``"netflow"``:
         one commodity without contracts, restricted supplies or pro-rata allocation as
         an integer min-cost max-flow on OR-Tools (the extra ``transcaspian[netflow]``;
-        :mod:`transcaspian.flow.netflow`): the same optimum, faster on large networks,
-        without shadow prices. ``"auto"`` (default): the LP.
+        :mod:`transcaspian.flow.netflow`): the same optimum, faster on large networks;
+        its tables are built on first access, and reading ``shadow_prices`` solves the
+        LP for its duals. ``"auto"`` (default): the LP.
 
     Returns
     -------
