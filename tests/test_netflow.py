@@ -122,6 +122,13 @@ def test_random_networks_same_as_lp_and_networkx(net):
     value, cost = _nx(net)
     assert nf.total_delivered.get("crude", 0.0) == pytest.approx(value, rel=RTOL, abs=1e-9)
     assert nf.total_cost / 1e6 == pytest.approx(cost, rel=RTOL, abs=1e-6)
+    # the LP's duals price the network flow too: every non-zero shadow price is there, with its value
+    def priced(res):
+        sp = res.shadow_prices
+        sp = sp[(sp["objective_per_unit"].abs() > 1e-9) | (sp["delivered_per_unit"].abs() > 1e-9)]
+        return sp.set_index(["element", "kind"])[["objective_per_unit", "delivered_per_unit"]].sort_index()
+
+    pd.testing.assert_frame_equal(priced(nf), priced(lp), check_exact=False, rtol=RTOL, atol=1e-6)
     # a bidirectional link carries one way only, within its capacity
     f = nf.flows
     assert ((f["forward"] <= 1e-9) | (f["backward"] <= 1e-9)).all()
