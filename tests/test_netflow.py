@@ -92,6 +92,15 @@ def test_mini_scenarios(mini_net, scenario):
     assert nf.total_cost / 1e6 == pytest.approx(cost, rel=RTOL, abs=1e-6)
 
 
+def test_one_class_avoiding_a_country_drops_those_arcs(mini_net):
+    sc = tc.Scenario(name="no RUS", supplies={"crude": {o: {"avoid_countries": ["RUS"]} for o in ("field_a", "field_b")}})
+    lp, nf = tc.solve(mini_net, sc), tc.solve(mini_net, sc, method="netflow")
+    assert nf.meta["flow_classes"] == ["crude!RUS"]
+    _same(lp, nf)
+    assert lp.total_delivered["crude"] < tc.solve(mini_net).total_delivered["crude"]  # the terminal (RUS) is avoided
+    assert "terminal" not in set(nf.node_flows.index[nf.node_flows["throughput"] > 0])
+
+
 @pytest.fixture(scope="module")
 def corridor():
     return tc.load_network()
