@@ -189,7 +189,7 @@ def _integral(v: np.ndarray, scale: float) -> bool:
 
 
 def flow_scale(g: NetflowGraph) -> tuple[float, bool]:
-    """``2**k`` for the volumes and whether it is exact (every finite capacity and supply an integer).
+    """``2**k`` for the volumes and whether it is exact (every supply and capacity below the total an integer).
 
     Examples
     --------
@@ -198,9 +198,10 @@ def flow_scale(g: NetflowGraph) -> tuple[float, bool]:
     >>> flow_scale(g)
     (2.0, True)
     """
-    fin = g.cap[np.isfinite(g.cap)]
-    top = max(g.total_supply, 1e-300)
-    k_max = FLOW_BITS - math.ceil(math.log2(top)) if top > 0 else FLOW_BITS
+    if g.total_supply <= 0:  # nothing to send
+        return 1.0, True
+    fin = g.cap[g.cap < g.total_supply]  # a capacity at or above the total supply is the total supply, exactly
+    k_max = FLOW_BITS - math.ceil(math.log2(g.total_supply))
     for k in range(min(0, k_max), k_max + 1):
         s = math.ldexp(1.0, k)
         if np.all((fin * s) == np.floor(fin * s)):
