@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 import transcaspian as tc
 from netbuild import build_network, nx_flow_graph, random_networks
 from profiles import examples
+from test_flow_properties import _spread_networks
 from transcaspian.errors import InputError
 from transcaspian.flow.inputs import markets_for
 from transcaspian.flow.lazy import LazyFlowResult
@@ -143,6 +144,17 @@ def test_random_networks_same_as_lp_and_networkx(net):
     assert ((f["forward"] <= 1e-9) | (f["backward"] <= 1e-9)).all()
     cap = f["capacity"].fillna(math.inf)
     assert (f["forward"] + f["backward"] <= cap + 1e-9).all()
+
+
+@SETTINGS
+@given(_spread_networks())
+def test_volumes_thirteen_orders_of_magnitude_apart(net):
+    """Supplies from VOLUME_MIN to VOLUME_MAX in one network: delivered is networkx's max flow to 1e-9 of supply."""
+    total = sum(e["value"] for e in net.baseline["supplies"]["crude"])
+    G, s, t = nx_flow_graph(net)
+    nf = tc.solve(net, method="netflow")
+    assert abs(nf.total_delivered.get("crude", 0.0) - nx.maximum_flow_value(G, s, t)) <= 1e-9 * total
+    assert nf.meta["netflow"]["delivered_bound"] <= 1e-7 * total
 
 
 def test_fractional_data_is_rounded_within_the_reported_bounds():
