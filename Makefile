@@ -46,6 +46,7 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/solve.py
+	$(BIN)/python benchmarks/netflow.py --lp-max 10000
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache

@@ -37,25 +37,29 @@ def is_missing(value: Any) -> bool:
 
 def usable_nodes(nodes: pd.DataFrame) -> pd.Series:
     """Boolean Series: node not disabled and operating."""
-    return (~nodes["disabled"].astype(bool)) & nodes["status"].isin(OPERATING)
+    return pd.Series(_usable(nodes), index=nodes.index)
+
+
+def _usable(frame: pd.DataFrame) -> np.ndarray:
+    """Per row: not disabled and operating (``tolist`` and a set: Arrow-backed ``isin`` is slow)."""
+    operating = set(OPERATING)
+    status = np.fromiter((v in operating for v in frame["status"].tolist()), dtype=bool, count=len(frame))
+    return status & ~frame["disabled"].to_numpy(dtype=bool)
 
 
 def usable_links(net: CorridorNetwork, commodity: str) -> pd.Series:
     """Boolean Series over ``net.links``: usable for ``commodity``."""
     links = net.links
-    ok_nodes = usable_nodes(net.nodes)
-    ok = set(ok_nodes.index[ok_nodes])
-    operating = set(OPERATING)
+    ok = set(net.nodes.index[_usable(net.nodes)].tolist())
 
-    def member(values: Any, allowed: set[Any]) -> np.ndarray:  # set lookups: pandas' Arrow isin is slow
+    def member(values: list[Any], allowed: set[Any]) -> np.ndarray:  # set lookups: pandas' Arrow isin is slow
         return np.fromiter((v in allowed for v in values), dtype=bool, count=len(values))
 
     ok_mask = (
-        np.fromiter((commodity in (cs or []) for cs in links["commodities"].to_numpy()), dtype=bool, count=len(links))
-        & ~links["disabled"].astype(bool).to_numpy()
-        & member(links["status"].to_numpy(), operating)
-        & member(links["from_node"].to_numpy(), ok)
-        & member(links["to_node"].to_numpy(), ok)
+        np.fromiter((commodity in (cs or []) for cs in links["commodities"].tolist()), dtype=bool, count=len(links))
+        & _usable(links)
+        & member(links["from_node"].tolist(), ok)
+        & member(links["to_node"].tolist(), ok)
     )
     return pd.Series(ok_mask, index=links.index)
 
@@ -124,7 +128,22 @@ def factor(commodity: str, unit: Any) -> float:
 
 def link_cost(row: Any, commodity: str) -> float:
     """Unit cost of moving ``commodity`` over a link (cost unit, e.g. USD/t); NaN if absent."""
-    cost = row.get("cost")
+    return _cost_value(row.get("cost"), commodity)
+
+
+def link_costs(costs: Iterable[Any], commodity: str) -> np.ndarray:
+    """:func:`link_cost` over a sequence of ``cost`` cells (e.g. ``links["cost"].tolist()``).
+
+    Examples
+    --------
+    >>> link_costs([{"crude": 2}, 3.5, None, True], "crude").tolist()
+    [2.0, 3.5, nan, nan]
+    """
+    return np.array([_cost_value(v, commodity) for v in costs], dtype=float)
+
+
+def _cost_value(cost: Any, commodity: str) -> float:
+    """The unit cost of ``commodity`` in one ``cost`` cell (a dict per commodity or one number); NaN if absent."""
     if isinstance(cost, dict):
         v = cost.get(commodity)
     elif isinstance(cost, int | float) and not isinstance(cost, bool):

@@ -10,7 +10,10 @@ capacities and costs, come from the data layer's :mod:`transcaspian.elements`):
 * :mod:`~transcaspian.flow.decompose` - link flows into origin-to-market routes;
 * :mod:`~transcaspian.flow.assemble` - the result tables;
 * :mod:`~transcaspian.flow.result` - :class:`FlowResult`;
-* :mod:`~transcaspian.flow.solver` - :func:`solve`, the entry point.
+* :mod:`~transcaspian.flow.solver` - :func:`solve`, the entry point;
+* :mod:`~transcaspian.flow.netflow` and :mod:`~transcaspian.flow.lazy` - ``method="netflow"``:
+  a single-commodity problem as an integer min-cost max-flow on OR-Tools, and its
+  result, whose tables are built on first access.
 
 Examples
 --------

@@ -211,8 +211,19 @@ def _meta(
     objective: Objective,
 ) -> dict[str, Any]:
     """The solver's meta data plus the method, objective, round-off dropped and provenance."""
+    routes = meta_routes(lp, tally, coef)
+    meta: dict[str, Any] = {}
+    for k, v in meta_now(lp, sol, scenario=scenario, objective=objective).items():
+        meta[k] = v
+        if k == "phase1_weighted_unserved":
+            meta["dropped_roundoff"] = routes["dropped_roundoff"]
+    meta["tonne_days"] = routes["tonne_days"]
+    return meta
+
+
+def meta_now(lp: FlowLP, sol: LPSolution, *, scenario: Scenario | None, objective: Objective) -> dict[str, Any]:
+    """The meta data known before the routes: the solver's, the method, objective and provenance."""
     net = lp.net
-    tonne_days = sum((coef[c]["tonne_days"] * _arc_flow(lp, c, tally.fwd, tally.bwd)).sum() for c in lp.commodities)
     labels = {ct.index: ct.label for ct in lp.contracts}
     meta = dict(sol.meta)
     meta.update(
@@ -222,16 +233,20 @@ def _meta(
             "objective_value": sol.objective_value,
             "objective_unit": OBJECTIVE_UNITS[objective],
             "phase1_weighted_unserved": sol.phase1_value,
-            "dropped_roundoff": tally.dropped,
             "relaxed_contracts": {labels[i]: v for i, v in sol.relaxed.items()},
             "flow_classes": [cl.label for cl in lp.classes],
             "scenario": getattr(scenario, "name", None),
             "as_of": net.as_of.isoformat() if net.as_of else None,
             "applied": list(net.applied),
-            "tonne_days": float(tonne_days),
         }
     )
     return meta
+
+
+def meta_routes(lp: FlowLP, tally: _Tally, coef: dict[str, PerCommodity]) -> dict[str, float]:
+    """The meta data of the routes: volume dropped as round-off, and tonne-days of the flow."""
+    tonne_days = sum((coef[c]["tonne_days"] * _arc_flow(lp, c, tally.fwd, tally.bwd)).sum() for c in lp.commodities)
+    return {"dropped_roundoff": tally.dropped, "tonne_days": float(tonne_days)}
 
 
 def _arc_flow(lp: FlowLP, c: str, fwd: PerCommodity, bwd: PerCommodity) -> np.ndarray:

@@ -32,7 +32,7 @@ from ..elements import (
     crosses_countries,
     effective_capacities,
     factor,
-    link_cost,
+    link_costs,
     node_capacity_commodities,
     usable_links,
     usable_nodes,
@@ -208,8 +208,8 @@ class FlowLP:
         self.market_caps = market_caps
         self.commodities: tuple[str, ...] = tuple(dict.fromkeys(c.commodity for c in classes))
         nodes, links = net.nodes, net.links
-        self.node_ids: list[str] = list(nodes.index)
-        self.link_ids: list[str] = list(links.index)
+        self.node_ids: list[str] = nodes.index.tolist()  # tolist: list() walks an Arrow index element by element
+        self.link_ids: list[str] = links.index.tolist()
         self.node_pos = {n: i for i, n in enumerate(self.node_ids)}
         self.link_pos = {lid: i for i, lid in enumerate(self.link_ids)}
         self.node_ok: np.ndarray = usable_nodes(nodes).to_numpy()
@@ -219,6 +219,7 @@ class FlowLP:
         self.ef_table, self.ef_source = emission_factors(net.parameters)
         self.weights = self._weights()
         self._coef: dict[str, dict[str, np.ndarray]] = {}
+        self._unit_cost: dict[str, np.ndarray] = {}
         self._layout()
         #: Per contract index: the columns its bounds sum over (empty: link not usable).
         self.contract_cols = self._contract_columns()
@@ -249,7 +250,7 @@ class FlowLP:
 
     def link_unit_costs(self, commodity: str) -> np.ndarray:
         """Unit cost of ``commodity`` per link of ``net.links`` (its cost unit; NaN when absent)."""
-        return np.array([link_cost({"cost": v}, commodity) for v in self.net.links["cost"].to_numpy()], dtype=float)
+        return link_costs(self.net.links["cost"].tolist(), commodity)
 
     def link_emission_factors(self, commodity: str) -> np.ndarray:
         """gCO2 per tonne-km per link: the link's own ``emission_factor``, else its mode's."""
@@ -266,14 +267,29 @@ class FlowLP:
             self._coef[commodity] = self._coefficients(commodity)
         return self._coef[commodity]
 
+    def objective_coefficients(self, commodity: str) -> np.ndarray:
+        """Per-arc phase-2 coefficient of ``commodity`` (:data:`OBJECTIVE_COEFFICIENT`), without the others when cost."""
+        key = OBJECTIVE_COEFFICIENT[self.objective]
+        if key != "usd" or commodity in self._coef:
+            return self.arc_coefficients(commodity)[key]
+        return self._arc_unit_costs(commodity) * usd_factor(commodity)
+
+    def _arc_unit_costs(self, commodity: str) -> np.ndarray:
+        """Unit cost per arc of ``commodity`` (a missing cost counts as 0, with one warning)."""
+        if commodity not in self._unit_cost:
+            arcs = self.arcs[commodity]
+            cost = self.link_unit_costs(commodity)[arcs.link]
+            if np.isnan(cost).any():
+                bad = sorted({self.link_ids[i] for i in arcs.link[np.isnan(cost)]})
+                log.warning("no %s cost on links %s; counted as 0", commodity, ", ".join(bad))
+                cost = np.nan_to_num(cost)
+            self._unit_cost[commodity] = cost
+        return self._unit_cost[commodity]
+
     def _coefficients(self, commodity: str) -> dict[str, np.ndarray]:
         links = self.net.links
         arcs = self.arcs[commodity]
-        cost = self.link_unit_costs(commodity)[arcs.link]
-        if np.isnan(cost).any():
-            bad = sorted({self.link_ids[i] for i in arcs.link[np.isnan(cost)]})
-            log.warning("no %s cost on links %s; counted as 0", commodity, ", ".join(bad))
-            cost = np.nan_to_num(cost)
+        cost = self._arc_unit_costs(commodity)
         t = np.nan_to_num(links["time_days"].to_numpy(dtype=float)[arcs.link])
         km = np.nan_to_num(links["length_km"].to_numpy(dtype=float)[arcs.link])
         tonnes = tonnes_per_unit(commodity, self.net.parameters)

@@ -23,22 +23,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from .. import units
-from ..errors import ScenarioError, UnitError
+from ..errors import InputError, ScenarioError, UnitError
 from ..guards import check_solve
 from ..scenario import Scenario
 from ..schema import OBJECTIVES, Objective
 from .allocation import ALLOCATIONS, Allocation
 from .assemble import assemble
 from .inputs import contracts_for, flow_classes, markets_for
+from .lazy import assemble_lazy
 from .lp import FlowLP
+from .netflow import solve_netflow
 from .result import FlowResult
 
 if TYPE_CHECKING:
     from ..network import CorridorNetwork
 
-__all__ = ["solve", "resolve_commodities", "prepare", "OBJECTIVES"]
+__all__ = ["solve", "resolve_commodities", "prepare", "OBJECTIVES", "METHODS"]
 
 log = logging.getLogger(__name__)
+
+#: Values of ``solve(..., method=)``: ``"auto"`` (the LP today), ``"lp"``, ``"netflow"`` (:mod:`.netflow`).
+METHODS = ("auto", "lp", "netflow")
 
 
 def resolve_commodities(commodity: str | Sequence[str], net: CorridorNetwork) -> tuple[str, ...]:
@@ -101,6 +106,7 @@ def solve(
     commodity: str | Sequence[str] | None = None,
     objective: str | None = None,
     allocation: str | None = None,
+    method: str = "auto",
 ) -> FlowResult:
     """Route the supplies to the markets over the network.
 
@@ -125,6 +131,13 @@ def solve(
         rations space among shippers), then the cheapest; the shares are in
         ``meta["served_share"]`` (:mod:`transcaspian.flow.allocation`). Default: the
         scenario's ``allocation``, else ``"cost"``.
+    method : {"auto", "lp", "netflow"}, optional
+        ``"lp"``: the two-phase LP on HiGHS, which solves every problem. ``"netflow"``:
+        one commodity without contracts, restricted supplies or pro-rata allocation as
+        an integer min-cost max-flow on OR-Tools (the extra ``transcaspian[netflow]``;
+        :mod:`transcaspian.flow.netflow`): the same optimum, faster on large networks;
+        its tables are built on first access, and reading ``shadow_prices`` solves the
+        LP for its duals. ``"auto"`` (default): the LP.
 
     Returns
     -------
@@ -136,8 +149,11 @@ def solve(
         Unknown commodity.
     InfeasibleError
         Contradictory contracts (min_flow above max_flow).
+    InputError
+        An unknown ``method``; ``method="netflow"`` on a problem that is not a plain
+        single-commodity network flow, or without OR-Tools installed.
     SolverError
-        HiGHS failed.
+        HiGHS (or OR-Tools) failed.
 
     Examples
     --------
@@ -152,6 +168,8 @@ def solve(
     """
 
     check_solve(net, scenario, commodity, objective)
+    if not isinstance(method, str) or method not in METHODS:
+        raise InputError(f"solve: method: got {method!r} (fix: use one of {', '.join(map(repr, METHODS))})")
     t0 = time.perf_counter()
     if isinstance(scenario, str | Path):
         scenario = Scenario.from_yaml(scenario)
@@ -169,14 +187,20 @@ def solve(
         raise ScenarioError(f"allocation {allocation!r} is unknown; use one of {', '.join(ALLOCATIONS)}")
     commodities = resolve_commodities(commodity, applied)
     lp = prepare(applied, commodities, objective=goal, allocation=cast(Allocation, allocation))
-    sol = lp.solve()
-    result = assemble(lp, sol, scenario=scenario, objective=goal)
+    if method == "netflow":
+        result = assemble_lazy(lp, solve_netflow(lp), scenario=scenario, objective=goal)
+    else:
+        result = assemble(lp, lp.solve(), scenario=scenario, objective=goal)
+    if method == "netflow":
+        result.meta["method"] = ("integer network flow on OR-Tools: maximum flow, then min " + goal
+                                 + " among the maximum flows (the lexicographic LP's optimum)")
     result.meta["total_seconds"] = time.perf_counter() - t0
-    log.info(
-        "solved %s (%s) in %.3f s: delivered %s",
-        ", ".join(commodities),
-        getattr(scenario, "name", "baseline"),
-        result.meta["total_seconds"],
-        {k: round(v, 6) for k, v in result.total_delivered.items()},
-    )
+    if log.isEnabledFor(logging.INFO):  # reading the delivered volumes builds a lazy result's routes
+        log.info(
+            "solved %s (%s) in %.3f s: delivered %s",
+            ", ".join(commodities),
+            getattr(scenario, "name", "baseline"),
+            result.meta["total_seconds"],
+            {k: round(v, 6) for k, v in result.total_delivered.items()},
+        )
     return result
