@@ -23,10 +23,9 @@ import functools
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
-import networkx as nx
 import pandas as pd
 
 from . import __version__
@@ -34,9 +33,11 @@ from .aliases import build_alias_index, normalize_key
 from .elements import effective_capacity
 from .errors import UnknownElementError
 from .interop.columns import network_frames
-from .interop.graph import commodity_graph
 from .interop.writers import write_network
 from .schema import COMMODITIES, OPERATING_STATUSES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["CorridorNetwork", "CRS"]
 
@@ -179,6 +180,10 @@ class CorridorNetwork:
         >>> isinstance(H.edges["atyrau", "samara", "atyrau_samara"]["cost"], float)
         True
         """
+        import networkx as nx  # noqa: PLC0415 (slow to import; `solve` never needs it)
+
+        from .interop.graph import commodity_graph  # noqa: PLC0415
+
         if commodity is not None:
             return commodity_graph(self, commodity, meta=self._graph_meta())
         G = nx.MultiDiGraph(**self._graph_meta())

