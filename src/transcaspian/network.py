@@ -47,6 +47,15 @@ log = logging.getLogger(__name__)
 CRS = "EPSG:4326"
 
 
+class _NameIndex:
+    """The alias index of a network (built on first use), shared by its knock-outs."""
+
+    __slots__ = ("index",)
+
+    def __init__(self) -> None:
+        self.index: dict[str, tuple[str, str]] | None = None
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class CorridorNetwork:
     """The curated corridor network.
@@ -88,10 +97,19 @@ class CorridorNetwork:
     applied: tuple[str, ...] = ()
 
     @functools.cached_property
+    def _names(self) -> _NameIndex:
+        # shared with the networks made from this one that keep its ids, names and
+        # aliases (a scenario's knock-out: see :meth:`replace`)
+        return _NameIndex()
+
+    @property
     def _alias_index(self) -> dict[str, tuple[str, str]]:
         # built on the first lookup by name or alias (an id needs none): a network of
         # 16,000 links read from lines is ready at once
-        return build_alias_index(self.nodes, self.links)
+        holder = self._names
+        if holder.index is None:
+            holder.index = build_alias_index(self.nodes, self.links)
+        return holder.index
 
     # ------------------------------------------------------------------ lookup
     def resolve(self, key: str, *, kind: str = "any") -> str:
@@ -252,9 +270,31 @@ class CorridorNetwork:
         )
 
     # ---------------------------------------------------------------- changes
-    def replace(self, **changes: Any) -> CorridorNetwork:
-        """A new network with some attributes replaced; the original is untouched."""
-        return dataclasses.replace(self, **changes)
+    def replace(self, *, same_names: bool = False, **changes: Any) -> CorridorNetwork:
+        """A new network with some attributes replaced; the original is untouched.
+
+        Parameters
+        ----------
+        same_names : bool, default False
+            The new ``nodes`` and ``links`` have the ids, names and aliases of this
+            network's (only other columns changed, as by a scenario or an event), so
+            the new network shares this one's index of names and aliases instead of
+            building its own. Without new frames it is shared anyway.
+        **changes
+            Attributes of :class:`CorridorNetwork` to replace.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> net = tc.load_network("tests/fixtures/mini")
+        >>> off = net.replace(links=net.links.assign(disabled=True), same_names=True)
+        >>> off.resolve("Sea Terminal"), off._names is net._names
+        ('terminal', True)
+        """
+        new = dataclasses.replace(self, **changes)
+        if same_names or not ({"nodes", "links"} & changes.keys()):
+            new.__dict__["_names"] = self._names
+        return new
 
     def copy(self) -> CorridorNetwork:
         """A deep copy (frames copied), safe to modify."""
