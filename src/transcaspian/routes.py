@@ -150,6 +150,8 @@ class _Arcs:
     link_ids: list[str]
     modes: list[str]
     unweighted: np.ndarray  # positions in net.links of usable links without the weight (left out)
+    passages: list[Any]  # per link of net.links, its ``passages``
+    pos: dict[Any, int]  # node id -> position
 
 
 #: Route arcs per network by (commodity, weight attribute), and the last few query graphs;
@@ -230,6 +232,7 @@ def _build_arcs(net: CorridorNetwork, commodity: str, attr: str) -> _Arcs:
         tail=tail, head=head, link=link, weight=weight[link], cost=costs[link],
         time_days=columns["time_days"][link], length_km=columns["length_km"][link], capacity=lcap[link],
         link_ids=link_ids, modes=[str(m) for m in links["mode"].tolist()], unweighted=unweighted,
+        passages=links["passages"].tolist() if "passages" in links.columns else [None] * len(links), pos=pos,
     )
 
 
@@ -242,6 +245,7 @@ class _Graph:
     sel: np.ndarray  # positions in ``arcs`` of the chosen arc of each pair
     out: list[list[tuple[int, float, int]]]  # node -> (head, weight, arc) in head order
     into: list[list[tuple[int, float]]]  # node -> (tail, weight)
+    potentials: dict[int, list[float]] = dataclasses.field(default_factory=dict)  # by destination (the last few)
 
 
 def _graph(net: CorridorNetwork, commodity: str, weight: str, avoid_nodes: Iterable[str], avoid_countries: Iterable[str]) -> _Graph:
@@ -253,7 +257,7 @@ def _graph(net: CorridorNetwork, commodity: str, weight: str, avoid_nodes: Itera
     except ValueError as exc:
         raise InputError(f"avoid_countries: {exc}") from None
     A = _arcs(net, commodity, attr)
-    crossing = crosses_countries(net.links, countries)
+    crossing = crosses_countries(net.links, countries) if countries else np.zeros(len(A.link_ids), dtype=bool)
     for j in A.unweighted.tolist():
         if not crossing[j]:
             log.warning("link %s has no %s for %s; left out of routes", A.link_ids[j], attr, commodity)
@@ -403,12 +407,11 @@ def find_routes(
     src_id = net.resolve(str(origin), kind="node")
     dst_id = net.resolve(str(destination), kind="node")
     g = _graph(net, commodity, weight, avoid_nodes, avoid_countries)
-    pos = {nid: i for i, nid in enumerate(g.arcs.ids)}
-    src, dst = pos[src_id], pos[dst_id]
+    src, dst = g.arcs.pos[src_id], g.arcs.pos[dst_id]
     if not (g.nodes[src] and g.nodes[dst]):
         return []
     paths = [[src]] if src == dst else _k_best(g, src, dst, int(k))
-    return [_route(g, net, commodity, p, weight) for p in paths]
+    return [_route(g, commodity, p, weight) for p in paths]
 
 
 def _key(d: float, h: int) -> tuple[float, int]:
@@ -498,7 +501,11 @@ def _weight(g: _Graph, u: int, v: int) -> float:
 
 def _k_best(g: _Graph, src: int, dst: int, k: int) -> list[list[int]]:
     """Yen's k shortest simple paths, ordered by (total to 1e-9, links, ids)."""
-    pot = _potential(g, dst)
+    pot = g.potentials.get(dst)
+    if pot is None:
+        if len(g.potentials) >= _GRAPHS_KEPT:
+            g.potentials.pop(next(iter(g.potentials)))
+        pot = g.potentials[dst] = _potential(g, dst)
     first = _spur(g, src, dst, pot, set(), set())
     if first is None:
         return []
@@ -528,7 +535,7 @@ def _k_best(g: _Graph, src: int, dst: int, k: int) -> list[list[int]]:
     return found
 
 
-def _route(g: _Graph, net: CorridorNetwork, commodity: str, path: list[int], weight: str) -> Route:
+def _route(g: _Graph, commodity: str, path: list[int], weight: str) -> Route:
     A = g.arcs
     arcs = []
     for u, v in itertools.pairwise(path):
@@ -546,7 +553,7 @@ def _route(g: _Graph, net: CorridorNetwork, commodity: str, path: list[int], wei
         distance_km=float(sum(e["length_km"] for e in edges)),
         bottleneck=float(min(caps)) if caps else math.inf,
         weight=weight,
-        passages=link_passages(net, [e["link"] for e in edges]),
+        passages=tuple(dict.fromkeys(p for a in arcs for p in (A.passages[int(A.link[a])] or []))),
     )
 
 
