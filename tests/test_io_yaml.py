@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transcaspian import io
 
@@ -142,3 +144,29 @@ def test_a_recursive_alias_is_left_to_the_pure_loader():
         io._expanded_size(io.StrictSafeLoader("a: &a [1, *a]\n").get_single_node())
     data = yaml.load("a: &a [1, *a]\n", Loader=io.StrictSafeLoader)
     assert data["a"][0] == 1 and data["a"][1] is data["a"]
+
+
+@pytest.mark.parametrize("text", [
+    '{"a":&x 1, b: *x}\n', "[&x 1, *x]\n", "- &x 1\n- *x\n", "--- &x\na: 1\n", "a: !!str &x a\nb: *x\n",
+    "a:\n\t&x [1]\n", "? &k a\n: 1\nb: *k\n", "&x a", "a: [1,&x 2, *x]\n",
+])
+def test_every_anchor_is_seen_before_the_size_walk_is_skipped(text):
+    pure = io.PureStrictSafeLoader(text)
+    try:
+        pure.get_single_data()
+    except yaml.YAMLError:
+        return  # not a document either loader accepts
+    assert io._may_anchor(text)  # every one of these has an anchor
+
+
+@given(st.recursive(st.integers() | st.text(alphabet="a&b :,[{", max_size=5),
+                    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(alphabet="ab&", max_size=3), kids, max_size=3),
+                    max_leaves=8), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_dumped_documents_with_shared_parts_are_seen_to_anchor(data, flow):
+    shared = [data, data]  # the dumper writes an anchor and an alias for a repeated collection
+    text = yaml.dump({"x": shared, "y": data}, default_flow_style=flow)
+    loader = io.PureStrictSafeLoader(text)
+    assert yaml.load(text, Loader=io.StrictSafeLoader) == loader.get_single_data()
+    if loader._aliases:
+        assert io._may_anchor(text)

@@ -252,6 +252,47 @@ def _expanded_size(root: Node) -> tuple[int, bool, int]:
     return sizes.get(id(root), 1), aliases, depth
 
 
+#: What may come just before a YAML anchor: white space, a line break (YAML 1.1's too), a BOM, ``[{,:``.
+_BEFORE_ANCHOR = frozenset(" \t\r\n\x85\u2028\u2029\ufeff[{,:")
+
+
+def _may_anchor(text: Any) -> bool:
+    r"""Whether ``text`` may hold a YAML anchor (``&name``): an ``&`` at the start of a line or after a
+    space or ``[{,:``. Never false for a document with an anchor; an ``&`` inside a word or a URL is none.
+
+    Examples
+    --------
+    >>> _may_anchor("a: &x [1]\nb: *x"), _may_anchor("url: https://x.org/?a=1&b=2\nname: R&D")
+    (True, False)
+    """
+    if not isinstance(text, str):
+        return True
+    at = text.find("&")
+    while at >= 0:
+        if at == 0 or text[at - 1] in _BEFORE_ANCHOR:
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+def _too_deep_node(root: Node, limit: int) -> bool:
+    """Whether collections nest deeper than ``limit`` (a document without anchors: a tree)."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, SequenceNode):
+            stack.extend((c, depth + 1) for c in node.value if not isinstance(c, ScalarNode))
+        elif isinstance(node, MappingNode):
+            for k, v in node.value:
+                if not isinstance(k, ScalarNode):
+                    stack.append((k, depth + 1))
+                if not isinstance(v, ScalarNode):
+                    stack.append((v, depth + 1))
+    return False
+
+
 _CBase: Any = getattr(yaml, "CSafeLoader", None)
 
 
@@ -289,8 +330,11 @@ if _CBase is not None:
                 node = self.get_single_node()
                 if node is None:
                     return None
-                size, aliases, depth = _expanded_size(node)
-                if depth > _C_MAX_DEPTH or (aliases and size > MAX_YAML_NODES):
+                if _may_anchor(self._text):  # anchors, so maybe aliases: count the expanded size
+                    size, aliases, depth = _expanded_size(node)
+                    if depth > _C_MAX_DEPTH or (aliases and size > MAX_YAML_NODES):
+                        raise _Fallback
+                elif _too_deep_node(node, _C_MAX_DEPTH):
                     raise _Fallback
                 return self.construct_document(node)
             except Exception:  # every error and limit is the pure loader's
