@@ -70,12 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     t_load, net = timed(lambda: tc.load_network(), args.repeat)
     t_solve, _ = timed(lambda: tc.solve(net), args.repeat)
     t_cli = wall([*cli, "solve"], args.repeat)
+    floor = wall([py, "-c", "import pandas, geopandas, scipy.sparse, highspy"], args.repeat)
+    rows.append(("import pandas geopandas ...", floor, None))
     rows.append(("transcaspian solve", t_cli, t_solve))
 
-    print(f"Start-up (wall seconds, median of {args.repeat}; fresh interpreter each run)")
+    print(f"Start-up (wall seconds, median of {args.repeat}; fresh interpreter each run; 'import pandas geopandas ...'"
+          " is what a solve cannot avoid: pandas, geopandas, scipy.sparse, highspy)")
     print(f"{'command':28s} {'wall':>7s} {'/bare':>7s} {'- bare':>7s}  notes")
     for label, t, solve_t in rows:
-        note = f"solve itself {solve_t:.3f} s, overhead {t - solve_t:.3f} s" if solve_t is not None else ""
+        note = (f"solve itself {solve_t:.3f} s, overhead {t - solve_t:.3f} s, beyond the libraries' imports "
+                f"{t - solve_t - floor:.3f} s") if solve_t is not None else ""
         print(f"{label:28s} {t:7.3f} {t / bare:7.1f} {t - bare:7.3f}  {note}")
     print()
     print("heavy modules loaded:")
