@@ -47,6 +47,19 @@ def test_tied_grids_equal_brute_force(rows, cols, costs, both, weight, k):
     assert [r.path for r in back] == [p for _, _, p in brute_force(net, d, o, "crude", weight, k)]
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 3), st.integers(2, 4), st.lists(st.sampled_from([0.1, 0.2, 0.3, 0.7, 1.1]), min_size=1, max_size=7),
+       st.lists(st.booleans(), min_size=1, max_size=5), st.integers(1, 8))
+def test_decimal_costs_tie_to_1e_9_like_brute_force(rows, cols, costs, both, k):
+    # 0.1 + 0.2 != 0.3 in floating point: totals equal to 1e-9 are ties all the same
+    net = tied_grid(rows, cols, costs, both=both)
+    o, d = "n0_0", f"n{rows - 1}_{cols - 1}"
+    got = tc.find_routes(net, o, d, commodity="crude", k=k)
+    want = brute_force(net, o, d, "crude", "cost", k)
+    assert [r.path for r in got] == [p for _, _, p in want]
+    assert [round(r.total, 9) for r in got] == [t for t, _, _ in want]
+
+
 def test_all_equal_costs_give_the_fewest_links_then_the_smallest_ids():
     net = tied_grid(4, 4, [1], diagonal=False)
     got = tc.find_routes(net, "n0_0", "n3_3", commodity="crude", k=25)
