@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 import unicodedata
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,8 +12,6 @@ from hypothesis import strategies as st
 import transcaspian as tc
 from transcaspian import aliases, network
 from transcaspian.aliases import build_alias_index, normalize_key
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 
 # ------------------------------------------------------------------ reference: the definition, row by row

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -17,8 +15,6 @@ from netbuild import build_network
 from test_routes import brute_force
 from transcaspian import routes
 from transcaspian.routes import route_graph
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 
 def tied_grid(rows: int, cols: int, costs: list[int], *, diagonal: bool = True, both: list[bool] | None = None):
