@@ -254,22 +254,25 @@ def _expanded_size(root: Node) -> tuple[int, bool, int]:
 
 #: What may come just before a YAML anchor: white space, a line break (YAML 1.1's too), a BOM, ``[{,:``.
 _BEFORE_ANCHOR = frozenset(" \t\r\n\x85\u2028\u2029\ufeff[{,:")
+#: What cannot follow the ``&`` of an anchor (an anchor's name is at least one other character).
+_NOT_IN_NAME = frozenset(["", " ", "\t", "\r", "\n", "\x85", "\u2028", "\u2029", "\ufeff", "[", "]", "{", "}", ","])
 
 
 def _may_anchor(text: Any) -> bool:
     r"""Whether ``text`` may hold a YAML anchor (``&name``): an ``&`` at the start of a line or after a
-    space or ``[{,:``. Never false for a document with an anchor; an ``&`` inside a word or a URL is none.
+    space or ``[{,:``, followed by a name character. Never false for a document with an anchor; an
+    ``&`` inside a word or a URL, or standing alone ("Oil & Gas"), is none.
 
     Examples
     --------
-    >>> _may_anchor("a: &x [1]\nb: *x"), _may_anchor("url: https://x.org/?a=1&b=2\nname: R&D")
+    >>> _may_anchor("a: &x [1]\nb: *x"), _may_anchor("url: https://x.org/?a=1&b=2\nname: R&D, Oil & Gas")
     (True, False)
     """
     if not isinstance(text, str):
         return True
     at = text.find("&")
     while at >= 0:
-        if at == 0 or text[at - 1] in _BEFORE_ANCHOR:
+        if (at == 0 or text[at - 1] in _BEFORE_ANCHOR) and text[at + 1:at + 2] not in _NOT_IN_NAME:
             return True
         at = text.find("&", at + 1)
     return False
