@@ -7,7 +7,12 @@ loaded network), so ``solve CLI - solve`` is the start-up and loading overhead.
 ``load_network`` is timed in-process (median, warm imports), and with the pure-Python
 YAML loader for comparison.
 
-Usage: python benchmarks/startup.py [--repeat 5]
+Bytecode: an installed package runs from cached ``.pyc`` files, so by default the
+commands run with a bytecode cache in a temporary folder (``PYTHONPYCACHEPREFIX``,
+warmed by a first run) even where ``PYTHONDONTWRITEBYTECODE`` is set;
+``--no-bytecode-cache`` compiles every module of the package on each run instead.
+
+Usage: python benchmarks/startup.py [--repeat 5] [--no-bytecode-cache]
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +35,8 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
 
 def wall(argv: list[str], repeat: int) -> float:
-    """Median wall time of running ``argv`` ``repeat`` times (output discarded)."""
+    """Median wall time of running ``argv`` ``repeat`` times after one warm-up run (output discarded)."""
+    subprocess.run(argv, env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -56,7 +63,14 @@ def heavy_modules(argv_tail: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-bytecode-cache", action="store_true", help="compile the package's modules on every run")
     args = ap.parse_args(argv)
+    if args.no_bytecode_cache:
+        ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+        ENV.pop("PYTHONPYCACHEPREFIX", None)
+    else:
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="tc-pycache-")
     py = sys.executable
     cli = [py, "-m", "transcaspian.cli"]
     bare = wall([py, "-c", "pass"], args.repeat)
@@ -74,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("import pandas geopandas ...", floor, None))
     rows.append(("transcaspian solve", t_cli, t_solve))
 
-    print(f"Start-up (wall seconds, median of {args.repeat}; fresh interpreter each run; 'import pandas geopandas ...'"
-          " is what a solve cannot avoid: pandas, geopandas, scipy.sparse, highspy)")
+    cache = "no bytecode cache" if args.no_bytecode_cache else "bytecode cached"
+    print(f"Start-up (wall seconds, median of {args.repeat}; fresh interpreter each run, {cache}; 'import pandas "
+          "geopandas ...' is what a solve cannot avoid: pandas, geopandas, scipy.sparse, highspy)")
     print(f"{'command':28s} {'wall':>7s} {'/bare':>7s} {'- bare':>7s}  notes")
     for label, t, solve_t in rows:
         note = (f"solve itself {solve_t:.3f} s, overhead {t - solve_t:.3f} s, beyond the libraries' imports "
