@@ -14,6 +14,8 @@ Examples
 from __future__ import annotations
 
 import logging
+import sys
+import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +23,6 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from . import errors, schema, units
-
-# Imported eagerly: a submodule named like the function it exports would otherwise
-# replace the function on the package as soon as anything imports the submodule.
-# Both stay light: they import the solver (scipy.optimize) only when called.
-from .compare import Comparison, compare  # noqa: E402
-from .criticality import criticality  # noqa: E402
-from .ensemble import ensemble  # noqa: E402
 from .errors import (
     ComparisonError,
     InfeasibleError,
@@ -40,13 +35,13 @@ from .errors import (
     UnknownElementError,
     ValidationError,
 )
-from .io import default_data_path
-from .loader import load_network
-from .network import CorridorNetwork
-from .validation import Problem, ValidationReport, validate_network
 
 if TYPE_CHECKING:  # the lazily exported names below, for type checkers and IDEs
     from .calibration import calibration_table as calibration_table
+    from .compare import Comparison as Comparison
+    from .compare import compare as compare
+    from .criticality import criticality as criticality
+    from .ensemble import ensemble as ensemble
     from .flow.result import FlowResult as FlowResult
     from .flow.solver import solve as solve
     from .interop.files import read_network as read_network
@@ -54,22 +49,39 @@ if TYPE_CHECKING:  # the lazily exported names below, for type checkers and IDEs
     from .interop.lines import network_from_lines as network_from_lines
     from .interop.pypsa import to_pypsa as to_pypsa
     from .interop.results import write_table as write_table
+    from .io import default_data_path as default_data_path
+    from .loader import load_network as load_network
     from .maps.interactive import explore_map as explore_map
     from .maps.interactive import write_html as write_html
     from .maps.static import export_map as export_map
     from .maps.static import plot_comparison as plot_comparison
     from .maps.static import plot_map as plot_map
     from .maps.static import save_map as save_map
+    from .network import CorridorNetwork as CorridorNetwork
     from .routes import Route as Route
     from .routes import find_routes as find_routes
     from .scenario import Scenario as Scenario
     from .timeline.result import SimulationResult as SimulationResult
     from .timeline.run import simulate as simulate
+    from .validation import Problem as Problem
+    from .validation import ValidationReport as ValidationReport
+    from .validation import validate_network as validate_network
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-# Heavier parts load on first use so `import transcaspian` stays fast.
+# Everything but the errors loads on first use, so `import transcaspian` (and with it
+# `transcaspian --version`) imports no pandas, geopandas, networkx or scipy.
 _LAZY = {
+    "CorridorNetwork": "network",
+    "load_network": "loader",
+    "default_data_path": "io",
+    "validate_network": "validation",
+    "ValidationReport": "validation",
+    "Problem": "validation",
+    "compare": "compare",
+    "Comparison": "compare",
+    "criticality": "criticality",
+    "ensemble": "ensemble",
     "Scenario": "scenario",
     "solve": "flow.solver",
     "FlowResult": "flow.result",
@@ -90,26 +102,39 @@ _LAZY = {
     "write_table": "interop.results",
     "to_pypsa": "interop.pypsa",
 }
+#: Functions named like the submodule that defines them (``transcaspian.compare``).
+_SHADOWED = frozenset(name for name, mod in _LAZY.items() if name == mod)
 
 
 def __getattr__(name: str) -> Any:
     mod = _LAZY.get(name)
     if mod is None:
         raise AttributeError(f"module 'transcaspian' has no attribute {name!r}")
-    return getattr(import_module(f".{mod}", __name__), name)
+    value = getattr(import_module(f".{mod}", __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
 
+
+class _Package(types.ModuleType):
+    """The package module: importing submodule ``compare`` leaves ``transcaspian.compare`` the function.
+
+    Python binds an imported submodule as an attribute of its package, which would
+    replace a function of the same name (:data:`_SHADOWED`) with its module.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "__version__",
     "errors",
     "schema",
     "units",
-    "CorridorNetwork",
-    "load_network",
-    "default_data_path",
-    "validate_network",
-    "ValidationReport",
-    "Problem",
     "TranscaspianError",
     "InputError",
     "ComparisonError",
@@ -120,9 +145,5 @@ __all__ = [
     "UnitError",
     "SolverError",
     "InfeasibleError",
-    "compare",
-    "Comparison",
-    "criticality",
-    "ensemble",
     *_LAZY,
 ]

@@ -161,7 +161,7 @@ def apply_changes(net: CorridorNetwork, changes: Iterable[Change]) -> CorridorNe
     (0.0, False)
     """
     nodes, links = apply_to_frames(net.nodes, net.links, changes)
-    return net.replace(nodes=nodes, links=links)
+    return net.replace(nodes=nodes, links=links, same_names=True)  # status columns only: names kept
 
 
 def apply_to_frames(nodes: pd.DataFrame, links: pd.DataFrame, changes: Iterable[Change]) -> tuple[Any, Any]:

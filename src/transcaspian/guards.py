@@ -23,6 +23,7 @@ transcaspian.errors.InputError: find_routes: k: got str '3', expected a whole nu
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -59,16 +60,25 @@ def _is_a(value: Any, name: str) -> bool:
     return any(c.__name__ == name for c in type(value).__mro__)
 
 
+#: Networks whose frames passed :func:`check_network`, with the frames checked (reading a
+#: GeoDataFrame's CRS takes most of a millisecond, longer than a route query on the corridor).
+_CHECKED: weakref.WeakKeyDictionary[Any, tuple[int, int]] = weakref.WeakKeyDictionary()
+
+
 def check_network(net: Any, func: str, arg: str = "net") -> None:
     """``net`` is a :class:`~transcaspian.network.CorridorNetwork` with frames in EPSG:4326."""
     if not isinstance(net, CorridorNetwork):
         raise InputError(f"{func}: {arg}: got {_got(net)}, expected a CorridorNetwork "
                          "(fix: load one with tc.load_network(path), or tc.load_network() for the bundled data)")
+    frames = (id(net.nodes), id(net.links))
+    if _CHECKED.get(net) == frames:
+        return
     for name in ("nodes", "links"):
         crs = getattr(getattr(net, name), "crs", None)
         if crs is not None and crs.to_string() != CRS:
             raise InputError(f"{func}: {arg}: the {name} frame is in {crs.to_string()}, not {CRS}: its coordinates are "
                              f"not degrees (fix: reproject with net.{name}.to_crs(4326), or load with tc.load_network)")
+    _CHECKED[net] = frames
 
 
 def check_scenario(scenario: Any, func: str, arg: str = "scenario") -> None:

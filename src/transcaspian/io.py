@@ -41,7 +41,7 @@ from typing import IO, Any
 
 import yaml
 from yaml.composer import ComposerError
-from yaml.constructor import ConstructorError
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -55,6 +55,7 @@ __all__ = [
     "OPTIONAL_FILES",
     "DuplicateKeyError",
     "StrictSafeLoader",
+    "PureStrictSafeLoader",
     "StrictYAMLError",
     "loads_json",
     "loads_yaml",
@@ -114,8 +115,39 @@ class StrictYAMLError(yaml.YAMLError):
         return self.message
 
 
-class StrictSafeLoader(yaml.SafeLoader):
-    r""":class:`yaml.SafeLoader` that refuses duplicate keys and alias bombs.
+class _StrictConstructor(SafeConstructor):
+    """The checks of construction, shared by both loaders: duplicate keys, impossible dates."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+            if first is not None:
+                mark = key_node.start_mark
+                raise StrictYAMLError(
+                    f"duplicate key {key!r} at line {mark.line + 1}, column {mark.column + 1} (first at line "
+                    f"{first.line + 1}), and YAML would keep only the last value; remove or rename one",
+                    mark,
+                )
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        """An unquoted date or time; one that does not exist stays text (validation reports it)."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+class PureStrictSafeLoader(_StrictConstructor, yaml.SafeLoader):
+    r""":class:`yaml.SafeLoader` (pure Python) that refuses duplicate keys and alias bombs.
 
     While composing, each node's expanded size (itself plus, recursively, everything
     it holds, an alias counting as the whole node it names) is computed bottom-up
@@ -126,9 +158,9 @@ class StrictSafeLoader(yaml.SafeLoader):
 
     Examples
     --------
-    >>> yaml.load("a: 1\nb: [1, 2]", Loader=StrictSafeLoader)
+    >>> PureStrictSafeLoader("a: 1\nb: [1, 2]").get_single_data()
     {'a': 1, 'b': [1, 2]}
-    >>> yaml.load("a: 1\na: 2", Loader=StrictSafeLoader)
+    >>> PureStrictSafeLoader("a: 1\na: 2").get_single_data()
     Traceback (most recent call last):
     ...
     transcaspian.io.StrictYAMLError: duplicate key 'a' at line 2, column 1 (first at line 1), and YAML would keep only the last value; remove or rename one
@@ -162,35 +194,168 @@ class StrictSafeLoader(yaml.SafeLoader):
                 )
         return node
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, Any] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG:
+
+PureStrictSafeLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", PureStrictSafeLoader.construct_yaml_timestamp  # type: ignore[type-var]
+)
+
+#: Deepest nesting the C loader's result is taken at; a deeper document is parsed again
+#: by the pure loader, whose Python recursion limit decides it as before.
+_C_MAX_DEPTH = 100
+
+
+class _Fallback(Exception):
+    """The C loader's document needs the pure loader's verdict (a size or depth limit)."""
+
+
+def _expanded_size(root: Node) -> tuple[int, bool, int]:
+    """Expanded size (as :class:`PureStrictSafeLoader` counts it), whether aliases occur, and the depth.
+
+    The composed graph shares an aliased node between its uses, so the walk visits
+    each node once (an iterative post-order, children in document order); a node
+    met again is an alias and counts its whole size. A recursive alias (to a node
+    still open) raises :class:`_Fallback`: the pure loader counts such a node as
+    far as it was composed, and decides.
+    """
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+    aliases = False
+    depth = 0
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, state = stack.pop()
+        key = id(node)
+        if state == 0:
+            if key in open_:
+                raise _Fallback
+            if key in sizes:
+                aliases = True
                 continue
-            key = self.construct_object(key_node, deep=True)
+            open_.add(key)
+            depth = max(depth, len(open_))
+            stack.append((node, 1))
+            if isinstance(node, SequenceNode):
+                children: list[Node] = list(node.value)
+            elif isinstance(node, MappingNode):
+                children = [n for pair in node.value for n in pair]
+            else:
+                children = []
+            stack.extend((child, 0) for child in reversed(children))
+            continue
+        size = 1
+        if isinstance(node, SequenceNode):
+            size += sum(sizes.get(id(child), 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            size += sum(sizes.get(id(k), 1) + sizes.get(id(v), 1) for k, v in node.value)
+        sizes[key] = size
+        open_.discard(key)
+    return sizes.get(id(root), 1), aliases, depth
+
+
+#: What may come just before a YAML anchor: white space, a line break (YAML 1.1's too), a BOM, ``[{,:``.
+_BEFORE_ANCHOR = frozenset(" \t\r\n\x85\u2028\u2029\ufeff[{,:")
+#: What cannot follow the ``&`` of an anchor (an anchor's name is at least one other character).
+_NOT_IN_NAME = frozenset(["", " ", "\t", "\r", "\n", "\x85", "\u2028", "\u2029", "\ufeff", "[", "]", "{", "}", ","])
+
+
+def _may_anchor(text: Any) -> bool:
+    r"""Whether ``text`` may hold a YAML anchor (``&name``): an ``&`` at the start of a line or after a
+    space or ``[{,:``, followed by a name character. Never false for a document with an anchor; an
+    ``&`` inside a word or a URL, or standing alone ("Oil & Gas"), is none.
+
+    Examples
+    --------
+    >>> _may_anchor("a: &x [1]\nb: *x"), _may_anchor("url: https://x.org/?a=1&b=2\nname: R&D, Oil & Gas")
+    (True, False)
+    """
+    if not isinstance(text, str):
+        return True
+    at = text.find("&")
+    while at >= 0:
+        if (at == 0 or text[at - 1] in _BEFORE_ANCHOR) and text[at + 1:at + 2] not in _NOT_IN_NAME:
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+def _too_deep_node(root: Node, limit: int) -> bool:
+    """Whether collections nest deeper than ``limit`` (a document without anchors: a tree)."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, SequenceNode):
+            stack.extend((c, depth + 1) for c in node.value if not isinstance(c, ScalarNode))
+        elif isinstance(node, MappingNode):
+            for k, v in node.value:
+                if not isinstance(k, ScalarNode):
+                    stack.append((k, depth + 1))
+                if not isinstance(v, ScalarNode):
+                    stack.append((v, depth + 1))
+    return False
+
+
+_CBase: Any = getattr(yaml, "CSafeLoader", None)
+
+
+if _CBase is not None:
+
+    class StrictSafeLoader(_StrictConstructor, _CBase):
+        r"""The strict loader (:class:`PureStrictSafeLoader`'s checks) on libyaml's C parser, 5x faster.
+
+        The C parser composes the document; the alias-bomb size is then counted on the
+        composed graph, where an alias is a shared node, so nothing is expanded. The
+        checks of construction (duplicate keys, impossible dates) are the pure
+        loader's own methods. Whenever the C path fails (a syntax error, a duplicate
+        key, an alias bomb, nesting deeper than :data:`_C_MAX_DEPTH`), the text is
+        parsed again by :class:`PureStrictSafeLoader`, so every error (its message,
+        line and column) and every verdict is the pure loader's.
+
+        Examples
+        --------
+        >>> yaml.load("a: 1\nb: [1, 2]", Loader=StrictSafeLoader)
+        {'a': 1, 'b': [1, 2]}
+        >>> yaml.load("a: 1\na: 2", Loader=StrictSafeLoader)
+        Traceback (most recent call last):
+        ...
+        transcaspian.io.StrictYAMLError: duplicate key 'a' at line 2, column 1 (first at line 1), and YAML would keep only the last value; remove or rename one
+        """
+
+        def __init__(self, stream: Any) -> None:
+            if hasattr(stream, "read"):
+                stream = stream.read()
+            self._text = stream
+            super().__init__(stream)  # type: ignore[call-arg]
+
+        def get_single_data(self) -> Any:
             try:
-                first = seen.get(key)
-            except TypeError:  # an unhashable key: the base class reports it
-                continue
-            if first is not None:
-                mark = key_node.start_mark
-                raise StrictYAMLError(
-                    f"duplicate key {key!r} at line {mark.line + 1}, column {mark.column + 1} (first at line "
-                    f"{first.line + 1}), and YAML would keep only the last value; remove or rename one",
-                    mark,
-                )
-            seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep=deep)
+                node = self.get_single_node()
+                if node is None:
+                    return None
+                if _may_anchor(self._text):  # anchors, so maybe aliases: count the expanded size
+                    size, aliases, depth = _expanded_size(node)
+                    if depth > _C_MAX_DEPTH or (aliases and size > MAX_YAML_NODES):
+                        raise _Fallback
+                elif _too_deep_node(node, _C_MAX_DEPTH):
+                    raise _Fallback
+                return self.construct_document(node)
+            except Exception:  # every error and limit is the pure loader's
+                return self._pure()
 
-    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
-        """An unquoted date or time; one that does not exist stays text (validation reports it)."""
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
+        def _pure(self) -> Any:
+            pure = PureStrictSafeLoader(self._text)
+            try:
+                return pure.get_single_data()
+            finally:
+                pure.dispose()
 
+    StrictSafeLoader.add_constructor(
+        "tag:yaml.org,2002:timestamp", StrictSafeLoader.construct_yaml_timestamp  # type: ignore[type-var]
+    )
 
-StrictSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictSafeLoader.construct_yaml_timestamp)
+else:  # pragma: no cover - PyYAML built without libyaml
+    StrictSafeLoader = PureStrictSafeLoader  # type: ignore[misc,assignment]
 
 
 def loads_yaml(text: str) -> Any:

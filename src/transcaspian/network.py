@@ -23,10 +23,9 @@ import functools
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
-import networkx as nx
 import pandas as pd
 
 from . import __version__
@@ -34,9 +33,11 @@ from .aliases import build_alias_index, normalize_key
 from .elements import effective_capacity
 from .errors import UnknownElementError
 from .interop.columns import network_frames
-from .interop.graph import commodity_graph
 from .interop.writers import write_network
 from .schema import COMMODITIES, OPERATING_STATUSES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["CorridorNetwork", "CRS"]
 
@@ -44,6 +45,15 @@ log = logging.getLogger(__name__)
 
 #: Coordinate reference system of every geometry (lon, lat in degrees).
 CRS = "EPSG:4326"
+
+
+class _NameIndex:
+    """The alias index of a network (built on first use), shared by its knock-outs."""
+
+    __slots__ = ("index",)
+
+    def __init__(self) -> None:
+        self.index: dict[str, tuple[str, str]] | None = None
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -87,10 +97,19 @@ class CorridorNetwork:
     applied: tuple[str, ...] = ()
 
     @functools.cached_property
+    def _names(self) -> _NameIndex:
+        # shared with the networks made from this one that keep its ids, names and
+        # aliases (a scenario's knock-out: see :meth:`replace`)
+        return _NameIndex()
+
+    @property
     def _alias_index(self) -> dict[str, tuple[str, str]]:
         # built on the first lookup by name or alias (an id needs none): a network of
         # 16,000 links read from lines is ready at once
-        return build_alias_index(self.nodes, self.links)
+        holder = self._names
+        if holder.index is None:
+            holder.index = build_alias_index(self.nodes, self.links)
+        return holder.index
 
     # ------------------------------------------------------------------ lookup
     def resolve(self, key: str, *, kind: str = "any") -> str:
@@ -179,6 +198,10 @@ class CorridorNetwork:
         >>> isinstance(H.edges["atyrau", "samara", "atyrau_samara"]["cost"], float)
         True
         """
+        import networkx as nx  # noqa: PLC0415 (slow to import; `solve` never needs it)
+
+        from .interop.graph import commodity_graph  # noqa: PLC0415
+
         if commodity is not None:
             return commodity_graph(self, commodity, meta=self._graph_meta())
         G = nx.MultiDiGraph(**self._graph_meta())
@@ -247,9 +270,31 @@ class CorridorNetwork:
         )
 
     # ---------------------------------------------------------------- changes
-    def replace(self, **changes: Any) -> CorridorNetwork:
-        """A new network with some attributes replaced; the original is untouched."""
-        return dataclasses.replace(self, **changes)
+    def replace(self, *, same_names: bool = False, **changes: Any) -> CorridorNetwork:
+        """A new network with some attributes replaced; the original is untouched.
+
+        Parameters
+        ----------
+        same_names : bool, default False
+            The new ``nodes`` and ``links`` have the ids, names and aliases of this
+            network's (only other columns changed, as by a scenario or an event), so
+            the new network shares this one's index of names and aliases instead of
+            building its own. Without new frames it is shared anyway.
+        **changes
+            Attributes of :class:`CorridorNetwork` to replace.
+
+        Examples
+        --------
+        >>> import transcaspian as tc
+        >>> net = tc.load_network("tests/fixtures/mini")
+        >>> off = net.replace(links=net.links.assign(disabled=True), same_names=True)
+        >>> off.resolve("Sea Terminal"), off._names is net._names
+        ('terminal', True)
+        """
+        new = dataclasses.replace(self, **changes)
+        if same_names or not ({"nodes", "links"} & changes.keys()):
+            new.__dict__["_names"] = self._names
+        return new
 
     def copy(self) -> CorridorNetwork:
         """A deep copy (frames copied), safe to modify."""

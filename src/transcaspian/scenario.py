@@ -317,7 +317,9 @@ class Scenario:
                                 "(fix: disable fewer elements; the outage of one corridor is a list of its links or nodes)")
         if new_links:
             links = _append_links(links, new_links)
-        return net.replace(nodes=nodes, links=links, baseline=baseline, applied=(*net.applied, f"scenario:{self.name}"))
+        # the changes set status columns only, so without new links the names and aliases (and their index) are net's
+        return net.replace(nodes=nodes, links=links, baseline=baseline, applied=(*net.applied, f"scenario:{self.name}"),
+                           same_names=not new_links)
 
     def _with_events(self, net: CorridorNetwork) -> CorridorNetwork:
         """``net`` with the events up to ``as_of`` applied (``net`` itself without as_of)."""

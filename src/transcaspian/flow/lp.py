@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult
 
 from ..elements import (
     crosses_countries,
@@ -48,7 +47,7 @@ from ..schema import (
     Objective,
 )
 from .allocation import SHARE_TOL, Allocation, fair_shares, origin_keys, share_rows
-from .highs import HighsLP, solve_lp
+from .highs import HighsLP, OptimizeResult, solve_lp
 from .inputs import Contract, FlowClass
 
 if TYPE_CHECKING:
