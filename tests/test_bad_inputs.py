@@ -269,3 +269,14 @@ def test_allow_outside_lets_extends_leave_the_folder(tmp_path, run):
     _says(err, ["child.yaml", "extends", "outside", "--allow-outside"])
     code, out, err = run("solve", child, "--data", MINI, "--allow-outside")
     assert code == 0 and "crude: delivered 11.00 Mt/y" in out, err
+
+
+def test_a_network_reprojected_in_place_after_a_check_is_refused():
+    """check_network remembers networks that passed; reprojecting a frame in place must still be caught."""
+    net = tc.load_network(MINI)
+    assert tc.find_routes(net, "field_a", "europe", commodity="crude")
+    net.nodes.to_crs(3857, inplace=True)
+    with pytest.raises(errors.InputError, match="EPSG:3857"):
+        tc.find_routes(net, "field_a", "europe", commodity="crude")
+    with pytest.raises(errors.InputError, match="EPSG:3857"):
+        tc.solve(net)

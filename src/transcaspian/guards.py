@@ -60,9 +60,11 @@ def _is_a(value: Any, name: str) -> bool:
     return any(c.__name__ == name for c in type(value).__mro__)
 
 
-#: Networks whose frames passed :func:`check_network`, with the frames checked (reading a
-#: GeoDataFrame's CRS takes most of a millisecond, longer than a route query on the corridor).
-_CHECKED: weakref.WeakKeyDictionary[Any, tuple[int, int]] = weakref.WeakKeyDictionary()
+#: Networks whose frames passed :func:`check_network`, with the frames and the CRS objects
+#: checked (naming a CRS takes most of a millisecond, longer than a route query on the
+#: corridor). A frame replaced, or reprojected or given a CRS in place (a new CRS
+#: object), is checked again.
+_CHECKED: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 
 
 def check_network(net: Any, func: str, arg: str = "net") -> None:
@@ -70,8 +72,9 @@ def check_network(net: Any, func: str, arg: str = "net") -> None:
     if not isinstance(net, CorridorNetwork):
         raise InputError(f"{func}: {arg}: got {_got(net)}, expected a CorridorNetwork "
                          "(fix: load one with tc.load_network(path), or tc.load_network() for the bundled data)")
-    frames = (id(net.nodes), id(net.links))
-    if _CHECKED.get(net) == frames:
+    frames = (net.nodes, net.links, getattr(net.nodes, "crs", None), getattr(net.links, "crs", None))
+    seen = _CHECKED.get(net)
+    if seen is not None and all(a is b for a, b in zip(seen, frames, strict=True)):
         return
     for name in ("nodes", "links"):
         crs = getattr(getattr(net, name), "crs", None)
