@@ -8,7 +8,7 @@ of a higher one.
 
 Layers, lowest first (:data:`LAYERS`)::
 
-    base      errors, schema, units, io, aliases, parameters, elements, countries, examples, dates
+    base      errors, schema, units, _numeric, io, aliases, parameters, elements, countries, examples, dates
     data      network, loader, validation, events, scenario
     flow      flow, flow.*
     analysis  routes, compare, calibration, tables
@@ -52,7 +52,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
 #: Layers, lowest first; modules by their name inside the package ("" is the root).
 LAYERS: dict[str, tuple[str, ...]] = {
-    "base": ("errors", "schema", "units", "io", "aliases", "parameters", "elements", "countries", "examples", "dates",
+    "base": ("errors", "schema", "units", "_numeric", "io", "aliases", "parameters", "elements", "countries", "examples", "dates",
              "interop", "interop.columns", "interop.writers", "interop.graph", "interop.tidy"),
     "data": ("network", "guards", "loader", "validation", "changes", "terminals", "events", "_scenario_fields", "scenario"),
     "flow": ("flow", "flow.*"),
