@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult
 
+from ..flow.highs import OptimizeResult
 from ..flow.lp import Row, _linprog, _linprog_if_feasible
 from ..schema import DELIVERED_TOL, DELIVERED_TOL_RETRY
 

@@ -41,11 +41,11 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult
 from scipy.sparse.csgraph import breadth_first_order
 
 from ..errors import ScenarioError
-from ..flow.lp import FlowLP, Row, _linprog, _linprog_if_feasible, _marginals
+from ..flow.highs import OptimizeResult
+from ..flow.lp import FlowLP, Row, _linprog, _linprog_if_feasible, _marginals, _solver_name
 from ..schema import DELIVERED_TOL
 from ._rows import _held, _tile, _Triplets
 from .allocation import allocation_month, floor_rows, period_fair_shares
@@ -576,7 +576,7 @@ class TimeExpandedLP:
             u.append(us)
             d.append(ds)
         meta = {
-            "solver": "scipy.optimize.linprog(method='highs')",
+            "solver": _solver_name(None),  # each phase a fresh HiGHS model (highspy; scipy only as the tests' oracle)
             "periods": T,
             "variables": int(self.N),
             "equality_rows": int(A_eq.shape[0]),
