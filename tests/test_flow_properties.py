@@ -181,12 +181,15 @@ def _spread_networks(draw):
 @given(_spread_networks())
 def test_delivered_is_max_flow_over_thirteen_orders_of_magnitude(net):
     """Within the documented bounds the scaled LP stays right: delivered equals networkx's
-    max-flow to 1e-9 of the total supply, however far apart the volumes are."""
+    max-flow to 1e-8 of the total supply (ten times SOLVER_FEAS_TOL), however far apart the volumes are.
+
+    Was 1e-9: the long profile found a supply of 1e-5 Mt/y delivered short by 2.5e-9 of itself
+    (HiGHS's tolerance applies to its internally rescaled LP), so the documented bound is 1e-8."""
     total = sum(e["value"] for e in net.baseline["supplies"]["crude"])
     G, s, t = nx_flow_graph(net)
     value = nx.maximum_flow_value(G, s, t)
     res = tc.solve(net)
-    assert abs(res.total_delivered.get("crude", 0.0) - value) <= 1e-9 * total
+    assert abs(res.total_delivered.get("crude", 0.0) - value) <= 1e-8 * total
 
 
 @pytest.mark.parametrize("volume", ["VOLUME_MIN", "VOLUME_MAX"])

@@ -134,7 +134,8 @@ VOLUME_MIN: float = 1e-6
 #: world's crude output, 1e7 TEU/y the scale of the largest container ports. Anything
 #: larger is a unit or typing error. Between VOLUME_MIN and VOLUME_MAX the LP is scaled
 #: (each commodity in units of its total supply, rows equilibrated) so that delivered
-#: volumes are exact to 1e-9 of the total supply (tests/test_flow_properties.py).
+#: volumes are exact to 1e-8 of the total supply, ten times the solver's feasibility
+#: tolerance (tests/test_flow_properties.py; the long profile found 2.5e-9 once).
 VOLUME_MAX: float = 1e7
 #: The largest transport cost accepted, in the commodity's cost unit (USD/t, USD/TEU,
 #: USD/1000 m3): a thousand times the dearest real corridor cost.
