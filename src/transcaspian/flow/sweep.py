@@ -151,6 +151,11 @@ class KnockoutSweep:
         for m in self.models:  # every knock-out starts from the base's bases (history-free answers)
             m.save_basis()
         self.n_shortcuts = 0
+        #: Shortcuts tried and met since the last restore: where most knock-outs lose
+        #: volume (the corridor), the shortcut's failed solve is skipped until the next
+        #: restore. The counts restart at every restore, so the choice depends only on
+        #: the knock-outs since then (fixed places in a sweep's list), not on workers.
+        self._tries = self._hits = 0
 
     def columns(self, element: Element) -> np.ndarray:
         """The LP columns that carry flow through ``element`` (its arcs; a market node's delivered column)."""
@@ -194,6 +199,7 @@ class KnockoutSweep:
         if restore:
             for m in self.models:
                 m.restore_basis()
+            self._tries = self._hits = 0
         try:
             # Freeing a contract's rows enlarges the feasible set; only a pure removal of
             # capacity may start from the base's delivered volume.
@@ -236,11 +242,13 @@ class KnockoutSweep:
         """
         sc = self.sc
         self.n_solves += 1
-        if shortcut and self._base_opt1 is not None:
+        if shortcut and self._base_opt1 is not None and (self._tries < 2 or 2 * self._hits >= self._tries):
+            self._tries += 1
             self.phase2.set_row_bounds(self.held, np.array([-np.inf]), np.array([self._base_opt1 + DELIVERED_TOL]))
             res2 = self.phase2.run("phase 2 (delivered held at the base's)", duals=False)
             if res2 is not None:
                 self.n_shortcuts += 1
+                self._hits += 1
                 return self._outcome(np.clip(res2.x[: self.lp.n_vars], 0, None) * sc.D)
         res1 = self.phase1.run("phase 1 (max delivered)", duals=False)
         if res1 is None:
