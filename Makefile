@@ -27,10 +27,10 @@ venv: $(STAMP)
 demo: $(DEMO_STAMP)
 	$(BIN)/transcaspian demo --out out --force
 
-## test: static checks (ruff, mypy), then the whole suite (installs Chromium for the browser test when apt is usable)
+## test: static checks (ruff, mypy), then the whole suite on every core (installs Chromium for the browser test when apt is usable)
 test: lint
 	@bash tools/ensure_browser.sh || true
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 ## lint: ruff (style, imports, complexity <= 15) and mypy over the package; CI fails on either
 lint: $(STAMP)
