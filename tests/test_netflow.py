@@ -268,3 +268,18 @@ def test_lazy_result_builds_tables_on_demand_and_copies_plain(mini_net):
     assert type(full) is FlowResult and full.summary() == nf.summary()
     with pytest.raises(AttributeError):
         nf.no_such_table  # noqa: B018
+
+
+@pytest.mark.parametrize("supply", [0.1, 1e-6, 3.3, 12345.678])
+def test_a_fractional_supply_above_every_capacity_is_not_rounded_away(supply):
+    """Found in CI: one origin of 0.1 Mt/y on uncapacitated links was scaled by 1 (the supply, being the
+    total, was left out of the scale) and rounded to 0; the reported bound said 0 too."""
+    net = build_network([{"id": "a"}, {"id": "b"}, {"id": "c"}],
+                        [{"id": "ab", "from": "a", "to": "b", "cost": 1}, {"id": "ab2", "from": "a", "to": "b", "cost": 2},
+                         {"id": "bc", "from": "b", "to": "c", "cost": 1, "capacity": 10 * supply}],
+                        supplies={"crude": {"a": supply}}, markets={"crude": ["c"]})
+    nf = tc.solve(net, method="netflow")
+    lp = tc.solve(net)
+    assert nf.total_delivered["crude"] == pytest.approx(supply, rel=1e-9)
+    assert nf.total_delivered["crude"] == pytest.approx(lp.total_delivered["crude"], rel=1e-9)
+    assert nf.meta["netflow"]["delivered_bound"] <= 1e-9 * supply

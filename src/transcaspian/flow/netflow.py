@@ -200,7 +200,11 @@ def flow_scale(g: NetflowGraph) -> tuple[float, bool]:
     """
     if g.total_supply <= 0:  # nothing to send
         return 1.0, True
-    fin = g.cap[g.cap < g.total_supply]  # a capacity at or above the total supply is the total supply, exactly
+    o0 = g.n_link + g.n_split
+    # a capacity at or above the total supply is clamped to the (integral) sum of the
+    # supplies, so only smaller capacities count, but every supply must be integral:
+    # a single origin's supply is the total itself
+    fin = np.concatenate([g.cap[g.cap < g.total_supply], g.cap[o0:o0 + g.n_origin]])
     k_max = FLOW_BITS - math.ceil(math.log2(g.total_supply))
     for k in range(min(0, k_max), k_max + 1):
         s = math.ldexp(1.0, k)
@@ -313,7 +317,8 @@ def _solution(
     # rounding bounds: capacity rounded off (volume), coefficient rounding x most an arc can carry (objective)
     supply = g.total_supply
     fin = np.isfinite(g.cap)
-    cap_off = np.where(fin, np.minimum(g.cap, s_int / fs) - cap_i / fs, 0.0)
+    # against the true supply, not the rounded s_int: a supply rounded down is volume lost
+    cap_off = np.where(fin, np.minimum(g.cap, supply) - cap_i / fs, 0.0)
     delivered_bound = float(np.clip(cap_off, 0.0, None).sum())
     reach = np.where(fin, np.minimum(g.cap, supply), supply)
     c_off = np.abs(g.cost - cost_i / cs)
