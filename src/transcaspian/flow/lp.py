@@ -640,7 +640,7 @@ class FlowLP:
             row_activity=(sc.A_ub_raw @ z) if n_rows else np.zeros(0),
             dual_phase1=_marginals(res1, n_rows) * r_ub,
             dual_phase2=_marginals(res2, n_rows) * r_ub * sc.s2,
-            objective_value=float(res2.fun) * sc.s2 * sc.scale,
+            objective_value=float(sc.c2 @ np.clip(res2.x, 0, None)) * sc.s2 * sc.scale,  # of the flows reported (clipped at 0), not the solver's noise below 0
             objective_scale=sc.scale,
             phase1_value=opt1,
             relaxed=relaxed,
