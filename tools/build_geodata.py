@@ -40,7 +40,6 @@ import argparse
 import json
 import math
 import sys
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -49,6 +48,9 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+from transcaspian.aliases import normalize_key  # noqa: E402 (the package's own folding, not a copy)
+
 SRC = ROOT / "tools" / "geodata_src"
 OUT = ROOT / "geodata"
 GEOD = Geod(ellps="WGS84")
@@ -190,16 +192,6 @@ LINK_FIELDS = ["id", "name", "from_node", "to_node", "mode", "medium", "commodit
                "cost_confidence", "cost_note", "time_days", "time_sources", "time_confidence", "time_note",
                "length_km", "length_published_km", "length_sources", "length_confidence", "length_note",
                "emission_factor", "transit_countries", "passages", "geometry_source", "status", "bidirectional", "operator", "sources", "confidence", "notes"]
-
-
-def normalize_key(text: str) -> str:
-    """Same folding as transcaspian.aliases.normalize_key (case, accents, separators)."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    key = "".join(ch if ch.isalnum() else "_" for ch in stripped.casefold().strip())
-    while "__" in key:
-        key = key.replace("__", "_")
-    return key.strip("_")
 
 
 def load_yaml(p: Path):
