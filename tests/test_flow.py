@@ -86,6 +86,29 @@ def test_shadow_prices():
     assert sp.loc["ab", "delivered_per_unit"] == pytest.approx(1.0)
 
 
+def _types(frame):
+    levels = frame.index.levels if isinstance(frame.index, pd.MultiIndex) else [frame.index]
+    return frame.dtypes.to_dict(), [level.dtype for level in levels]
+
+
+@pytest.mark.parametrize("method", ["lp", "netflow"])
+def test_tables_keep_their_column_types_when_empty(method):
+    """A table with no rows has the columns and types of one with rows (found by CI: netflow's empty
+    shadow prices were ``object`` where the LP's were ``str``; with no supply, ``flows`` had no columns)."""
+    full = tc.solve(diamond(supplies={"crude": {"a": 30}}), method=method)
+    wide = [{**link, "capacity": 100} for link in DIAMOND["links"]]
+    idle = tc.solve(diamond(supplies={"crude": {"a": 1}}, links=wide), method=method)
+    for table in ("shadow_prices", "saturated"):
+        assert len(getattr(full, table)) > 0 and len(getattr(idle, table)) == 0, table
+        assert _types(getattr(idle, table)) == _types(getattr(full, table)), table
+    nothing = tc.solve(diamond(supplies={}), method="lp")
+    tables = ("flows", "node_flows", "routes", "delivered", "unserved", "emissions", "shadow_prices", "saturated")
+    for table in tables:
+        assert len(getattr(full, table)) > 0 and len(getattr(nothing, table)) == 0, table
+        assert _types(getattr(nothing, table)) == _types(getattr(full, table)), table
+    assert nothing.flows.crs == full.flows.crs
+
+
 def test_bidirectional_link_runs_backwards():
     net = build_network(
         nodes=[{"id": "a"}, {"id": "b"}, {"id": "m"}],

@@ -41,15 +41,16 @@ def test_every_bundled_yaml_file_loads_the_same_with_both_loaders(no_fallback):
 
 
 @needs_c
-def test_the_c_loader_is_faster_on_the_bundled_data():
-    text = (ROOT / "geodata" / "sources.yaml").read_text(encoding="utf-8")
-    t0 = time.perf_counter()
-    io.loads_yaml(text)
-    t_fast = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    _pure(text)
-    t_pure = time.perf_counter() - t0
-    assert t_fast < t_pure
+def test_the_bundled_data_is_parsed_by_libyaml_without_fallback(no_fallback):
+    """loads_yaml parses with libyaml's C parser and never hands the bundled files to the pure one.
+
+    How much faster that is, is measured in benchmarks/startup.py (speed goes in benchmarks,
+    not in timed tests: a timed assertion here failed once on a loaded CI machine).
+    """
+    assert issubclass(io.StrictSafeLoader, yaml.CSafeLoader)
+    for path in FILES:
+        text = path.read_text(encoding="utf-8")
+        assert io.loads_yaml(text) == _pure(text), path
 
 
 @needs_c

@@ -149,11 +149,20 @@ def test_random_networks_same_as_lp_and_networkx(net):
 @SETTINGS
 @given(_spread_networks())
 def test_volumes_thirteen_orders_of_magnitude_apart(net):
-    """Supplies from VOLUME_MIN to VOLUME_MAX in one network: delivered is networkx's max flow to 1e-9 of supply."""
+    """Supplies from VOLUME_MIN to VOLUME_MAX in one network: delivered is networkx's max flow to 1e-9 of supply.
+
+    Paths below the round-off (1e-9 of the largest supply) are left out of the tables and
+    reported in ``meta["dropped_roundoff"]`` (found by CI: an optimum sending 3e-6 of 3000
+    Mt/y down a second path); delivered plus that is the max flow, and it stays within the
+    documented 1e-8 of the supply.
+    """
     total = sum(e["value"] for e in net.baseline["supplies"]["crude"])
     G, s, t = nx_flow_graph(net)
     nf = tc.solve(net, method="netflow")
-    assert abs(nf.total_delivered.get("crude", 0.0) - nx.maximum_flow_value(G, s, t)) <= 1e-9 * total
+    delivered = nf.total_delivered.get("crude", 0.0)  # builds the routes, and meta's dropped_roundoff
+    dropped = nf.meta["dropped_roundoff"]
+    assert abs(delivered + dropped - nx.maximum_flow_value(G, s, t)) <= 1e-9 * total
+    assert dropped <= 1e-8 * total
     assert nf.meta["netflow"]["delivered_bound"] <= 1e-7 * total
 
 

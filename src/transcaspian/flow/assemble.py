@@ -43,6 +43,23 @@ SHADOW_COLUMNS = [
 ]
 CONTRACT_COLUMNS = ["link", "commodity", "origin", "min_flow", "max_flow", "flow", "relaxed_min", "status"]
 
+# Column types of the result tables, so that a table with no rows (no commodity, nothing binding)
+# has the columns and types of one with rows: "text" is pandas' string type ("str" in pandas 3).
+T, F, B, OBJ = "text", "float", "bool", "object"
+FLOW_TYPES = dict(commodity=T, name=T, from_node=T, to_node=T, mode=T, status=T, usable=B, flow=F, forward=F,
+                  backward=F, unit=T, capacity=F, capacity_unit=T, utilisation=F, cost=F, cost_unit=T, cost_usd=F,
+                  time_days=F, length_km=F, tonne_km=F, co2_t=F, disabled=B, derate=F)
+NODE_TYPES = dict(commodity=T, name=T, kind=T, country=T, supply=F, sent=F, delivered=F, inflow=F, outflow=F,
+                  throughput=F, capacity=F, unit=T, utilisation=F, disabled=B, derate=F)
+ROUTE_TYPES = dict(commodity=T, origin=T, market=T, path=OBJ, links=OBJ, modes=OBJ, countries=OBJ, volume=F, unit=T,
+                   unit_cost=F, cost_unit=T, cost_usd=F, time_days=F, distance_km=F, kind=T, **{"class": T})
+SHADOW_TYPES = dict(element=T, kind=T, name=T, capacity=F, unit=T, commodity=T, usd_per_unit=F,
+                    objective_per_unit=F, delivered_per_unit=F)
+SATURATED_TYPES = dict(element=T, kind=T, name=T, capacity=F, unit=T, utilisation=F)
+DELIVERED_TYPES = dict(volume=F, unit=T, cap=F)
+UNSERVED_TYPES = dict(supply=F, delivered=F, unserved=F, unit=T)
+CONTRACT_TYPES = dict(link=T, commodity=T, origin=T, min_flow=F, max_flow=F, flow=F, relaxed_min=F, status=T)
+
 
 def assemble(lp: FlowLP, sol: LPSolution, *, scenario: Scenario | None, objective: Objective) -> FlowResult:
     """Decompose the flow into routes and build every table of the result."""
@@ -189,9 +206,9 @@ def _route_row(
 
 def _routes_frame(rows: list[dict[str, Any]], commodities: tuple[str, ...]) -> pd.DataFrame:
     """Routes by commodity, then largest volume first (ties by origin, market, path)."""
+    df = _typed(pd.DataFrame(rows, columns=ROUTE_COLUMNS), ROUTE_TYPES)
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in ROUTE_COLUMNS})
-    df = pd.DataFrame(rows, columns=ROUTE_COLUMNS)
+        return df
     order = {c: i for i, c in enumerate(commodities)}
     df["_c"] = df["commodity"].map(order)
     df["_p"] = df["path"].map(lambda p: "/".join(p))
@@ -264,7 +281,11 @@ def _flows_frame(lp: FlowLP, fwd: PerCommodity, bwd: PerCommodity) -> gpd.GeoDat
     links = lp.net.links
     cap, util = _link_utilisation(lp, fwd, bwd)
     frames = [_link_table(lp, c, fwd, bwd, cap, util) for c in lp.commodities]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"link": [], "geometry": []})
+    if frames:
+        df = pd.concat(frames, ignore_index=True)
+    else:
+        df = _typed(pd.DataFrame(columns=["link", *FLOW_TYPES]), {"link": T, **FLOW_TYPES})
+        df["geometry"] = gpd.GeoSeries([], crs=links.crs)
     return gpd.GeoDataFrame(df.set_index("link"), geometry="geometry", crs=links.crs)
 
 
@@ -343,7 +364,7 @@ def _node_frame(lp: FlowLP, tally: _Tally) -> pd.DataFrame:
     supply = _node_supply(lp)
     frames = [_node_table(lp, c, tally, supply, cap, util) for c in lp.commodities]
     if not frames:
-        return pd.DataFrame(columns=["commodity", "throughput"]).rename_axis("node")
+        return _typed(pd.DataFrame(columns=["node", *NODE_TYPES]), {"node": T, **NODE_TYPES}).set_index("node")
     return pd.concat(frames, ignore_index=True).set_index("node")
 
 
@@ -422,7 +443,8 @@ def _delivered_frame(lp: FlowLP, got: PerCommodity) -> pd.DataFrame:
             vol = float(got[c][lp.node_pos[m]])
             rows.append({"commodity": c, "market": m, "volume": vol, "unit": CANONICAL_UNITS[c], "cap": caps[m]})
     cols = ["commodity", "market", "volume", "unit", "cap"]
-    return pd.DataFrame(rows, columns=cols).set_index(["commodity", "market"])
+    types = {"commodity": T, "market": T, **DELIVERED_TYPES}
+    return _typed(pd.DataFrame(rows, columns=cols), types).set_index(["commodity", "market"])
 
 
 def _market_caps(lp: FlowLP, c: str) -> dict[str, float]:
@@ -462,7 +484,8 @@ def _unserved_frame(lp: FlowLP, sent: PerCommodity) -> pd.DataFrame:
                 }
             )
     cols = ["commodity", "origin", "supply", "delivered", "unserved", "unit"]
-    return pd.DataFrame(rows, columns=cols).set_index(["commodity", "origin"])
+    types = {"commodity": T, "origin": T, **UNSERVED_TYPES}
+    return _typed(pd.DataFrame(rows, columns=cols), types).set_index(["commodity", "origin"])
 
 
 # --------------------------------------------------------------------------- capacities
@@ -483,8 +506,20 @@ def _saturated_frame(flows: pd.DataFrame, node_flows: pd.DataFrame) -> pd.DataFr
         parts.append(df[cols])
     parts = [p for p in parts if len(p)]
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
-    df["utilisation"] = df["utilisation"].astype(float)
+    df = _typed(df, SATURATED_TYPES)
     return df.sort_values(["kind", "element"], kind="stable").reset_index(drop=True)
+
+
+_DTYPES: dict[str, Any] = {T: pd.Series(["x"]).dtype, F: float, B: bool, OBJ: object}
+
+
+def _typed(df: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """``df`` with the column types of ``types`` (one of the ``*_TYPES`` tables above).
+
+    A frame with no rows has ``object`` columns; typed, it concatenates and compares like
+    one with rows. Text columns take pandas' string type for text (``str`` in pandas 3).
+    """
+    return df.astype({c: _DTYPES[t] for c, t in types.items() if c in df.columns})
 
 
 def _shadow_frame(
@@ -499,7 +534,7 @@ def _shadow_frame(
             frame = links if r.kind == "link" else nodes
             names = {r.element: frame.at[r.element]} if r.element in frame.index else {}
             rows.append(_shadow_row(lp, sol, int(i), r, names, gross, through, objective))
-    df = pd.DataFrame(rows, columns=SHADOW_COLUMNS)
+    df = _typed(pd.DataFrame(rows, columns=SHADOW_COLUMNS), SHADOW_TYPES)
     for col in ("objective_per_unit", "delivered_per_unit"):
         df[col] = df[col].astype(float).clip(lower=0.0) + 0.0
     if objective == "cost":
@@ -583,8 +618,8 @@ def _emissions_frame(lp: FlowLP, fwd: PerCommodity, bwd: PerCommodity, coef: dic
             sel = modes[arcs.link] == m
             tkm[m] = tkm.get(m, 0.0) + float((f[sel] * coef[c]["tonne_km"][sel]).sum())
             co2[m] = co2.get(m, 0.0) + float((f[sel] * coef[c]["co2_t"][sel]).sum())
-    df = pd.DataFrame({"tonne_km": tkm, "co2_t": co2}, columns=["tonne_km", "co2_t"]).sort_index()
-    df.index.name = "mode"
+    df = pd.DataFrame({"tonne_km": tkm, "co2_t": co2}, columns=["tonne_km", "co2_t"], dtype=float).sort_index()
+    df.index = df.index.astype(_DTYPES[T]).rename("mode")
     return df
 
 
@@ -611,7 +646,7 @@ def _contracts_frame(lp: FlowLP, sol: LPSolution, fwd: PerCommodity) -> pd.DataF
                 "status": status,
             }
         )
-    return pd.DataFrame(rows, columns=CONTRACT_COLUMNS)
+    return _typed(pd.DataFrame(rows, columns=CONTRACT_COLUMNS), CONTRACT_TYPES)
 
 
 def _contract_flow(lp: FlowLP, sol: LPSolution, fwd: PerCommodity, index: int) -> float:
