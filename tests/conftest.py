@@ -17,7 +17,10 @@ MINI = FIXTURES / "mini"
 # pytest tests/test_fuzz.py tests/test_flow_properties.py tests/test_simulate_properties.py
 # --hypothesis-profile=long). Properties scale their counts with tests/profiles.py.
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK)
+# ci is derandomized: every run draws the same examples, so a red CI is a regression of this
+# change, never a new example met by chance (two landings were lost that way; both examples
+# were real findings, fixed, and are now explicit tests). Exploring is the long profile's job.
+settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK, derandomize=True)
 settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=_SLOW_OK)
 # dev: no shrinking, to see a failure at once while working
 settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK,

@@ -78,7 +78,7 @@ def assemble(lp: FlowLP, sol: LPSolution, *, scenario: Scenario | None, objectiv
         node_flows=node_flows,
         routes=_routes_frame(tally.routes, lp.commodities),
         delivered=_delivered_frame(lp, tally.got),
-        unserved=_unserved_frame(lp, tally.sent),
+        unserved=_unserved_frame(lp, tally.sent, sol),
         total_cost=float(flows["cost_usd"].sum()) if len(flows) else 0.0,
         saturated=_saturated_frame(flows, node_flows),
         shadow_prices=_shadow_frame(lp, sol, gross, through, objective),
@@ -460,26 +460,36 @@ def _market_caps(lp: FlowLP, c: str) -> dict[str, float]:
     return caps
 
 
-def _unserved_frame(lp: FlowLP, sent: PerCommodity) -> pd.DataFrame:
-    """Supply, delivered and unserved per commodity and origin (index ``commodity``, ``origin``)."""
+def _unserved_frame(lp: FlowLP, sent: PerCommodity, sol: LPSolution) -> pd.DataFrame:
+    """Supply, delivered and unserved per commodity and origin (index ``commodity``, ``origin``).
+
+    ``delivered`` is what the routes carry. An origin strands ``supply - delivered`` only where
+    the solver left some of it unserved: where it did not, the difference is a route piece
+    below the round-off (counted in ``meta["dropped_roundoff"]``), not a stranded volume.
+    """
     rows = []
     for c in lp.commodities:
         supply: dict[str, float] = {}
-        for cl in lp.classes:
+        left: dict[str, float] = {}  # the solver's own unserved volume per origin
+        for k, cl in enumerate(lp.classes):
             if cl.commodity == c:
-                for o, v in cl.supplies:
+                for j, (o, v) in enumerate(cl.supplies):
                     supply[o] = supply.get(o, 0.0) + v
+                    left[o] = left.get(o, 0.0) + (float(sol.u[k][j]) if len(sol.u[k]) > j else 0.0)
+        # round-off as the routes define it: 1e-9 of the largest supply of a class
+        eps = ROUND_OFF * max([1.0, *(float(np.max(lp.supply[k])) for k, cl in enumerate(lp.classes)
+                                      if cl.commodity == c and len(lp.supply[k]))])
         for o in sorted(supply, key=lambda o: lp.node_pos[o]):
             s = supply[o]
             dv = min(float(sent[c][lp.node_pos[o]]), s)
-            un = s - dv
+            un = s - dv if left[o] > eps else 0.0
             rows.append(
                 {
                     "commodity": c,
                     "origin": o,
                     "supply": s,
                     "delivered": dv,
-                    "unserved": un if un > ROUND_OFF * max(1, s) else 0.0,
+                    "unserved": un if un > eps else 0.0,
                     "unit": CANONICAL_UNITS[c],
                 }
             )

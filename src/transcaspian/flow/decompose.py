@@ -14,6 +14,7 @@ arcs a ``min_flow`` contract holds) share one loop, :func:`_peel_cycles`.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -213,6 +214,10 @@ def decompose(
                 continue
             rem_d[v] -= amount
             paths.append(PathFlow(int(o), v, tuple(nodes), tuple(arcs), amount))
+    # everything sent that no path carries is dropped: the fragments that led nowhere, and the
+    # pieces at or below eps (an arc's flow, an origin's last bit) that were zeroed on the way
+    carried = math.fsum(p.volume for p in paths)
+    dropped = max(dropped, math.fsum(float(v) for v in sent) - carried, 0.0)
     # what remains is circulation through protected arcs (or round-off)
     paths.extend(_circulations(rem, tail, head, eps=eps))
     return paths, dropped

@@ -93,7 +93,7 @@ class _Tables:
             "node_flows": lambda: _node_frame(lp, tally),
             "routes": lambda: _routes_frame(tally.routes, lp.commodities),
             "delivered": lambda: _delivered_frame(lp, tally.got),
-            "unserved": lambda: _unserved_frame(lp, tally.sent),
+            "unserved": lambda: _unserved_frame(lp, tally.sent, self.sol),
             "emissions": lambda: _emissions_frame(lp, tally.fwd, tally.bwd, self.coef),
         }
         return builders[name]()
