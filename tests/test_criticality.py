@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -172,3 +173,33 @@ def test_dask_executor_gives_the_same_table(mini_net, monkeypatch):
     one = tc.criticality(mini_net, elements="both")
     d = tc.criticality(mini_net, elements="both", workers=2, executor="dask")
     pd.testing.assert_frame_equal(one, d)
+
+
+def test_all_commodities_leaves_out_those_without_supply(net):
+    """commodity="all" on the corridor: rare earths have markets and links but no supply. It used to end
+    in a KeyError; they are left out, and each commodity with supply gets its lost column."""
+    table = tc.criticality(net, commodity="all", elements="nodes")
+    supplied = [c for c, v in net.baseline["supplies"].items() if v]
+    assert "rare_earths" not in supplied and "rare_earths" in net.commodities
+    assert {f"lost_{c}" for c in supplied} <= set(table.columns) and "lost_rare_earths" not in table.columns
+    assert (table["lost_share"] > 0).any()
+    # each entry names its commodity: "china -41.1, china -12.45" said nothing of which was gas (bcm/y)
+    for col in ("losing_markets", "gained_links"):
+        entries = [e for cell in table[col] if cell for e in cell.split(", ")]
+        assert entries, col
+        for e in entries:
+            m = re.fullmatch(r"(\S+) \((\w+)\) ([+-]\S+)", e)
+            assert m and m.group(2) in supplied, (col, e)
+    shym = table.loc["shymkent", "losing_markets"]
+    assert "china (gas) -41.1" in shym and "shymkent (crude)" in shym
+
+
+def test_a_commodity_named_without_supply_is_a_clear_error(net):
+    with pytest.raises(tc.InputError, match=r"no supply of rare_earths.*fix: choose a commodity with supplies \(crude"):
+        tc.criticality(net, commodity="rare_earths")
+
+
+@pytest.mark.parametrize("bad", [{"k": 4}, {"metric": "volume"}, {"engine": "fast"}, {"elements": "edges"}, {"workers": 0}])
+def test_bad_options_are_the_toolkits_errors(mini_net, bad):
+    with pytest.raises(tc.InputError):
+        tc.criticality(mini_net, **bad)

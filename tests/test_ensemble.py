@@ -120,3 +120,13 @@ def test_fast_engine_equals_simulate_on_the_corridor(net):
     for m in ("lost", "deferred", "stranded"):
         np.testing.assert_allclose(fast.draws[m], slow.draws[m], atol=1e-6)
     np.testing.assert_allclose(fast.draws["cost_change"], slow.draws["cost_change"], rtol=1e-6, atol=10.0)
+
+
+@pytest.mark.parametrize("bad", [{"commodity": "all"}, {"commodity": ["crude", "gas"]}, {"draws": 0}, {"draws": "10"},
+                                 {"draws": True}, {"engine": "slow"}])
+def test_bad_options_are_clear_errors(mini_net, bad):
+    """One commodity (the measures are totals in its unit), a whole number of draws: else an InputError, not a
+    KeyError after the base simulation (commodity="all" used to end that way)."""
+    options = {"draws": 3, "seed": 1, "start": "2026-01", "end": "2026-02", **bad}
+    with pytest.raises(tc.InputError, match="fix: |engine must be"):
+        tc.ensemble(mini_net, None, **options)

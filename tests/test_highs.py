@@ -118,3 +118,12 @@ def test_warm_bound_changes_equal_cold_solves(seed, data):
     assert (again is None) == (base is None)
     if base is not None and again is not None:
         assert again.fun == pytest.approx(base.fun, abs=1e-8)
+
+
+def test_a_model_without_columns_is_optimal_when_its_rows_allow_zero():
+    """HiGHS calls a model with no columns "Empty"; HighsLP answers x = [] (or infeasible when a row needs more)."""
+    ok = HighsLP(sp.csr_matrix((1, 0)), np.zeros(1), sp.csr_matrix((1, 0)), np.ones(1), np.zeros((0, 2)))
+    res = ok.run("empty")
+    assert res is not None and res.x.size == 0 and res.fun == 0.0 and res.eqlin.marginals.tolist() == [0.0]
+    bad = HighsLP(sp.csr_matrix((1, 0)), np.ones(1), sp.csr_matrix((0, 0)), np.zeros(0), np.zeros((0, 2)))
+    assert bad.run("empty") is None

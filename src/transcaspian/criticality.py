@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .elements import usable_links, usable_nodes
+from .errors import InputError
 from .guards import check_criticality
 from .network import CorridorNetwork
 from .scenario import Scenario
@@ -96,7 +97,7 @@ def _candidates(net: CorridorNetwork, commodities: Sequence[str], kind: str) -> 
 def _elements(net: CorridorNetwork, commodities: Sequence[str], elements: str, candidates: Iterable[str] | None) -> list[Element]:
     kinds = {"nodes": ("node",), "links": ("link",), "both": ("node", "link")}.get(elements)
     if kinds is None:
-        raise ValueError(f"elements must be 'nodes', 'links' or 'both', not {elements!r}")
+        raise InputError(f"elements must be 'nodes', 'links' or 'both', not {elements!r}")
     if candidates is None:
         return [(k, e) for k in kinds for e in _candidates(net, commodities, k)]
     out: list[Element] = []
@@ -263,19 +264,19 @@ def criticality(
     from .flow.solver import resolve_commodities  # noqa: PLC0415 (kept lazy: the solver loads scipy)
 
     if k not in (1, 2, 3):
-        raise ValueError(f"k must be 1, 2 or 3, not {k!r}")
+        raise InputError(f"k must be 1, 2 or 3, not {k!r}")
     if engine not in ("sweep", "resolve"):
-        raise ValueError(f"engine must be 'sweep' or 'resolve', not {engine!r}")
+        raise InputError(f"engine must be 'sweep' or 'resolve', not {engine!r}")
     if metric not in ("lost", "cost"):
-        raise ValueError(f"metric must be 'lost' or 'cost', not {metric!r}")
+        raise InputError(f"metric must be 'lost' or 'cost', not {metric!r}")
     if allocation is None:
         allocation = getattr(scenario, "allocation", None) or "cost"
     base_net = scenario.apply(net) if scenario is not None else net
-    commodities = resolve_commodities(commodity, base_net)
+    commodities = _supplied(resolve_commodities(commodity, base_net), base_net, every=commodity == "all")
     ids = _elements(base_net, commodities, elements, candidates)
     if horizon is not None:
         if k != 1:
-            raise ValueError("with horizon=, k must be 1 (each element out for `outage` days)")
+            raise InputError("with horizon=, k must be 1 (each element out for `outage` days)")
         return _over_time(net, scenario, commodities, ids, horizon=horizon, outage=outage, step=step, metric=metric,
                           allocation=allocation, progress=progress)
     def swept(sets: list[tuple[Element, ...]], block: int) -> list[dict[str, Any]]:
@@ -288,6 +289,30 @@ def criticality(
     best = [t[0] for t in table.sort_values("_order")["elements_kind"].head(top)]
     combos = [tuple(sorted(c)) for c in itertools.combinations(best, k)]
     return _public(_rank_rows(swept(combos, 1), metric))  # pairs: sub-sets solved on demand, so each from the base
+
+
+def _supplied(commodities: tuple[str, ...], net: CorridorNetwork, *, every: bool) -> tuple[str, ...]:
+    """The commodities with a supply to lose: with ``"all"`` the others are left out; named, they are an error.
+
+    Raises
+    ------
+    InputError
+        A commodity named on purpose has no supply (nothing flows, so no knock-out can
+        lose any), or ``"all"`` finds none with a supply.
+    """
+    supplies = (net.baseline or {}).get("supplies") or {}
+    have = tuple(c for c in commodities if supplies.get(c))
+    missing = [c for c in commodities if c not in have]
+    if missing and every and have:
+        log.info("criticality: commodity='all' leaves out %s (no supply: nothing to lose)", ", ".join(missing))
+    elif missing:
+        others = [c for c in supplies if supplies.get(c)]
+        fix = f"add supplies.{missing[0]} to baseline.yaml or the scenario"
+        if others:
+            fix = f"choose a commodity with supplies ({', '.join(others)}), or {fix}"
+        raise InputError(f"criticality: no supply of {', '.join(missing)} in the baseline or the scenario: nothing "
+                         f"flows, so no knock-out can lose any (fix: {fix})")
+    return have
 
 
 @dataclasses.dataclass(frozen=True)
@@ -330,7 +355,7 @@ def _swept(sets: list[tuple[Element, ...]], job: _Job, *, workers: int, executor
 
     global _PROGRESS
     if workers < 1:
-        raise ValueError(f"workers must be >= 1, not {workers}")
+        raise InputError(f"workers must be >= 1, not {workers}")
     if workers == 1 and executor == "process":
         _PROGRESS = progress
         try:
@@ -395,9 +420,16 @@ def _noise(v: float, scale: float) -> float:
     return 0.0 if abs(v) <= NOISE_RTOL * max(scale, 1.0) else v
 
 
-def _listing(pairs: Iterable[tuple[str, float]]) -> str:
-    top = sorted(pairs, key=lambda p: (-float(f"{abs(p[1]):.6g}"), p[0]))[:LIST_MAX]  # ties: solver noise aside
-    return ", ".join(f"{k} {v:+.4g}" for k, v in top)
+def _listing(entries: Iterable[tuple[str, float, float]]) -> str:
+    """``label +volume`` for the :data:`LIST_MAX` largest ``|volume| * weight``, ties by label.
+
+    Examples
+    --------
+    >>> _listing([("a", -2.0, 1.0), ("b (gas)", 30.0, 0.01), ("c", 2.0000000001, 1.0)])
+    'a -2, c +2, b (gas) +30'
+    """
+    top = sorted(entries, key=lambda p: (-float(f"{abs(p[1]) * p[2]:.6g}"), p[0]))[:LIST_MAX]  # ties: noise aside
+    return ", ".join(f"{k} {v:+.4g}" for k, v, _ in top)
 
 
 def _rows(net: CorridorNetwork, solver: _Solver, outcomes: Iterable[tuple[tuple[Element, ...], Outcome]],
@@ -440,12 +472,25 @@ def _rows(net: CorridorNetwork, solver: _Solver, outcomes: Iterable[tuple[tuple[
         if len(s) == 1:
             kd, e = s[0]
             row["country" if kd == "node" else "mode"] = (net.nodes if kd == "node" else net.links).at[e, "country" if kd == "node" else "mode"]
-        loss = [(m, base.market[(c, m)] - res.market.get((c, m), 0.0)) for (c, m) in base.market]
-        row["losing_markets"] = _listing((m, -v) for m, v in loss if _noise(v, supply.get(c, 0.0)) > 0)
+        # several commodities: each entry names its commodity, and "largest first" compares shares of
+        # each one's supply (a TEU and a Mt are not comparable volumes)
+        def label(eid: str, c: str) -> str:
+            return eid if len(commodities) == 1 else f"{eid} ({c})"
+
+        def weight(c: str) -> float:
+            return 1.0 if len(commodities) == 1 else 1.0 / max(supply.get(c, 0.0), 1e-300)
+
+        losses = []
+        for (c, m), was in base.market.items():
+            v = was - res.market.get((c, m), 0.0)
+            if _noise(v, supply.get(c, 0.0)) > 0:  # noise against this market's own commodity
+                losses.append((label(m, c), -v, weight(c)))
+        row["losing_markets"] = _listing(losses)
         gains = []
         for c in commodities:
             g = res.link_flow[c] - base.link_flow[c]
-            gains += [(solver.lp.link_ids[i], float(g[i])) for i in np.flatnonzero(g > NOISE_RTOL * max(supply.get(c, 0.0), 1.0))]
+            gains += [(label(solver.lp.link_ids[i], c), float(g[i]), weight(c))
+                      for i in np.flatnonzero(g > NOISE_RTOL * max(supply.get(c, 0.0), 1.0))]
         row["gained_links"] = _listing(gains)
         rows.append(row)
     return rows

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
 from .executors import run_tasks
 from .hazards import Hazard, hazard_from_mapping, load_hazards, sample_windows
 from .network import CorridorNetwork
@@ -243,16 +244,20 @@ def ensemble(
     ------
     ScenarioError
         No horizon, or a hazard entry is malformed.
-    ValueError
-        ``draws < 1``, unknown executor.
+    InputError
+        ``draws`` not a whole number >= 1, ``commodity`` not one commodity name,
+        an unknown engine or executor.
     """
     from .timeline.run import simulate  # noqa: PLC0415 (the time model: heavy, loaded on use)
 
     t0 = dt.datetime.now()
-    if draws < 1:
-        raise ValueError(f"draws must be >= 1, not {draws}")
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
+        raise InputError(f"ensemble: draws must be a whole number >= 1, not {draws!r} (fix: e.g. draws=1000)")
+    if not isinstance(commodity, str) or commodity == "all":
+        raise InputError(f"ensemble: commodity must name one commodity, not {commodity!r}: its measures are totals "
+                         "in that commodity's unit (fix: one ensemble per commodity, e.g. commodity='crude')")
     if engine not in ("fast", "simulate"):
-        raise ValueError(f"engine must be 'fast' or 'simulate', not {engine!r}")
+        raise InputError(f"ensemble: engine must be 'fast' or 'simulate', not {engine!r}")
     if engine == "fast":
         method = "penalty"  # the fast model is the penalty form: fallbacks solve the same LP
     if isinstance(scenario, str | Path):

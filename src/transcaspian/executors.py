@@ -16,6 +16,8 @@ import concurrent.futures as cf
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from .errors import InputError
+
 __all__ = ["run_tasks", "EXECUTORS"]
 
 EXECUTORS = ("process", "dask")
@@ -44,9 +46,9 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Sequence[Any], *, workers: int = 
         Unknown executor, or workers < 1.
     """
     if executor not in EXECUTORS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+        raise InputError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
     if workers < 1:
-        raise ValueError(f"workers must be >= 1, not {workers}")
+        raise InputError(f"workers must be >= 1, not {workers}")
     if executor == "dask":
         yield from _dask(fn, tasks, workers=workers, scheduler=scheduler)
     elif workers == 1:

@@ -31,7 +31,7 @@ import pandas as pd
 from . import __version__
 from .aliases import build_alias_index, normalize_key
 from .elements import effective_capacity
-from .errors import UnknownElementError
+from .errors import InputError, UnknownElementError
 from .interop.columns import network_frames
 from .interop.writers import write_network
 from .schema import COMMODITIES, OPERATING_STATUSES
@@ -132,7 +132,7 @@ class CorridorNetwork:
         'novorossiysk_cpc_terminal'
         """
         if kind not in ("any", "node", "link"):
-            raise ValueError(f"kind must be 'any', 'node' or 'link', not {kind!r}")
+            raise InputError(f"kind must be 'any', 'node' or 'link', not {kind!r}")
         if kind in ("any", "node") and key in self.nodes.index:
             return key
         if kind in ("any", "link") and key in self.links.index:

@@ -401,9 +401,9 @@ def find_routes(
     """
     check_routes(net, origin, destination, k)
     if weight not in WEIGHTS:
-        raise ValueError(f"weight must be one of cost, time, distance; not {weight!r}")
+        raise InputError(f"weight must be one of cost, time, distance; not {weight!r}")
     if int(k) < 1:
-        raise ValueError(f"k must be at least 1, not {k}")
+        raise InputError(f"k must be at least 1, not {k}")
     src_id = net.resolve(str(origin), kind="node")
     dst_id = net.resolve(str(destination), kind="node")
     g = _graph(net, commodity, weight, avoid_nodes, avoid_countries)

@@ -200,6 +200,8 @@ class HighsLP:
         if self.solver == "ipm-first":
             self.h.setOptionValue("solver", "simplex")
             self.solver = "simplex"
+        if self.h.getModelStatus() == _core.HighsModelStatus.kModelEmpty:  # no columns (no supply): x = []
+            return self._empty_result(duals=duals)
         status = _STATUS.get(self.h.getModelStatus(), 4)
         if status == INFEASIBLE:
             return None
@@ -207,6 +209,20 @@ class HighsLP:
             msg = self.h.modelStatusToString(self.h.getModelStatus())
             raise SolverError(f"{phase}: HiGHS did not reach an optimum (status {status}: {msg})")
         return self._result(duals=duals)
+
+    def _empty_result(self, *, duals: bool) -> OptimizeResult | None:
+        """A model without columns: optimal at ``x = []`` when every row holds 0, else infeasible."""
+        lp = self.h.getLp()
+        lo, hi = np.asarray(lp.row_lower_, dtype=float), np.asarray(lp.row_upper_, dtype=float)
+        if np.any(lo > SOLVER_FEAS_TOL) or np.any(hi < -SOLVER_FEAS_TOL):
+            return None
+        zeros = np.zeros(self.n_rows)
+        res = OptimizeResult(x=np.zeros(0), fun=0.0, status=0, success=True, message="Empty model: nothing to solve")
+        if duals:
+            e, u = self.n_eq, self.n_eq + self.n_ub
+            res.update(eqlin=OptimizeResult(marginals=zeros[:e]), ineqlin=OptimizeResult(marginals=zeros[e:u]),
+                       extra_duals=zeros[u:], row_activity=zeros)
+        return res
 
     def _result(self, *, duals: bool = True) -> OptimizeResult:
         sol = self.h.getSolution()

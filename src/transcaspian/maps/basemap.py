@@ -19,6 +19,7 @@ import numpy as np
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import Point, box
 
+from ..errors import InputError
 from . import style as S
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def make_view(
     """
     x0, y0, x1, y1 = (float(v) for v in extent)
     if not (x0 < x1 and y0 < y1) or not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
-        raise ValueError(f"extent must be (min lon, min lat, max lon, max lat) with min < max, not {extent!r}")
+        raise InputError(f"extent must be (min lon, min lat, max lon, max lat) with min < max, not {extent!r}")
     fwd = _transformer("EPSG:4326", crs)
     xs, ys = fwd.transform(*_densified_box((x0, y0, x1, y1)))
     xmin, xmax, ymin, ymax = float(np.min(xs)), float(np.max(xs)), float(np.min(ys)), float(np.max(ys))

@@ -160,7 +160,7 @@ def _view(frames: Sequence[MapFrames], extent: Sequence[float] | None) -> View:
     if extent is None:
         return make_view(_default_extent(frames), min_aspect=0.5, max_aspect=0.8)
     if len(extent) != 4:
-        raise ValueError(f"extent must be (min lon, min lat, max lon, max lat), not {extent!r}")
+        raise InputError(f"extent must be (min lon, min lat, max lon, max lat), not {extent!r}")
     x0, y0, x1, y1 = (float(v) for v in extent)
     return make_view((x0, y0, x1, y1), min_aspect=0.45, max_aspect=1.0)
 
@@ -462,7 +462,7 @@ def plot_comparison(
     ['Before: baseline', 'After: terminal outage']
     """
     if layout not in ("panels", "stacked", "change"):
-        raise ValueError(f"layout must be 'panels', 'stacked' or 'change', not {layout!r}")
+        raise InputError(f"layout must be 'panels', 'stacked' or 'change', not {layout!r}")
     with mpl.rc_context(S.rc_params()):
         fb = map_frames(base.network, base, commodity=commodity)
         fa = map_frames(other.network, other, commodity=commodity)
@@ -670,7 +670,7 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Pa
     if fmt is None:
         raise InputError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg or .pdf")
     if fmt == "png" and dpi < 150:
-        raise ValueError(f"{path}: dpi={dpi} is too coarse for a report map; use at least 150")
+        raise InputError(f"{path}: dpi={dpi} is too coarse for a report map; use at least 150")
     meta: dict[str, Any] = {"Software": f"transcaspian {__version__} (matplotlib)"}
     if fmt == "png":
         meta["Source"] = S.SOURCE_LINE
