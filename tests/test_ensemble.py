@@ -130,3 +130,9 @@ def test_bad_options_are_clear_errors(mini_net, bad):
     options = {"draws": 3, "seed": 1, "start": "2026-01", "end": "2026-02", **bad}
     with pytest.raises(tc.InputError, match="fix: |engine must be"):
         tc.ensemble(mini_net, None, **options)
+
+
+def test_a_commodity_without_supply_is_a_clear_error():
+    net = tc.load_network()  # rare earths: markets and links, no supply (it was a KeyError after the base run)
+    with pytest.raises(tc.InputError, match=r"no supply of rare_earths.*fix: a commodity with supplies \(crude"):
+        tc.ensemble(net, None, draws=2, seed=1, commodity="rare_earths", start="2026-01", end="2026-02")

@@ -281,6 +281,11 @@ def ensemble(
         net.resolve(h.element)  # an unknown element fails here, with close matches
     size = chunk or max(1, min(250, -(-draws // (4 * max(workers, 1)))))
     token = uuid.uuid4().hex
+    if commodity not in base.totals:
+        have = ", ".join(c for c, v in ((net.baseline or {}).get("supplies") or {}).items() if v) or "none"
+        raise InputError(f"ensemble: no supply of {commodity} in the baseline or the scenario: nothing flows, so no "
+                         f"draw can lose any (fix: a commodity with supplies ({have}), or add supplies.{commodity} "
+                         "to baseline.yaml or the scenario)")
     base_tot = {k: float(v) for k, v in base.totals[commodity].items() if k != "unit"}
     jobs = [
         _Job(net, scenario, tuple(hz), int(seed), tuple(range(a, min(a + size, draws))), start_d, end_d, step, commodity,
