@@ -27,8 +27,6 @@ from collections.abc import Iterable
 
 import iso3166
 
-from .errors import InputError
-
 __all__ = ["ALPHA3", "is_country", "country_name", "suggest_country", "check_country", "check_countries"]
 
 #: Every ISO 3166-1 alpha-3 code.
@@ -150,11 +148,11 @@ def check_country(code: object) -> str:
     'AZE'
     """
     if not isinstance(code, str) or not code.strip():
-        raise InputError(f"{code!r} is not an ISO 3166-1 alpha-3 country code; use e.g. RUS, KAZ, AZE")
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-3 country code; use e.g. RUS, KAZ, AZE")
     up = code.strip().upper()
     if up in ALPHA3:
         return up
-    raise InputError(f"{code!r} is not an ISO 3166-1 alpha-3 country code; {_hint(code)}")
+    raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-3 country code; {_hint(code)}")
 
 
 def check_countries(codes: Iterable[object]) -> tuple[str, ...]:

@@ -128,7 +128,8 @@ class LazyFlowResult(FlowResult):
         lp, tally = tables.lp, tables.tally
         gross = {c: tally.fwd[c] + tally.bwd[c] for c in lp.commodities}
         through = {c: tally.outflow[c] + tally.got[c] for c in lp.commodities}
-        sol = tables.sol if tables.sol.rows or "netflow" not in tables.sol.meta else with_lp_duals(lp, tables.sol)
+        deferred = "netflow" in tables.sol.meta or tables.sol.meta.get("duals_deferred")
+        sol = tables.sol if tables.sol.rows or not deferred else with_lp_duals(lp, tables.sol)
         if "shadow_prices" in sol.meta:
             self.meta["shadow_prices"] = sol.meta["shadow_prices"]
         return _shadow_frame(lp, sol, gross, through, tables.objective)

@@ -27,6 +27,7 @@ from ..errors import InputError, ScenarioError, UnitError
 from ..guards import check_solve
 from ..scenario import Scenario
 from ..schema import OBJECTIVES, Objective
+from . import penalty
 from .allocation import ALLOCATIONS, Allocation
 from .assemble import assemble
 from .inputs import contracts_for, flow_classes, markets_for
@@ -42,7 +43,8 @@ __all__ = ["solve", "resolve_commodities", "prepare", "OBJECTIVES", "METHODS"]
 
 log = logging.getLogger(__name__)
 
-#: Values of ``solve(..., method=)``: ``"auto"`` (the LP today), ``"lp"``, ``"netflow"`` (:mod:`.netflow`).
+#: Values of ``solve(..., method=)``: ``"auto"`` (the LP; one certified penalty LP on a large plain
+#: network flow, :mod:`.penalty`), ``"lp"`` (always the two phases), ``"netflow"`` (:mod:`.netflow`).
 METHODS = ("auto", "lp", "netflow")
 
 
@@ -137,7 +139,12 @@ def solve(
         an integer min-cost max-flow on OR-Tools (the extra ``transcaspian[netflow]``;
         :mod:`transcaspian.flow.netflow`): the same optimum, faster on large networks;
         its tables are built on first access, and reading ``shadow_prices`` solves the
-        LP for its duals. ``"auto"`` (default): the LP.
+        LP for its duals. ``"auto"`` (default): the two-phase LP, except on a plain
+        network flow (one commodity and flow class, no contracts, allocation by cost) of
+        :data:`~transcaspian.flow.penalty.PENALTY_MIN_VARS` columns or more, where one
+        penalty LP gives the same optimum and a max-flow certificate proves it
+        (:mod:`transcaspian.flow.penalty`; the two phases run if the proof fails); its
+        tables are built on first access and ``shadow_prices`` solves the two-phase LP.
 
     Returns
     -------
@@ -187,8 +194,13 @@ def solve(
         raise ScenarioError(f"allocation {allocation!r} is unknown; use one of {', '.join(ALLOCATIONS)}")
     commodities = resolve_commodities(commodity, applied)
     lp = prepare(applied, commodities, objective=goal, allocation=cast(Allocation, allocation))
+    fast = penalty.solve_penalty(lp) if method == "auto" and penalty.eligible(lp) else None
     if method == "netflow":
         result = assemble_lazy(lp, solve_netflow(lp), scenario=scenario, objective=goal)
+    elif fast is not None:
+        result = assemble_lazy(lp, fast, scenario=scenario, objective=goal)
+        result.meta["method"] = ("one penalty LP (min " + goal + " + M x unserved) with a max-flow certificate: the "
+                                 "lexicographic LP's optimum (transcaspian.flow.penalty)")
     else:
         result = assemble(lp, lp.solve(), scenario=scenario, objective=goal)
     if method == "netflow":
