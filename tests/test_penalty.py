@@ -128,3 +128,28 @@ def test_a_tiny_network_by_hand(every_size):
     assert res.total_delivered["crude"] == pytest.approx(10.0, abs=1e-9)
     assert res.total_unserved["crude"] == pytest.approx(2.0, abs=1e-9)
     assert res.total_cost == pytest.approx((4 * 1 + 6 * 10) * 1e6, rel=1e-9)
+
+
+@pytest.mark.parametrize("case", ["market cap", "avoid a country", "node capacity"])
+def test_caps_avoided_countries_and_node_capacities_match_the_two_phases(every_size, case):
+    """The certificate's graph carries market caps, a class's avoided arcs and split nodes."""
+    nodes = [{"id": "a"}, {"id": "b", "country": "RUS"}, {"id": "c", "capacity": 5 if case == "node capacity" else None},
+             {"id": "m", "kind": "market"}, {"id": "n", "kind": "market"}]
+    links = [{"id": "ab", "from": "a", "to": "b", "capacity": 8, "cost": 1},
+             {"id": "bm", "from": "b", "to": "m", "capacity": 20, "cost": 1},
+             {"id": "ac", "from": "a", "to": "c", "capacity": 9, "cost": 4, "bidirectional": True},
+             {"id": "cm", "from": "c", "to": "m", "capacity": 20, "cost": 4},
+             {"id": "cn", "from": "c", "to": "n", "capacity": 20, "cost": 6}]
+    supply = {"a": {"value": 15, "avoid_countries": ["RUS"]}} if case == "avoid a country" else {"a": 15}
+    markets = {"crude": {"m": 6, "n": 100}} if case == "market cap" else {"crude": ["m", "n"]}
+    net = build_network(nodes, links, supplies={"crude": supply}, markets=markets)
+    auto, lp = tc.solve(net), tc.solve(net, method="lp")
+    assert _penalty_used(auto)
+    assert auto.total_delivered["crude"] == pytest.approx(lp.total_delivered["crude"], abs=1e-9)
+    assert auto.total_cost == pytest.approx(lp.total_cost, rel=1e-9)
+    pd.testing.assert_frame_equal(auto.delivered, lp.delivered, check_exact=False, atol=1e-9)
+    if case == "avoid a country":  # networkx's graph knows no countries: by hand, only a -> c (9) avoids b
+        assert auto.total_delivered["crude"] == pytest.approx(9.0, abs=1e-9)
+    else:
+        G, s, t = nx_flow_graph(net)
+        assert auto.total_delivered["crude"] == pytest.approx(nx.maximum_flow_value(G, s, t), abs=1e-9)
