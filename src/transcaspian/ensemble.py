@@ -232,7 +232,9 @@ def ensemble(
         ``"fast"``: one highspy model of the horizon per task, the struck elements'
         capacities changed per draw and re-solved warm (the penalty form; the tests
         check it against ``simulate``). ``"simulate"``: :func:`transcaspian.simulate`
-        for every draw.
+        for every draw. A scenario with ``allocation: pro_rata`` or an ``objective``
+        other than cost runs every draw by ``simulate`` (the fast model is cost-first;
+        ``meta["engine_note"]`` says why).
     progress : callable, optional
         ``progress(done, total)`` after each task.
 
@@ -256,12 +258,11 @@ def ensemble(
     if not isinstance(commodity, str) or commodity == "all":
         raise InputError(f"ensemble: commodity must name one commodity, not {commodity!r}: its measures are totals "
                          "in that commodity's unit (fix: one ensemble per commodity, e.g. commodity='crude')")
-    if engine not in ("fast", "simulate"):
-        raise InputError(f"ensemble: engine must be 'fast' or 'simulate', not {engine!r}")
-    if engine == "fast":
-        method = "penalty"  # the fast model is the penalty form: fallbacks solve the same LP
     if isinstance(scenario, str | Path):
         scenario = Scenario.from_yaml(scenario)
+    engine, engine_note = _choose_engine(engine, scenario)
+    if engine == "fast":
+        method = "penalty"  # the fast model is the penalty form: fallbacks solve the same LP
     start = start if start is not None else getattr(scenario, "start", None)
     end = end if end is not None else getattr(scenario, "end", None)
     step = step or getattr(scenario, "step", None) or "month"
@@ -313,12 +314,42 @@ def ensemble(
     worst = _worst_decile(table, hz)
     meta = {
         "seed": seed, "draws": draws, "start": str(start_d), "end": str(end_d), "step": step, "executor": executor,
-        "workers": workers, "chunk": size, "method": method, "engine": engine, "base": base_tot, "unit": base.totals[commodity].get("unit"),
+        "workers": workers, "chunk": size, "method": method, "engine": engine, "engine_note": engine_note,
+        "base": base_tot, "unit": base.totals[commodity].get("unit"),
         "hazards": [h.id for h in hz], "sources": sorted({s for h in hz for s in h.sources}),
         "seconds": (dt.datetime.now() - t0).total_seconds(), "out": str(out) if out is not None else None,
     }
     draws_table = table if writer is None else table[["draw", *MEASURES]]
     return EnsembleResult(draws_table, summary, worst, meta)
+
+
+def _choose_engine(engine: str, scenario: Scenario | None) -> tuple[str, str | None]:
+    """The engine that runs the draws, and why it is not the one asked for (None: it is).
+
+    :class:`~transcaspian.timeline.fast.FastHorizon` is the cost-first penalty form: with a
+    scenario's ``allocation: pro_rata`` or another ``objective`` its deferred, stranded and
+    cost figures would not be the scenario's, so every draw runs :func:`simulate` instead.
+
+    Raises
+    ------
+    InputError
+        An unknown engine.
+    """
+    if engine not in ("fast", "simulate"):
+        raise InputError(f"ensemble: engine must be 'fast' or 'simulate', not {engine!r}")
+    if engine != "fast":
+        return engine, None
+    allocation = getattr(scenario, "allocation", None) or "cost"
+    objective = getattr(scenario, "objective", None) or "cost"
+    note = None
+    if allocation != "cost":
+        note = f"the scenario's allocation {allocation!r} is not in the fast engine (cost allocation only)"
+    elif objective != "cost":
+        note = f"the scenario's objective {objective!r} is not in the fast engine (cost objective only)"
+    if note is None:
+        return engine, None
+    log.warning("ensemble: %s; every draw runs simulate (engine='simulate')", note)
+    return "simulate", note
 
 
 def _hazard_file(net: CorridorNetwork) -> Path | None:
