@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 import transcaspian as tc
 
 WINTER = "examples/scenarios/winter_2025_26.yaml"
+MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
 def test_ensemble_fast_engine_keeps_the_scenarios_pro_rata_allocation(net):
@@ -23,3 +28,33 @@ def test_ensemble_fast_engine_keeps_the_scenarios_pro_rata_allocation(net):
     sim = tc.simulate(net, WINTER, method="penalty").totals["crude"]
     np.testing.assert_allclose(quiet["deferred"], sim["deferred"], atol=1e-6)
     np.testing.assert_allclose(quiet["stranded"], sim["stranded"], atol=1e-6)
+
+
+def test_moorings_out_on_an_element_without_moorings_is_an_error(mini_net):
+    """The mini terminal has no moorings (no time.yaml): a moorings_out window restricted nothing, silently."""
+    sc = tc.Scenario(name="m", outages=({"element": "terminal", "moorings_out": 1, "from": "2025-12-10"},))
+    with pytest.raises(tc.ScenarioError, match=r"outages\[0\]\.moorings_out: terminal has no moorings.*fix: use off or derate"):
+        tc.simulate(mini_net, sc, start="2025-12", end="2025-12")
+
+
+def test_an_event_end_before_the_event_is_an_error(mini_net):
+    """{event, to} with `to` before the event's date: the end came first and the derate then lasted for ever."""
+    sc = tc.Scenario(name="e", outages=({"event": "terminal_strike", "to": "2025-11-15"},))
+    with pytest.raises(tc.ScenarioError, match=r"outages\[0\]\.to: 2025-11-15 is not after the date of event 'terminal_strike'"):
+        tc.simulate(mini_net, sc, start="2025-11", end="2025-12")
+
+
+def test_an_event_dated_to_a_month_starts_on_its_first_day_as_in_load_network(tmp_path):
+    """An event dated 2025-12 applies from 1 December in load_network(as_of=...); simulate applied it on the 31st."""
+    d = tmp_path / "mini"
+    shutil.copytree(MINI, d)
+    (d / "events.yaml").write_text("events:\n  - id: strike\n    date: '2025-12'\n    end: '2026-01'\n    title: t\n"
+                                   "    sources: [T1]\n    changes:\n      - derate: {terminal: 0.5}\n")
+    net = tc.load_network(d)
+    assert tc.load_network(d, as_of="2025-12-15").nodes.at["terminal", "derate"] == 0.5
+    res = tc.simulate(net, start="2025-11-30", end="2026-01-01", step="day")
+    cap = res.throughput[res.throughput["node"] == "terminal"].set_index("period")["capacity"]
+    full = 30.0 / 365  # Mt/y capacity of the terminal, one day
+    assert cap["2025-11-30"] == pytest.approx(full)
+    assert cap["2025-12-01"] == pytest.approx(full / 2) and cap["2025-12-31"] == pytest.approx(full / 2)
+    assert cap["2026-01-01"] == pytest.approx(full)

@@ -60,7 +60,8 @@ class FastHorizon:
         for eid in static_ids:
             frame = applied.nodes if eid in applied.nodes.index else applied.links
             avail.factor[eid] = np.full(n_days, 0.0 if bool(frame.at[eid, "disabled"]) else float(frame.at[eid, "derate"]))
-        windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where="ensemble")
+        windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where="ensemble",
+                                             moorings=td.moorings)
         avail.add_events(net, ends=ends, skip=static_ids)
         for w in windows:
             avail.add_window(w)
@@ -138,7 +139,7 @@ class FastHorizon:
         """
         if not outages and self._base is not None:
             return dict(self._base)
-        windows, _ = windows_from_outages(self.net, tuple(outages), where="ensemble draw")
+        windows, _ = windows_from_outages(self.net, tuple(outages), where="ensemble draw", moorings=self.model.td.moorings)
         m = self.model
         base_avail = m.avail
         avail = copy.copy(base_avail)

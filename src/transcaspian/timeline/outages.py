@@ -31,14 +31,14 @@ import dataclasses
 import datetime as dt
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._scenario_fields import OUTAGE_KEYS, OUTAGE_KINDS, check_outage
 from ..errors import ScenarioError
-from ..events import parse_date
+from ..events import _event_date, _event_end, parse_date
 from ..schema import OPERATING_STATUSES
 
 if TYPE_CHECKING:
@@ -66,18 +66,23 @@ class Window:
 
 
 def windows_from_outages(
-    net: CorridorNetwork, outages: Sequence[Mapping[str, Any]], *, where: str
+    net: CorridorNetwork, outages: Sequence[Mapping[str, Any]], *, where: str,
+    moorings: Collection[str] | None = None,
 ) -> tuple[list[Window], dict[str, dt.date]]:
     """Resolved windows of a scenario's ``outages:``, and the end dates they give events.
+
+    ``moorings``: the nodes with moorings in time.yaml; when given, a ``moorings_out``
+    window on any other element is an error (it would restrict nothing).
 
     Raises
     ------
     ScenarioError
-        An unknown element or event id, with the fix.
+        An unknown element or event id, an event's ``to`` not after its date, or
+        ``moorings_out`` on an element without moorings, with the fix.
     """
     windows: list[Window] = []
     ends: dict[str, dt.date] = {}
-    events = {str(e.get("id")) for e in net.events}
+    events = {str(e.get("id")): e for e in net.events}
     problems = []
     for i, e in enumerate(outages):
         if e.get("event") is not None:
@@ -86,6 +91,10 @@ def windows_from_outages(
                 problems.append(f"outages[{i}].event: no event {eid!r} in events.yaml (fix: use one of {', '.join(sorted(events))})")
                 continue
             ends[eid] = parse_date(e["to"])
+            day = _event_date(events[eid])
+            if ends[eid] <= day:  # restored before it happened: the end would be dropped and the event last for ever
+                problems.append(f"outages[{i}].to: {ends[eid]} is not after the date of event {eid!r} ({day}) "
+                                "(fix: `to` is the first day back, after the event's date)")
             continue
         try:
             eid = net.resolve(str(e["element"]))
@@ -93,6 +102,12 @@ def windows_from_outages(
             problems.append(f"outages[{i}].element: {exc} (fix: use an id or alias from `transcaspian validate --list`)")
             continue
         kind = next(k for k in _KINDS if e.get(k) is not None)
+        if kind == "moorings_out" and moorings is not None and eid not in moorings:
+            have = ", ".join(sorted(moorings)) or "none"
+            problems.append(f"outages[{i}].moorings_out: {eid} has no moorings in time.yaml, so taking them out "
+                            f"restricts nothing (fix: use off or derate, or add {eid} to the moorings of time.yaml; "
+                            f"nodes with moorings: {have})")
+            continue
         value = 0.0 if kind == "off" else float(e[kind])
         end = parse_date(e["to"]) if e.get("to") is not None else None
         windows.append(Window(eid, kind, value, parse_date(e["from"]), end, str(e.get("note") or "")))
@@ -154,11 +169,12 @@ class Availability:
         ends = dict(ends or {})
         skip = set(skip)
         points: list[tuple[dt.date, int, str, str, Any]] = []  # date, order, element, op, value
-        for order, ev in enumerate(sorted(net.events, key=lambda e: parse_date(e["date"]))):
-            start = parse_date(ev["date"])
+        # the event's day and end as load_network(as_of=...) reads them (a bare month YYYY-MM is its first day)
+        for order, ev in enumerate(sorted(net.events, key=_event_date)):
+            start = _event_date(ev)
             end = ends.get(str(ev.get("id")))
-            if end is None and ev.get("end") is not None:
-                end = parse_date(ev["end"])
+            if end is None:
+                end = _event_end(ev)
             weather = ev.get("kind") == "weather"
             for change in ev.get("changes") or []:
                 for op, arg in change.items():

@@ -155,6 +155,8 @@ def simulate(
         commodity = getattr(scenario, "commodity", None) or "crude"
     commodities = resolve_commodities(commodity, applied)
     td = load_time_data(net, time_data)
+    windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where=where,
+                                         moorings=td.moorings)
     if not events:  # no dated record: no loading plans either
         td = dataclasses.replace(td, plans=())
     lp = prepare(applied, commodities, objective=cast(Objective, objective))
@@ -166,7 +168,6 @@ def simulate(
         frame = applied.nodes if eid in applied.nodes.index else applied.links
         f = 0.0 if bool(frame.at[eid, "disabled"]) else float(frame.at[eid, "derate"])
         avail.factor[eid] = np.full(n_days, f)
-    windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where=where)
     touched: list[str] = []
     if events:
         touched = avail.add_events(net, ends=ends, skip=static_ids)
