@@ -58,3 +58,33 @@ def test_an_event_dated_to_a_month_starts_on_its_first_day_as_in_load_network(tm
     assert cap["2025-11-30"] == pytest.approx(full)
     assert cap["2025-12-01"] == pytest.approx(full / 2) and cap["2025-12-31"] == pytest.approx(full / 2)
     assert cap["2026-01-01"] == pytest.approx(full)
+
+
+HZ = {"id": "storm", "element": "terminal", "effect": {"off": True}, "per_month": 0.5, "durations_days": [5, 10]}
+
+
+@pytest.mark.parametrize(("change", "match"), [
+    ({"per_month": "often"}, "per_month 'often' is not a probability"),
+    ({"durations_days": [2.5]}, r"durations_days \[2.5\] must list whole days"),  # was cut to 2 days
+    ({"durations_days": "15"}, "durations_days '15' must list whole days"),  # was read as 1 and 5 days
+    ({"durations_days": ["x"]}, "durations_days"),
+    ({"effect": "off"}, "effect 'off' is not a mapping"),
+    ({"effect": {"derate": 2}}, "derate: f \\(0 to 1\\)"),  # was accepted and restricted nothing
+    ({"effect": {"off": False}}, "must be one of off: true"),  # was a full outage
+    ({"months": "winter"}, "months 'winter' must list calendar months"),
+])
+def test_malformed_hazards_are_scenario_errors(mini_net, change, match):
+    """Each was a ValueError/TypeError from float()/int()/dict(), or accepted and silently different."""
+    with pytest.raises(tc.ScenarioError, match=match):
+        tc.ensemble(mini_net, None, draws=2, seed=1, start="2025-11", end="2025-12", hazards=[{**HZ, **change}],
+                    history=False)
+
+
+def test_a_moorings_hazard_without_moorings_and_a_bad_seed_are_errors(mini_net):
+    """moorings_out on the mini terminal (no moorings) lost nothing in every draw; a seed of -1 or 'a' was numpy's ValueError."""
+    kw = {"draws": 2, "start": "2025-11", "end": "2025-12", "history": False}
+    with pytest.raises(tc.ScenarioError, match="hazard 'storm': effect moorings_out on terminal, which has no moorings"):
+        tc.ensemble(mini_net, None, seed=1, hazards=[{**HZ, "effect": {"moorings_out": 1}}], **kw)
+    for seed in (-1, "a", 1.5):
+        with pytest.raises(tc.InputError, match="seed must be a whole number"):
+            tc.ensemble(mini_net, None, seed=seed, hazards=[HZ], **kw)

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, ScenarioError
 from .executors import run_tasks
 from .hazards import Hazard, hazard_from_mapping, load_hazards, sample_windows
 from .network import CorridorNetwork
@@ -255,6 +255,8 @@ def ensemble(
     t0 = dt.datetime.now()
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise InputError(f"ensemble: draws must be a whole number >= 1, not {draws!r} (fix: e.g. draws=1000)")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"ensemble: seed must be a whole number >= 0, not {seed!r} (fix: e.g. seed=1)")
     if not isinstance(commodity, str) or commodity == "all":
         raise InputError(f"ensemble: commodity must name one commodity, not {commodity!r}: its measures are totals "
                          "in that commodity's unit (fix: one ensemble per commodity, e.g. commodity='crude')")
@@ -278,8 +280,7 @@ def ensemble(
             continue
         hz.append(h)
     hz += [h if isinstance(h, Hazard) else hazard_from_mapping(h, where="ensemble hazards=") for h in hazards]
-    for h in hz:
-        net.resolve(h.element)  # an unknown element fails here, with close matches
+    _check_hazards(net, hz)
     size = chunk or max(1, min(250, -(-draws // (4 * max(workers, 1)))))
     token = uuid.uuid4().hex
     if commodity not in base.totals:
@@ -350,6 +351,30 @@ def _choose_engine(engine: str, scenario: Scenario | None) -> tuple[str, str | N
         return engine, None
     log.warning("ensemble: %s; every draw runs simulate (engine='simulate')", note)
     return "simulate", note
+
+
+def _check_hazards(net: CorridorNetwork, hazards: Sequence[Hazard]) -> None:
+    """Every hazard's element exists, and one that takes moorings out strikes a node with moorings.
+
+    Raises
+    ------
+    UnknownElementError
+        An unknown element, with close matches.
+    ScenarioError
+        ``moorings_out`` on an element without moorings in time.yaml (its draws would lose nothing).
+    """
+    from .timeline.timedata import load_time_data  # noqa: PLC0415 (the time model: heavy, loaded on use)
+
+    moorings = None
+    for h in hazards:
+        eid = net.resolve(h.element)  # an unknown element fails here, with close matches
+        if dict(h.effect).get("moorings_out") is None:
+            continue
+        moorings = load_time_data(net, None).moorings if moorings is None else moorings
+        if eid not in moorings:
+            raise ScenarioError(f"ensemble: hazard {h.id!r}: effect moorings_out on {eid}, which has no moorings in "
+                                "time.yaml: its windows would restrict nothing (fix: effect off: true or derate: f, or "
+                                f"add {eid} to the moorings of time.yaml)")
 
 
 def _hazard_file(net: CorridorNetwork) -> Path | None:
