@@ -88,3 +88,24 @@ def test_a_moorings_hazard_without_moorings_and_a_bad_seed_are_errors(mini_net):
     for seed in (-1, "a", 1.5):
         with pytest.raises(tc.InputError, match="seed must be a whole number"):
             tc.ensemble(mini_net, None, seed=seed, hazards=[HZ], **kw)
+
+
+def test_capacities_carry_their_own_unit(net):
+    """Containers move in TEU on rail lines whose capacity is in Mt/y: the flows table showed 0.24 "TEU" of
+    capacity beside 6,540 TEU of flow. The capacity is in its element's unit, named in capacity_unit."""
+    from transcaspian.units import TONNES_PER_TEU
+
+    res = tc.simulate(net, start="2025-10", end="2025-11", commodity="containers")
+    fl = res.flows.set_index(["period", "link"])
+    row = fl.loc[("2025-10", "alashankou_dostyk_rail")]
+    assert (row["unit"], row["capacity_unit"]) == ("TEU", "Mt")
+    assert row["flow"] * TONNES_PER_TEU / 1e6 <= row["capacity"] * (1 + 1e-9)
+    assert row["capacity"] == pytest.approx(net.links.at["alashankou_dostyk_rail", "capacity"] * 31 / 365)
+    units = net.links["unit"].str.split("/").str[0]
+    capped = res.flows[res.flows["capacity"].notna()]
+    assert (capped["capacity_unit"].to_numpy() == units.loc[capped["link"]].to_numpy()).all()
+    thr = res.throughput[res.throughput["capacity"].notna()]
+    assert (thr["capacity_unit"].to_numpy() == net.nodes["unit"].str.split("/").str[0].loc[thr["node"]].to_numpy()).all()
+    tidy = res.to_frame()
+    cap = tidy[(tidy["element"] == "alashankou_dostyk_rail") & (tidy["variable"] == "capacity")]
+    assert set(cap["unit"]) == {"Mt"}

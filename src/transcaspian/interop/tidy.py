@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["result_frame", "simulation_frame", "RESULT_TABLES"]
@@ -42,6 +43,10 @@ def _melt(df: pd.DataFrame, table: str, element: str, variables: tuple[str, ...]
     long = flat.melt(id_vars=[*keep, element, "commodity", "_unit"], value_vars=cols, var_name="variable", value_name="_value")
     long = long.rename(columns={"_value": "value"})
     long["unit"] = [_unit_of(v, u, flat) for v, u in zip(long["variable"], long["_unit"])]
+    if "capacity_unit" in flat.columns and "capacity" in cols:  # a capacity is in its element's unit, not the flow's
+        cap_unit = flat["capacity_unit"].to_numpy()
+        at = (long["variable"] == "capacity").to_numpy()
+        long.loc[at, "unit"] = cap_unit[np.flatnonzero(at) % len(flat)] if len(flat) else []
     long["value"] = long["value"].astype(float)
     return long.rename(columns={element: "element"}).drop(columns="_unit").assign(table=table)
 

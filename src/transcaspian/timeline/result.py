@@ -50,10 +50,12 @@ class SimulationResult:
         ``period, start, end, days``.
     flows : DataFrame
         Per period and link: ``forward``, ``backward``, ``flow`` (their sum), the
-        period's ``capacity`` (NaN: uncapacitated), ``unit``, ``kbpd`` (crude).
+        period's ``capacity`` (NaN: uncapacitated) in ``capacity_unit`` (the link's
+        own: a rail line's Mt beside containers in TEU), ``unit`` (of the flow),
+        ``kbpd`` (crude).
     throughput : DataFrame
         Per period and node: outflow plus delivered (a terminal's loadings), the
-        period's capacity, ``kbpd``.
+        period's capacity (in ``capacity_unit``), ``kbpd``.
     storage : DataFrame
         Per period and storage node: ``level`` at the end of the period, ``change``,
         ``capacity``, ``minimum``.
@@ -96,7 +98,7 @@ class SimulationResult:
         [2.384, 1.274]
         """
         t = self.throughput[self.throughput["node"] == node]
-        return t.set_index("period")[["throughput", "capacity", "unit", "kbpd"]]
+        return t.set_index("period")[["throughput", "capacity", "capacity_unit", "unit", "kbpd"]]
 
     def summary(self) -> dict[str, Any]:
         """Plain data: scenario, step, periods and the totals."""
@@ -142,6 +144,9 @@ def assemble_simulation(
     unit = {c: canonical_unit(c).split("/")[0] for c in lp.commodities}
 
     frm, to, mode = (links[c].to_numpy() for c in ("from_node", "to_node", "mode"))
+    # capacities are in the element's own unit (a rail line in Mt/y carries containers in TEU): per period, without /y
+    link_cu = [_period_unit(u) for u in (links["unit"] if "unit" in links else [None] * len(links))]
+    node_cu = [_period_unit(u) for u in (nodes["unit"] if "unit" in nodes else [None] * len(nodes))]
     kind = nodes["kind"].to_numpy()
     cap_nodes = sorted({e for (k_, e) in sol.rhs if k_ == "node"})
     flow_rows, thr, cost = [], [], {c: 0.0 for c in lp.commodities}
@@ -164,17 +169,19 @@ def assemble_simulation(
                 lid = lp.link_ids[li]
                 cap = sol.rhs.get(("link", lid))
                 flow_rows.append((p.label, lid, frm[li], to[li], mode[li], c, fwd[li], bwd[li], fwd[li] + bwd[li],
-                                  float(cap[t]) if cap is not None else np.nan, unit[c], bpt[frm[li]]))
+                                  float(cap[t]) if cap is not None else np.nan, link_cu[li] or unit[c], unit[c],
+                                  bpt[frm[li]]))
             shown = set(np.flatnonzero(out > 0).tolist()) | {lp.node_pos[n] for n in cap_nodes}
             for ni in sorted(shown):
                 nid = lp.node_ids[ni]
                 cap = sol.rhs.get(("node", nid))
                 thr.append((p.label, nid, kind[ni], c, out[ni], float(cap[t]) if cap is not None else np.nan,
-                            unit[c], bpt[nid]))
+                            node_cu[ni] or unit[c], unit[c], bpt[nid]))
     flows = pd.DataFrame(flow_rows, columns=["period", "link", "from_node", "to_node", "mode", "commodity",
-                                             "forward", "backward", "flow", "capacity", "unit", "bbl_per_tonne"])
+                                             "forward", "backward", "flow", "capacity", "capacity_unit", "unit",
+                                             "bbl_per_tonne"])
     throughput = pd.DataFrame(thr, columns=["period", "node", "kind", "commodity", "throughput", "capacity",
-                                            "unit", "bbl_per_tonne"])
+                                            "capacity_unit", "unit", "bbl_per_tonne"])
     for df, col in ((flows, "flow"), (throughput, "throughput")):
         _add_kbpd(df, col, days)
 
@@ -287,6 +294,11 @@ def _delivered_table(model: TimeExpandedLP, sol: TimeSolution, unit: dict[str, s
     delivered = pd.DataFrame(dl, columns=["period", "market", "commodity", "value", "unit", "bbl_per_tonne"])
     _add_kbpd(delivered, "value", days)
     return delivered
+
+
+def _period_unit(unit: Any) -> str:
+    """A capacity unit per year as the unit of a period's volume (``Mt/y`` -> ``Mt``); "" when missing."""
+    return unit.split("/")[0] if isinstance(unit, str) and unit else ""
 
 
 def _short(node: str) -> str:
