@@ -109,3 +109,16 @@ def test_capacities_carry_their_own_unit(net):
     tidy = res.to_frame()
     cap = tidy[(tidy["element"] == "alashankou_dostyk_rail") & (tidy["variable"] == "capacity")]
     assert set(cap["unit"]) == {"Mt"}
+
+
+def test_pro_rata_relaxes_contracts_the_horizon_cannot_meet(net):
+    """Gas over the winter: the Orenburg strike makes the Karachaganak-Orenburg minimum unmeetable. The cost
+    allocation relaxes it (as solve does); pro_rata ended in an InfeasibleError in its first filling round."""
+    kw = {"start": "2025-10", "end": "2026-02", "commodity": "gas"}
+    cost = tc.simulate(net, allocation="cost", **kw)
+    fair = tc.simulate(net, allocation="pro_rata", **kw)
+    assert cost.relaxed_contracts and set(fair.relaxed_contracts) == set(cost.relaxed_contracts)
+    for k, v in cost.relaxed_contracts.items():
+        assert fair.relaxed_contracts[k] == pytest.approx(v, rel=1e-6)
+    assert fair.totals["gas"]["delivered"] == pytest.approx(cost.totals["gas"]["delivered"], rel=1e-9)
+    assert fair.meta["served_share"] and all(0.0 <= s <= 1.0 for s in fair.meta["served_share"].values())

@@ -488,13 +488,26 @@ class TimeExpandedLP:
         return pos is not None and bool(np.isfinite(lp.node_cap[pos]))
 
     # ------------------------------------------------------------- solve
+    def _relax_contracts(self, A_eq: sp.csr_matrix, b_eq: np.ndarray, A_ub: sp.csr_matrix, b_ub: np.ndarray,
+                         rows: list[Row], bounds: np.ndarray) -> tuple[np.ndarray, dict[int, float]]:
+        """FlowLP's phase 0 on the horizon's matrices: the new right-hand sides and the relaxed minima by contract."""
+        shim = copy.copy(self.lp)
+        shim.n_vars = self.N
+        b_new, relaxed_at = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
+        return b_new, {i: v for i, (_, v) in relaxed_at.items()}  # unscaled rows: the minima as they are
+
     def solve(self) -> TimeSolution:
         """Phase 1 (most delivered), phase 2 (least cost), phase 3 (least stranded: the rest deferred)."""
         t0 = time.perf_counter()
         A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
         t_build = time.perf_counter() - t0
         shares: dict[tuple[str, str, str], float] = {}
+        relaxed: dict[int, float] = {}
         if self.allocation == "pro_rata":  # served shares per (period, origin) become floors
+            # min_flow contracts the horizon cannot meet are relaxed first, as the cost phases would
+            # relax them: the progressive filling needs a feasible horizon
+            if _linprog_if_feasible(np.zeros(self.N), A_ub, b_ub, A_eq, b_eq, bounds, phase="simulate (feasible?)") is None:
+                b_ub, relaxed = self._relax_contracts(A_eq, b_eq, A_ub, b_ub, rows, bounds)
             shares = period_fair_shares(self, A_eq, b_eq, A_ub, b_ub, bounds, linprog=_linprog)
             A_f, b_f = floor_rows(self, shares)
             A_ub, b_ub = sp.vstack([A_ub, A_f]).tocsr(), np.concatenate([b_ub, b_f])
@@ -509,17 +522,13 @@ class TimeExpandedLP:
         for dc in self.deferral:
             k = dc.members[0][0]
             c1[dc.f.ravel()] = lp.weights[lp.classes[k].commodity]
-        relaxed: dict[int, float] = {}
 
         def first(c: np.ndarray, phase: str) -> OptimizeResult:
             """Solve; if infeasible, relax min_flow contracts with the solver's phase 0 and solve again."""
             nonlocal b_ub, relaxed
             res = _linprog_if_feasible(c, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase)
             if res is None:
-                shim = copy.copy(lp)  # FlowLP's phase 0, run on the horizon's matrices
-                shim.n_vars = self.N
-                b_ub, relaxed_at = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
-                relaxed = {i: v for i, (_, v) in relaxed_at.items()}  # unscaled rows: the minima as they are
+                b_ub, relaxed = self._relax_contracts(A_eq, b_eq, A_ub, b_ub, rows, bounds)
                 res = _linprog(c, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase)
             return res
 
