@@ -122,3 +122,18 @@ def test_pro_rata_relaxes_contracts_the_horizon_cannot_meet(net):
         assert fair.relaxed_contracts[k] == pytest.approx(v, rel=1e-6)
     assert fair.totals["gas"]["delivered"] == pytest.approx(cost.totals["gas"]["delivered"], rel=1e-9)
     assert fair.meta["served_share"] and all(0.0 <= s <= 1.0 for s in fair.meta["served_share"].values())
+
+
+def test_a_result_without_supply_has_the_tables_and_types_of_a_full_one(net, caplog):
+    """Rare earths have markets and links but no supply: every table had object columns (production's unit
+    float), so concatenating or comparing with a full result changed types."""
+    kw = {"start": "2025-11", "end": "2025-12"}
+    with caplog.at_level("WARNING", logger="transcaspian.timeline.run"):
+        empty = tc.simulate(net, commodity="rare_earths", **kw)
+    assert "no supply of rare_earths" in caplog.text
+    full = tc.simulate(net, **kw)
+    for name in ("periods", "flows", "throughput", "storage", "production", "delivered", "stranded"):
+        a, b = getattr(empty, name), getattr(full, name)
+        assert list(a.columns) == list(b.columns), name
+        assert a.dtypes.astype(str).to_dict() == b.dtypes.astype(str).to_dict(), name
+    assert len(empty.delivered) == 0 and empty.totals == {}

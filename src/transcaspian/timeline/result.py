@@ -189,6 +189,9 @@ def assemble_simulation(
     production = _production_table(model, sol, unit)
     delivered = _delivered_table(model, sol, unit, bpt, days)
     stranded = production[["period", "origin", "commodity", "stranded", "unit"]].rename(columns={"stranded": "value"})
+    # a table with no rows (no commodity with supply) keeps the column types of one with rows
+    flows, throughput, storage, production, delivered, stranded = (
+        _typed(df) for df in (flows, throughput, storage, production, delivered, stranded))
 
     totals: dict[str, dict[str, Any]] = {}
     for c in lp.commodities:
@@ -294,6 +297,17 @@ def _delivered_table(model: TimeExpandedLP, sol: TimeSolution, unit: dict[str, s
     delivered = pd.DataFrame(dl, columns=["period", "market", "commodity", "value", "unit", "bbl_per_tonne"])
     _add_kbpd(delivered, "value", days)
     return delivered
+
+
+#: Columns of the result tables that hold numbers; every other column is text.
+_NUMBER_COLUMNS = frozenset({"forward", "backward", "flow", "capacity", "bbl_per_tonne", "kbpd", "throughput", "level",
+                             "change", "minimum", "planned", "available", "deferred", "stranded", "produced", "value"})
+_TEXT = pd.Series(["x"]).dtype  # pandas' string type for text ("str" in pandas 3)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with float number columns and text columns, also when it has no rows (``object`` columns then)."""
+    return df.astype({c: (float if c in _NUMBER_COLUMNS else _TEXT) for c in df.columns})
 
 
 def _period_unit(unit: Any) -> str:

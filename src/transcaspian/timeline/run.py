@@ -160,6 +160,9 @@ def simulate(
     if not events:  # no dated record: no loading plans either
         td = dataclasses.replace(td, plans=())
     lp = prepare(applied, commodities, objective=cast(Objective, objective))
+    if commodity != "all" and (idle := [c for c in commodities if c not in lp.commodities]):
+        log.warning("%s: no supply of %s: its tables have no rows and totals no entry (fix: add supplies to the "
+                    "baseline or the scenario)", where, ", ".join(idle))
 
     n_days = (periods[-1].end - periods[0].start).days + 1
     avail = Availability.empty(periods[0].start, n_days)
