@@ -137,3 +137,26 @@ def test_a_result_without_supply_has_the_tables_and_types_of_a_full_one(net, cap
         assert list(a.columns) == list(b.columns), name
         assert a.dtypes.astype(str).to_dict() == b.dtypes.astype(str).to_dict(), name
     assert len(empty.delivered) == 0 and empty.totals == {}
+
+
+def test_cli_simulate_table_keeps_commodities_and_units_apart(run, net):
+    """`simulate --commodity crude,gas` added Mt of crude and bcm of gas into one "delivered Mt" column
+    (uranium's kt were headed Mt too), and `--commodity all` was a pandas InvalidIndexError (Aktau has crude
+    and container rows)."""
+    import io
+
+    import pandas as pd
+
+    code, out, _ = run("simulate", "--commodity", "crude,gas", "--start", "2025-11", "--end", "2025-12",
+                       "--format", "csv", "--no-chart")
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out)).set_index("period")
+    res = tc.simulate(net, start="2025-11", end="2025-12", commodity=["crude", "gas"])
+    for c, unit in (("crude", "Mt"), ("gas", "bcm")):
+        d = res.delivered[res.delivered["commodity"] == c].groupby("period")["value"].sum()
+        np.testing.assert_allclose(table[f"{c} delivered {unit}"].to_numpy(), d.loc[table.index].to_numpy(), rtol=1e-3)
+    assert "delivered Mt" not in table and "gas CPC loadings bcm" not in table  # gas cannot pass the crude terminal
+    code, out, _ = run("simulate", "--commodity", "uranium", "--start", "2025-11", "--end", "2025-11", "--no-chart")
+    assert code == 0 and "delivered kt" in out and "delivered Mt" not in out
+    code, out, _ = run("simulate", "--commodity", "all", "--start", "2025-11", "--end", "2025-11", "--no-chart")
+    assert code == 0 and "containers delivered TEU" in out

@@ -149,6 +149,7 @@ def assemble_simulation(
     node_cu = [_period_unit(u) for u in (nodes["unit"] if "unit" in nodes else [None] * len(nodes))]
     kind = nodes["kind"].to_numpy()
     cap_nodes = sorted({e for (k_, e) in sol.rhs if k_ == "node"})
+    reach = {c: set(lp.arcs[c].tail.tolist()) | set(lp.arcs[c].head.tolist()) for c in lp.commodities}
     flow_rows, thr, cost = [], [], {c: 0.0 for c in lp.commodities}
     for t, p in enumerate(periods):
         for c in lp.commodities:
@@ -171,7 +172,8 @@ def assemble_simulation(
                 flow_rows.append((p.label, lid, frm[li], to[li], mode[li], c, fwd[li], bwd[li], fwd[li] + bwd[li],
                                   float(cap[t]) if cap is not None else np.nan, link_cu[li] or unit[c], unit[c],
                                   bpt[frm[li]]))
-            shown = set(np.flatnonzero(out > 0).tolist()) | {lp.node_pos[n] for n in cap_nodes}
+            # capacitated nodes this commodity can pass (not the crude terminal among the gas rows)
+            shown = set(np.flatnonzero(out > 0).tolist()) | ({lp.node_pos[n] for n in cap_nodes} & reach[c])
             for ni in sorted(shown):
                 nid = lp.node_ids[ni]
                 cap = sol.rhs.get(("node", nid))
