@@ -160,3 +160,23 @@ def test_cli_simulate_table_keeps_commodities_and_units_apart(run, net):
     assert code == 0 and "delivered kt" in out and "delivered Mt" not in out
     code, out, _ = run("simulate", "--commodity", "all", "--start", "2025-11", "--end", "2025-11", "--no-chart")
     assert code == 0 and "containers delivered TEU" in out
+
+
+def test_windows_an_uncapacitated_element_cannot_feel_are_reported(mini_net, caplog):
+    """The hub has no capacity: switched off 10-20 December in a monthly run it carried December's flow as
+    before, without a word (a daily run cuts it). Such windows are now warned about and listed in meta."""
+    sc = tc.Scenario(name="hub", outages=({"element": "hub", "off": True, "from": "2025-12-10", "to": "2025-12-20"},
+                                          {"element": "hub", "derate": 0.5, "from": "2025-11-01", "to": "2025-11-05"}))
+    with caplog.at_level("WARNING", logger="transcaspian.timeline.run"):
+        monthly = tc.simulate(mini_net, sc, start="2025-11", end="2025-12")
+    assert "switching off hub from 2025-12-10 has no effect in 2025-12" in caplog.text
+    assert "derating hub" in caplog.text
+    assert monthly.meta["ineffective_windows"] == ["hub: off from 2025-12-10 in 2025-12", "hub: derate 0.5 from 2025-11-01"]
+    base = tc.simulate(mini_net, start="2025-11", end="2025-12")
+    assert monthly.totals["crude"]["delivered"] == pytest.approx(base.totals["crude"]["delivered"])  # what is reported
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="transcaspian.timeline.run"):
+        daily = tc.simulate(mini_net, sc, start="2025-12-01", end="2025-12-31", step="day")
+    assert "switching off" not in caplog.text and daily.meta["ineffective_windows"] == []
+    per_day = daily.delivered.groupby("period")["value"].sum()
+    assert per_day["2025-12-15"] < per_day["2025-12-05"] - 1e-6

@@ -185,12 +185,46 @@ def simulate(
 
     model = TimeExpandedLP(lp, periods, avail, td, storage_end=storage_end, method=method,
                            transit_delay=transit_delay, allocation=allocation, contracts=contracts)
+    ignored = _ineffective_windows(model, windows, where)
     sol = model.solve()
     result = assemble_simulation(model, sol, scenario=scenario, step=step, events=events, windows=windows,
                                  touched=touched)
+    result.meta["ineffective_windows"] = ignored
     result.meta["total_seconds"] = time.perf_counter() - t0
     log.info("simulated %s over %d %s periods in %.3f s", where, len(periods), step, result.meta["total_seconds"])
     return result
+
+
+def _ineffective_windows(model: TimeExpandedLP, windows: Sequence[Window], where: str) -> list[str]:
+    """Outage windows (or the periods of them) that cannot restrict anything, each logged as a warning.
+
+    An element without a capacity (a junction, an uncapacitated link or market) has no
+    period capacity to cut: a derate has no effect (as in ``solve``), and ``off`` only
+    closes it in periods it covers entirely. Origins are exempt: a window cuts their supply
+    day by day.
+    """
+    lp = model.lp
+    origins = {lp.node_ids[o] for k in range(len(lp.classes)) for o in lp.origins[k]}
+    out = []
+    for w in windows:
+        if w.element in origins or model._capacitated(w.element) or w.kind == "moorings_out":
+            continue
+        end = w.end or model.periods[-1].end + dt.timedelta(days=1)
+        if w.start > model.periods[-1].end or end <= model.periods[0].start:
+            continue  # outside the horizon
+        if w.kind == "derate":
+            out.append(f"{w.element}: derate {w.value:g} from {w.start}")
+            log.warning("%s: the outage window derating %s from %s has no effect: it has no capacity (fix: off "
+                        "instead, or give it a capacity)", where, w.element, w.start)
+            continue
+        partial = [p.label for p in model.periods if w.start <= p.end and end > p.start
+                   and not (w.start <= p.start and end > p.end)]
+        if partial:
+            out.append(f"{w.element}: off from {w.start} in {', '.join(partial)}")
+            log.warning("%s: the outage window switching off %s from %s has no effect in %s: without a capacity it is "
+                        "closed only in periods it covers entirely (fix: step='day', or give %s a capacity)",
+                        where, w.element, w.start, ", ".join(partial), w.element)
+    return out
 
 
 def _allocation(allocation: str | None, scenario: Scenario | None, where: str) -> str:
