@@ -180,3 +180,31 @@ def test_windows_an_uncapacitated_element_cannot_feel_are_reported(mini_net, cap
     assert "switching off" not in caplog.text and daily.meta["ineffective_windows"] == []
     per_day = daily.delivered.groupby("period")["value"].sum()
     assert per_day["2025-12-15"] < per_day["2025-12-05"] - 1e-6
+
+
+def test_loadings_resolve_names_and_keep_every_period(mini_net, net):
+    """loadings() of a typo or an alias was an empty table (a typo accepted); a period in which nothing passed
+    an uncapacitated node was missing instead of 0."""
+    res = tc.simulate(net, start="2025-11", end="2025-12")
+    pd_cpc = res.loadings("novorossiysk_cpc_terminal")
+    assert res.loadings("CPC terminal").equals(pd_cpc) and len(pd_cpc) == 2
+    with pytest.raises(tc.UnknownElementError, match="did you mean novorossiysk_cpc_terminal"):
+        res.loadings("novorossiysk_cpc_terminl")
+    sc = tc.Scenario(name="gate", outages=({"element": "hub_gate", "off": True, "from": "2025-12-01", "to": "2026-01-01"},))
+    mini = tc.simulate(mini_net, sc, start="2025-10", end="2025-12")
+    gate = mini.loadings("east_gate")
+    assert gate.index.tolist() == ["2025-10", "2025-11", "2025-12"]
+    assert gate.loc["2025-12", "throughput"] == 0.0 and gate.loc["2025-10", "throughput"] > 0
+    assert gate.loc["2025-12", "unit"] == "Mt"
+
+
+def test_by_period_defaults_and_errors(mini_net):
+    """by_period("delivered") was a KeyError ('node'), an unknown table an AttributeError."""
+    res = tc.simulate(mini_net, start="2025-10", end="2025-11")
+    wide = res.by_period("delivered")
+    assert wide.loc["2025-10"].sum() == pytest.approx(res.delivered.loc[res.delivered["period"] == "2025-10", "value"].sum())
+    assert set(res.by_period("flows").columns) == set(res.flows["link"])
+    with pytest.raises(tc.InputError, match="no table 'flow'.*fix: one of flows"):
+        res.by_period("flow")
+    with pytest.raises(tc.InputError, match="delivered has no column 'volume'"):
+        res.by_period("delivered", value="volume")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..interop.tidy import simulation_frame
 from ..units import canonical_unit
 
@@ -82,6 +83,8 @@ class SimulationResult:
     totals: dict[str, dict[str, Any]]
     relaxed_contracts: dict[str, float]
     meta: dict[str, Any]
+    #: The network simulated (to resolve the ids and aliases :meth:`loadings` is given).
+    network: Any = dataclasses.field(default=None, repr=False, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Every table as one tidy table with the period columns (:func:`transcaspian.interop.tidy.simulation_frame`)."""
@@ -97,8 +100,18 @@ class SimulationResult:
         >>> res.loadings("terminal")["throughput"].round(3).tolist()
         [2.384, 1.274]
         """
-        t = self.throughput[self.throughput["node"] == node]
-        return t.set_index("period")[["throughput", "capacity", "capacity_unit", "unit", "kbpd"]]
+        nid = self.network.resolve(str(node), kind="node") if self.network is not None else node
+        cols = ["throughput", "capacity", "capacity_unit", "unit", "kbpd"]
+        t = self.throughput[self.throughput["node"] == nid].set_index("period")[cols]
+        if t.empty or t.index.has_duplicates:  # nothing passes it, or one row per commodity and period
+            return t
+        # a period in which nothing passes an uncapacitated node has no row: it loaded 0
+        full = t.reindex(self.periods["period"].to_numpy())
+        full.index.name = "period"
+        missing = full["throughput"].isna()
+        full.loc[missing, ["throughput", "kbpd"]] = [0.0, 0.0 if t["kbpd"].notna().any() else np.nan]
+        full.loc[missing, ["capacity_unit", "unit"]] = [t["capacity_unit"].iloc[0], t["unit"].iloc[0]]
+        return full
 
     def summary(self) -> dict[str, Any]:
         """Plain data: scenario, step, periods and the totals."""
@@ -112,10 +125,32 @@ class SimulationResult:
             "relaxed_contracts": self.relaxed_contracts,
         }
 
-    def by_period(self, table: str, value: str = "value", column: str = "node") -> pd.DataFrame:
-        """A wide table: one row per period, one column per ``column`` value, of ``value``."""
+    def by_period(self, table: str, value: str | None = None, column: str | None = None) -> pd.DataFrame:
+        """A wide table: one row per period, one column per ``column`` value, of ``value``.
+
+        ``value`` and ``column`` default to the table's volume and element columns
+        (``flows``: ``flow`` by ``link``; ``delivered``: ``value`` by ``market``, ...).
+
+        Raises
+        ------
+        InputError
+            An unknown table, or a column the table does not have, with the fix.
+        """
+        if table not in _BY_PERIOD:
+            raise InputError(f"by_period: no table {table!r} (fix: one of {', '.join(_BY_PERIOD)})")
         df = getattr(self, table)
+        value = value or _BY_PERIOD[table][0]
+        column = column or _BY_PERIOD[table][1]
+        for name, what in ((value, "value"), (column, "column")):
+            if name not in df.columns:
+                raise InputError(f"by_period: {table} has no column {name!r} for {what} "
+                                 f"(fix: one of {', '.join(map(str, df.columns))})")
         return df.pivot_table(index="period", columns=column, values=value, aggfunc="sum", sort=False).fillna(0.0)
+
+
+#: Per table of a result: the default value and element columns of :meth:`SimulationResult.by_period`.
+_BY_PERIOD = {"flows": ("flow", "link"), "throughput": ("throughput", "node"), "storage": ("level", "node"),
+              "production": ("deferred", "origin"), "delivered": ("value", "market"), "stranded": ("value", "origin")}
 
 
 def assemble_simulation(
@@ -237,6 +272,7 @@ def assemble_simulation(
         totals=totals,
         relaxed_contracts={ct_by_index.get(k, str(k)): v for k, v in sol.relaxed.items()},
         meta=meta,
+        network=net,
     )
 
 
