@@ -208,3 +208,10 @@ def test_by_period_defaults_and_errors(mini_net):
         res.by_period("flow")
     with pytest.raises(tc.InputError, match="delivered has no column 'volume'"):
         res.by_period("delivered", value="volume")
+
+
+@pytest.mark.parametrize("flag", ["events", "transit_delay"])
+def test_flags_must_be_booleans(mini_net, flag):
+    """events="no" is truthy: the events were applied, the opposite of what was asked."""
+    with pytest.raises(tc.InputError, match=f"{flag} must be True or False, not 'no'"):
+        tc.simulate(mini_net, start="2025-10", end="2025-11", **{flag: "no"})

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import InputError, ScenarioError
 from ..flow.solver import prepare, resolve_commodities
 from ..guards import check_solve
 from ..scenario import Scenario
@@ -136,6 +136,7 @@ def simulate(
             f"{where}: the network has events up to {net.as_of} applied; simulate applies events day by day "
             "(fix: load it without as_of, tc.load_network())"
         )
+    _check_flags(where, events=events, transit_delay=transit_delay)
     allocation = _allocation(allocation, scenario, where)
     start = start if start is not None else getattr(scenario, "start", None)
     end = end if end is not None else getattr(scenario, "end", None)
@@ -225,6 +226,13 @@ def _ineffective_windows(model: TimeExpandedLP, windows: Sequence[Window], where
                         "closed only in periods it covers entirely (fix: step='day', or give %s a capacity)",
                         where, w.element, w.start, ", ".join(partial), w.element)
     return out
+
+
+def _check_flags(where: str, **flags: Any) -> None:
+    """Each flag is a bool: ``"no"`` is truthy, so the option would do the opposite of what was asked."""
+    for name, flag in flags.items():
+        if not isinstance(flag, bool | np.bool_):
+            raise InputError(f"{where}: {name} must be True or False, not {flag!r} (fix: {name}=False or True)")
 
 
 def _allocation(allocation: str | None, scenario: Scenario | None, where: str) -> str:
