@@ -215,3 +215,17 @@ def test_flags_must_be_booleans(mini_net, flag):
     """events="no" is truthy: the events were applied, the opposite of what was asked."""
     with pytest.raises(tc.InputError, match=f"{flag} must be True or False, not 'no'"):
         tc.simulate(mini_net, start="2025-10", end="2025-11", **{flag: "no"})
+
+
+def test_a_horizon_opening_mid_restart_keeps_the_restart_curve(net):
+    """Tengiz restarted on 31 Jan 2026 along its restart curve; a horizon opening on 5 Feb showed it at full
+    output (the cut before the horizon was not seen), 0.104 Mt/day against 0.050 from a horizon opening in January."""
+    long = tc.simulate(net, start="2026-01-10", end="2026-02-10", step="day")
+    short = tc.simulate(net, start="2026-02-05", end="2026-02-10", step="day")
+
+    def tengiz(r):
+        return r.production[r.production["origin"] == "tengiz"].set_index("period")["available"]
+
+    a, b = tengiz(long).loc["2026-02-05":], tengiz(short)
+    np.testing.assert_allclose(b.to_numpy(), a.to_numpy(), rtol=1e-9)
+    assert b.iloc[0] < 0.6 * tengiz(long).loc["2026-01-16"]  # still well below the planned rate

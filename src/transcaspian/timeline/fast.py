@@ -35,7 +35,7 @@ from ..flow.solver import prepare, resolve_commodities
 from ..network import CorridorNetwork
 from ..scenario import Scenario
 from .model import PENALTY_DELIVERY, PENALTY_FACTOR, STORAGE_HOLD, STRANDED_TIEBREAK, TimeExpandedLP
-from .outages import Availability, windows_from_outages
+from .outages import Availability, apply_restart_ramps, windows_from_outages
 from .periods import make_periods
 from .run import _plan_windows, _static, _static_ids
 from .timedata import load_time_data
@@ -67,8 +67,7 @@ class FastHorizon:
             avail.add_window(w)
         for w in _plan_windows(applied, td):  # the loading programmes, as simulate applies them
             avail.add_window(w)
-        for origin, prod in td.production.items():
-            avail.restart_ramp(origin, prod)
+        apply_restart_ramps(avail, net, td.production, ends=ends, skip=static_ids, windows=windows)
         self.net, self.commodity = net, commodities[0]
         self.model = m = TimeExpandedLP(lp, periods, avail, td, method="penalty")
         A_eq, b_eq, A_ub, b_ub, rows, bounds = m.build()

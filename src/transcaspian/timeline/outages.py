@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from ..network import CorridorNetwork
     from .timedata import Production
 
-__all__ = ["Window", "Availability", "windows_from_outages", "OUTAGE_KEYS", "check_outage"]
+__all__ = ["Window", "Availability", "windows_from_outages", "apply_restart_ramps", "OUTAGE_KEYS", "check_outage"]
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +232,41 @@ class Availability:
             elif math.isfinite(prod.ramp_up_per_day):  # a rise from a partial cut
                 out[i] = min(f[i], out[i - 1] + prod.ramp_up_per_day)
         self.factor[origin] = out
+
+
+def apply_restart_ramps(
+    avail: Availability,
+    net: CorridorNetwork,
+    production: Mapping[str, Production],
+    *,
+    ends: Mapping[str, dt.date] | None = None,
+    skip: Iterable[str] = (),
+    windows: Sequence[Window] = (),
+    events: bool = True,
+) -> None:
+    """Each origin's restart ramp (:meth:`Availability.restart_ramp`), counted from its cut even before the horizon.
+
+    A field cut before ``avail.origin`` and restarting then is still on its restart curve
+    when the horizon opens: the days since the earliest event (or window) are walked too,
+    so that a horizon starting mid-restart gives the output a longer one gives on those days.
+    """
+    skip = set(skip)
+    dated = [_event_date(ev) for ev in net.events] if events else []
+    first = min([*dated, *(w.start for w in windows if w.element in production)], default=avail.origin)
+    lead = max(0, (avail.origin - first).days)
+    hist = None
+    if lead:
+        hist = Availability.empty(avail.origin - dt.timedelta(days=lead), lead + avail.n_days)
+        if events:
+            hist.add_events(net, ends=ends, skip=skip)
+        for w in windows:
+            hist.add_window(w)
+    for origin, prod in production.items():
+        if hist is not None and origin not in skip and origin in hist.factor:
+            hist.restart_ramp(origin, prod)
+            avail.factor[origin] = np.minimum(avail.factor_of(origin), hist.factor[origin][lead:])
+        else:
+            avail.restart_ramp(origin, prod)
 
 
 def _step(st: list[Any], op: str, value: Any) -> None:

@@ -27,7 +27,7 @@ from ..guards import check_solve
 from ..scenario import Scenario
 from ..schema import ALLOCATIONS, OBJECTIVES, Objective
 from .model import TimeExpandedLP
-from .outages import Availability, Window, windows_from_outages
+from .outages import Availability, Window, apply_restart_ramps, windows_from_outages
 from .periods import STEPS, make_periods
 from .result import SimulationResult, assemble_simulation
 from .timedata import TimeData, load_time_data
@@ -181,8 +181,8 @@ def simulate(
         avail.add_window(w)
     for w in _plan_windows(applied, td):
         avail.add_window(w)
-    for origin, prod in td.production.items():
-        avail.restart_ramp(origin, prod)
+    apply_restart_ramps(avail, net, td.production, ends=ends if events else {}, skip=static_ids, windows=windows,
+                        events=events)
 
     model = TimeExpandedLP(lp, periods, avail, td, storage_end=storage_end, method=method,
                            transit_delay=transit_delay, allocation=allocation, contracts=contracts)
