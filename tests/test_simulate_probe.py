@@ -229,3 +229,18 @@ def test_a_horizon_opening_mid_restart_keeps_the_restart_curve(net):
     a, b = tengiz(long).loc["2026-02-05":], tengiz(short)
     np.testing.assert_allclose(b.to_numpy(), a.to_numpy(), rtol=1e-9)
     assert b.iloc[0] < 0.6 * tengiz(long).loc["2026-01-16"]  # still well below the planned rate
+
+
+def test_backtest_leaves_out_part_months_and_refuses_weekly_results(net):
+    """A horizon opening on 15 October compared half of October with the whole reported month (about -50%),
+    and a weekly result passed as result= summed weeks that cross months into the month they start in."""
+    from transcaspian.timeline.backtest import winter_backtest
+
+    part = tc.simulate(net, WINTER, start="2025-10-15", end="2025-12-31")
+    table = winter_backtest(net, result=part)
+    assert "2025-10" not in set(table["month"]) and {"2025-11", "2025-12"} <= set(table["month"])
+    whole = tc.simulate(net, WINTER, start="2025-10-01", end="2025-12-31")
+    assert "2025-10" in set(winter_backtest(net, result=whole)["month"])
+    weekly = tc.simulate(net, WINTER, step="week", start="2025-11-01", end="2025-11-30")
+    with pytest.raises(tc.ScenarioError, match="week steps, which cross months"):
+        winter_backtest(net, result=weekly)
