@@ -244,3 +244,15 @@ def test_backtest_leaves_out_part_months_and_refuses_weekly_results(net):
     weekly = tc.simulate(net, WINTER, step="week", start="2025-11-01", end="2025-11-30")
     with pytest.raises(tc.ScenarioError, match="week steps, which cross months"):
         winter_backtest(net, result=weekly)
+
+
+def test_ensemble_takes_the_scenarios_commodity(net):
+    """commodity defaulted to crude whatever the scenario named: a uranium scenario's ensemble measured crude."""
+    sc = tc.Scenario(name="u", commodity="uranium")
+    ens = tc.ensemble(net, sc, draws=1, seed=1, start="2025-11", end="2025-11")
+    sim = tc.simulate(net, start="2025-11", end="2025-11", commodity="uranium", method="penalty")
+    assert ens.meta["unit"] == "kt"
+    assert ens.meta["base"]["delivered"] == pytest.approx(sim.totals["uranium"]["delivered"])
+    with pytest.raises(tc.InputError, match="commodity must name one commodity"):
+        tc.ensemble(net, "examples/scenarios/middle_corridor_minerals.yaml", draws=1, seed=1, start="2025-11",
+                    end="2025-11")

@@ -182,7 +182,7 @@ def ensemble(
     start: str | dt.date | None = None,
     end: str | dt.date | None = None,
     step: str | None = None,
-    commodity: str = "crude",
+    commodity: str | None = None,
     hazards: Iterable[Hazard | Mapping[str, Any]] = (),
     history: bool = True,
     workers: int = 1,
@@ -207,8 +207,8 @@ def ensemble(
         How many draws, and the seed (draw ``i`` uses ``default_rng([seed, i])``).
     start, end, step :
         The horizon, as in :func:`transcaspian.simulate` (``step`` default "month").
-    commodity : str, default "crude"
-        One commodity.
+    commodity : str, optional
+        One commodity (default: the scenario's, if it names one, else ``"crude"``).
     hazards : iterable of Hazard or mapping, optional
         More hazards (``{id, element, effect, per_month, months, durations_days}``, the
         form of ``geodata/hazards.yaml``) for elements without a sourced history.
@@ -257,11 +257,9 @@ def ensemble(
         raise InputError(f"ensemble: draws must be a whole number >= 1, not {draws!r} (fix: e.g. draws=1000)")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise InputError(f"ensemble: seed must be a whole number >= 0, not {seed!r} (fix: e.g. seed=1)")
-    if not isinstance(commodity, str) or commodity == "all":
-        raise InputError(f"ensemble: commodity must name one commodity, not {commodity!r}: its measures are totals "
-                         "in that commodity's unit (fix: one ensemble per commodity, e.g. commodity='crude')")
     if isinstance(scenario, str | Path):
         scenario = Scenario.from_yaml(scenario)
+    commodity = _one_commodity(commodity, scenario)
     engine, engine_note = _choose_engine(engine, scenario)
     if engine == "fast":
         method = "penalty"  # the fast model is the penalty form: fallbacks solve the same LP
@@ -322,6 +320,24 @@ def ensemble(
     }
     draws_table = table if writer is None else table[["draw", *MEASURES]]
     return EnsembleResult(draws_table, summary, worst, meta)
+
+
+def _one_commodity(commodity: Any, scenario: Scenario | None) -> str:
+    """The one commodity of the ensemble: the argument, else the scenario's (a list of one counts), else crude.
+
+    Raises
+    ------
+    InputError
+        Not one commodity name (``"all"``, a list of several), with the fix.
+    """
+    if commodity is None:
+        commodity = getattr(scenario, "commodity", None) or "crude"
+        if isinstance(commodity, list | tuple) and len(commodity) == 1:
+            commodity = commodity[0]
+    if not isinstance(commodity, str) or commodity == "all":
+        raise InputError(f"ensemble: commodity must name one commodity, not {commodity!r}: its measures are totals "
+                         "in that commodity's unit (fix: one ensemble per commodity, e.g. commodity='crude')")
+    return commodity
 
 
 def _choose_engine(engine: str, scenario: Scenario | None) -> tuple[str, str | None]:
