@@ -256,3 +256,13 @@ def test_ensemble_takes_the_scenarios_commodity(net):
     with pytest.raises(tc.InputError, match="commodity must name one commodity"):
         tc.ensemble(net, "examples/scenarios/middle_corridor_minerals.yaml", draws=1, seed=1, start="2025-11",
                     end="2025-11")
+
+
+def test_a_misspelt_storage_commodity_is_an_error(net):
+    """storage.commodity 'oil' left the CPC tank farm out of the model without a word."""
+    from transcaspian.io import read_yaml
+
+    data = read_yaml(Path("geodata/time.yaml"))
+    data["storage"][0]["commodity"] = "oil"
+    with pytest.raises(tc.NetworkDataError, match=r"storage\[0\]\.commodity: 'oil' is not a commodity \(fix: one of crude"):
+        tc.simulate(net, start="2025-12", end="2025-12", time_data=data)
