@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -266,3 +267,15 @@ def test_a_misspelt_storage_commodity_is_an_error(net):
     data["storage"][0]["commodity"] = "oil"
     with pytest.raises(tc.NetworkDataError, match=r"storage\[0\]\.commodity: 'oil' is not a commodity \(fix: one of crude"):
         tc.simulate(net, start="2025-12", end="2025-12", time_data=data)
+
+
+def test_days_out_counts_only_days_of_the_horizon(mini_net):
+    """A window drawn near the end runs on past the horizon: days_out counted those days too."""
+    from transcaspian.hazards import hazard_from_mapping, sample_windows
+
+    hz = {"id": "long", "element": "terminal", "effect": {"off": True}, "per_month": 1.0, "durations_days": [40]}
+    ens = tc.ensemble(mini_net, None, draws=3, seed=2, start="2025-12", end="2025-12", hazards=[hz], history=False)
+    end = dt.date(2026, 1, 1)
+    for i, row in ens.draws.iterrows():
+        ws = sample_windows([hazard_from_mapping(hz)], "2025-12-01", "2025-12-31", np.random.default_rng([2, i]))
+        assert row["days_out"] == sum((min(w["to"], end) - w["from"]).days for w in ws) <= 31

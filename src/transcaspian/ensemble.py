@@ -63,7 +63,8 @@ class EnsembleResult:
     ----------
     draws : DataFrame
         One row per draw: ``draw``, the :data:`MEASURES`, ``delivered``, ``windows``
-        (how many outage windows the draw had), ``hazards`` (their ids, ``;``-joined).
+        (how many outage windows the draw had), ``hazards`` (their ids, ``;``-joined),
+        ``days_out`` (the window-days within the horizon).
         Empty when the rows were streamed to Parquet (``out=``), except the measures.
     summary : DataFrame
         Index the measures; ``mean``, ``p10``, ``p50``, ``p90``.
@@ -168,7 +169,8 @@ def _run_job(job: _Job) -> list[dict[str, Any]]:
             "delivered": float(tot["delivered"]),
             "windows": len(windows),
             "hazards": ";".join(sorted({str(w["hazard"]) for w in windows})),
-            "days_out": int(sum((w["to"] - w["from"]).days for w in windows)),
+            # days of the horizon struck (a window may run on past its end)
+            "days_out": int(sum((min(w["to"], job.end + dt.timedelta(days=1)) - w["from"]).days for w in windows)),
         })
     return rows
 
