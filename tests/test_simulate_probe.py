@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -279,3 +280,16 @@ def test_days_out_counts_only_days_of_the_horizon(mini_net):
     for i, row in ens.draws.iterrows():
         ws = sample_windows([hazard_from_mapping(hz)], "2025-12-01", "2025-12-31", np.random.default_rng([2, i]))
         assert row["days_out"] == sum((min(w["to"], end) - w["from"]).days for w in ws) <= 31
+
+
+def test_a_window_that_shuts_the_terminal_is_not_undone_by_the_storm_rule(net):
+    """The storm of 29 Dec lets each mooring at berth finish half a cargo; with the terminal already shut by an
+    outage window (20 Dec - 10 Jan) it still loaded 0.0675 Mt on the 29th."""
+    sc = tc.Scenario.from_yaml(WINTER)
+    shut = dataclasses.replace(sc, outages=({"element": "novorossiysk_cpc_terminal", "off": True,
+                                             "from": "2025-12-20", "to": "2026-01-10"},))
+    kw = {"start": "2025-12-25", "end": "2026-01-01", "step": "day", "allocation": "cost"}
+    cap = tc.simulate(net, shut, **kw).loadings("novorossiysk_cpc_terminal")
+    assert (cap["capacity"] == 0.0).all() and (cap["throughput"] == 0.0).all()
+    free = tc.simulate(net, sc, **kw).loadings("novorossiysk_cpc_terminal")["capacity"]
+    assert free["2025-12-29"] == pytest.approx(0.135 / 2)  # the storm rule itself: one mooring, half a 135 kt cargo

@@ -144,6 +144,7 @@ class FastHorizon:
         avail = copy.copy(base_avail)
         avail.factor = dict(base_avail.factor)
         avail.moorings_out = dict(base_avail.moorings_out)
+        avail.window_off = dict(base_avail.window_off)
         touched = []
         for w in windows:
             kind = "link" if w.element in m.lp.link_pos else "node"

@@ -170,7 +170,12 @@ class TimeExpandedLP:
             in_service = np.clip(moor.count - out, 0.0, float(moor.in_service))
             daily = np.minimum(daily, in_service * moor.rate_per_year)
             if moor.cargo > 0:  # a weather halt stops new moorings: the tankers at berth finish, half a cargo each
+                before = daily.copy()
+                off = self.avail.window_off.get(element)
                 for i in self.avail.weather_starts.get(element, []):
+                    # not when an outage window shuts the terminal that day, nor when it was not loading the day before
+                    if off is not None and off[i] or i > 0 and before[i - 1] <= 0.0:
+                        continue
                     if daily[i] <= 0.0:
                         daily[i] = min(in_service[i] * moor.cargo / 2 * DAYS_PER_YEAR, in_service[i] * moor.rate_per_year)
         return daily

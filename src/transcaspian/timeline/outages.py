@@ -126,6 +126,8 @@ class Availability:
     moorings_out: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
     #: Per element, the days (indices) on which a weather halt (an event of ``kind: weather``) begins.
     weather_starts: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+    #: Per element, the days an outage window switches it off (no tanker completes a cargo then).
+    window_off: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def empty(cls, origin: dt.date, n_days: int) -> Availability:
@@ -152,6 +154,10 @@ class Availability:
         else:
             arr = self.factor.setdefault(w.element, np.ones(self.n_days))
             arr[a:b] = np.minimum(arr[a:b], w.value)
+            if w.value <= 0.0:  # a new array: copies of this availability may share the old one
+                off = self.window_off.get(w.element, np.zeros(self.n_days, dtype=bool)).copy()
+                off[a:b] = True
+                self.window_off[w.element] = off
 
     def add_events(
         self,
