@@ -293,3 +293,18 @@ def test_a_window_that_shuts_the_terminal_is_not_undone_by_the_storm_rule(net):
     assert (cap["capacity"] == 0.0).all() and (cap["throughput"] == 0.0).all()
     free = tc.simulate(net, sc, **kw).loadings("novorossiysk_cpc_terminal")["capacity"]
     assert free["2025-12-29"] == pytest.approx(0.135 / 2)  # the storm rule itself: one mooring, half a 135 kt cargo
+
+
+def test_relaxed_contracts_are_rates_per_year_over_the_horizon(net):
+    """Karachaganak-Orenburg (gas, min 7.2 bcm/y) cannot be met over the winter. With one contract row per month
+    the relaxed minimum reported was one month's volume (0.445 bcm, February's, the others overwritten), read as
+    a bcm/y figure beside the 7.2. It is now the horizon's relaxed minimum per year, with each month's in meta."""
+    res = tc.simulate(net, start="2025-10", end="2026-02", commodity="gas")
+    (label, rate), = res.relaxed_contracts.items()
+    assert label == "karachaganak_orenburg:gas"
+    flow = res.flows.loc[res.flows["link"] == "karachaganak_orenburg", "flow"].sum()
+    years = res.periods["days"].sum() / 365
+    assert rate == pytest.approx(flow / years, rel=1e-6) and 1.0 < rate < 7.2
+    months = res.meta["relaxed_by_window"][label]
+    assert sorted(months) == res.periods["period"].tolist()
+    assert all(0.0 <= v <= 7.2 + 1e-9 for v in months.values())

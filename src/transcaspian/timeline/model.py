@@ -324,13 +324,16 @@ class TimeExpandedLP:
         for t, p in enumerate(self.periods):
             key = "horizon" if self.contracts == "horizon" else allocation_month(p)
             windows.setdefault(key, []).append(t)
-        for ts in windows.values():
+        #: ub row -> (contract window, its length in years): to report relaxed minima per year
+        self.contract_windows: dict[int, tuple[str, float]] = {}
+        for key, ts in windows.items():
             span = sum(self.periods[t].days for t in ts) / DAYS_PER_YEAR
             offsets = self.n * np.array(ts)
             for j, i in enumerate(ct_idx):
                 sel = A_ct.row == j
                 cols = (A_ct.col[sel][None, :] + offsets[:, None]).ravel()
                 vals = np.tile(A_ct.data[sel], len(ts))
+                self.contract_windows[ub.n] = (key, span)
                 ub.add(cols, vals, float(b_ub0[i]) * span, dataclasses.replace(rows0[i], capacity=rows0[i].capacity * span))
 
     def _storage_rows(self, ub: _Triplets) -> None:
@@ -498,8 +501,22 @@ class TimeExpandedLP:
         """FlowLP's phase 0 on the horizon's matrices: the new right-hand sides and the relaxed minima by contract."""
         shim = copy.copy(self.lp)
         shim.n_vars = self.N
-        b_new, relaxed_at = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
-        return b_new, {i: v for i, (_, v) in relaxed_at.items()}  # unscaled rows: the minima as they are
+        b_new, _ = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
+        # each contract has one minimum row per window (month): per contract, its relaxed minima over the
+        # horizon as a rate per year (the contract's unit), and per window in self.relaxed_windows
+        volume: dict[int, float] = {}
+        years: dict[int, float] = {}
+        self.relaxed_windows: dict[int, dict[str, float]] = {}
+        for i, (key, span) in self.contract_windows.items():
+            index = rows[i].contract
+            if rows[i].kind != "contract_min" or span <= 0 or index is None:
+                continue
+            ct = int(index)
+            volume[ct] = volume.get(ct, 0.0) - float(b_new[i])
+            years[ct] = years.get(ct, 0.0) + span
+            if b_new[i] != b_ub[i]:
+                self.relaxed_windows.setdefault(ct, {})[key] = -float(b_new[i]) / span
+        return b_new, {ct: volume[ct] / years[ct] for ct in self.relaxed_windows}
 
     def solve(self) -> TimeSolution:
         """Phase 1 (most delivered), phase 2 (least cost), phase 3 (least stranded: the rest deferred)."""
@@ -605,6 +622,7 @@ class TimeExpandedLP:
             "duals_phase1": _marginals(res1, len(rows)),
             "allocation": self.allocation,
             "served_share": shares,
+            "relaxed_by_window": getattr(self, "relaxed_windows", {}),
         }
         return TimeSolution(z, x, u, d, self.supply, self.planned, self.rhs, self.storage, self.deferral,
                             relaxed, fun3 * scale, meta)

@@ -246,6 +246,7 @@ def assemble_simulation(
     ct_by_index = {ct.index: ct.label for ct in lp.contracts}
     meta = dict(sol.meta)
     meta.pop("duals_phase1", None)
+    meta["relaxed_by_window"] = {ct_by_index.get(k, str(k)): v for k, v in meta.get("relaxed_by_window", {}).items()}
     meta.update({
         "events": events,
         "elements_with_events": list(touched),
