@@ -308,3 +308,13 @@ def test_relaxed_contracts_are_rates_per_year_over_the_horizon(net):
     months = res.meta["relaxed_by_window"][label]
     assert sorted(months) == res.periods["period"].tolist()
     assert all(0.0 <= v <= 7.2 + 1e-9 for v in months.values())
+
+
+def test_tidy_tables_of_a_result_without_supply(net):
+    """to_frame() of a rare-earths simulation (or solve) was pandas' 'No objects to concatenate' ValueError."""
+    empty = tc.simulate(net, start="2025-11", end="2025-11", commodity="rare_earths").to_frame()
+    full = tc.simulate(net, start="2025-11", end="2025-11").to_frame()
+    assert len(empty) == 0 and list(empty.columns) == list(full.columns)
+    assert empty.dtypes.astype(str).to_dict() == full.dtypes.astype(str).to_dict()
+    solved = tc.solve(net, commodity="rare_earths").to_frame()
+    assert len(solved) == 0 and list(solved.columns) == ["table", "element", "commodity", "variable", "value", "unit"]

@@ -70,6 +70,8 @@ def _unit_of(variable: str, unit: Any, _: pd.DataFrame) -> str | None:
 def result_frame(res: Any) -> pd.DataFrame:
     """A flow result as one tidy table (see the module docs)."""
     parts = [_melt(getattr(res, attr), table, el, vs) for attr, table, el, vs in RESULT_TABLES if len(getattr(res, attr))]
+    if not parts:  # nothing flowed (a commodity without supply): the columns, no rows
+        return _empty(["table", "element", "commodity", "variable", "value", "unit"])
     out = pd.concat(parts, ignore_index=True)
     if len(res.flows) and "cost_unit" in res.flows:
         cu = dict(zip(res.flows["commodity"], res.flows["cost_unit"]))
@@ -90,5 +92,14 @@ def simulation_frame(sim: Any) -> pd.DataFrame:
     (True, True)
     """
     parts = [_melt(getattr(sim, attr), attr, el, vs, keep=("period",)) for attr, el, vs in _SIM_TABLES if len(getattr(sim, attr))]
+    cols = ["period", "start", "end", "days", "table", "element", "commodity", "variable", "value", "unit"]
+    if not parts:  # nothing flowed (a commodity without supply): the columns, no rows
+        return _empty(cols, days=int)
     out = pd.concat(parts, ignore_index=True).merge(sim.periods, on="period", how="left")
-    return out[["period", "start", "end", "days", "table", "element", "commodity", "variable", "value", "unit"]]
+    return out[cols]
+
+
+def _empty(cols: list[str], **types: Any) -> pd.DataFrame:
+    """A table with ``cols`` and no rows: ``value`` float, ``types`` as given, the rest text."""
+    text = pd.Series(["x"]).dtype
+    return pd.DataFrame(columns=cols).astype({c: types.get(c, float if c == "value" else text) for c in cols})
