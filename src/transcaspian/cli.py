@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .errors import InputError, TranscaspianError, UnknownElementError, ValidationError
-from .units import COMMODITIES
+from .units import COMMODITIES, canonical_unit
 
 __all__ = ["main", "build_parser"]
 
@@ -507,29 +507,42 @@ def _chart(res: Any, path: Path, final: Path, args: argparse.Namespace) -> None:
 
 
 def _simulation_table(res: Any) -> Any:
-    """One row per period: loadings of the terminals with moorings or storage, tank levels, deferred output."""
+    """One row per period: loadings of the terminals with moorings or storage, tank levels, deferred output.
+
+    Columns name their unit (the commodity's: Mt, bcm, TEU, kt); with more than one commodity each volume
+    column is per commodity (``gas deferred bcm``): volumes in different units are not added up.
+    """
     import pandas as pd
 
     thr = res.throughput
+    many = len(res.commodities) > 1
+    unit = {c: res.totals.get(c, {}).get("unit") or canonical_unit(c).split("/")[0] for c in res.commodities}
+
+    def col(c: str, what: str) -> str:
+        return f"{c} {what} {unit[c]}" if many else f"{what} {unit[c]}"
+
     nodes = list(dict.fromkeys([*res.meta.get("moorings", ()), *res.storage["node"]]))
     table = res.periods[["period", "days"]].copy()
     for nid in nodes:
-        t = thr[thr["node"] == nid].set_index("period")
-        if t.empty:
-            continue
         short = res.meta.get("short_names", {}).get(nid, nid)
-        table[f"{short} loadings Mt"] = table["period"].map(t["throughput"]).fillna(0.0)
-        if t["kbpd"].notna().any():
-            table[f"{short} kbpd"] = table["period"].map(t["kbpd"]).fillna(0.0)
-        table[f"{short} capacity Mt"] = table["period"].map(t["capacity"])
-    for nid, g in res.storage.groupby("node", sort=False):
+        for c, t in thr[thr["node"] == nid].groupby("commodity", sort=False):
+            t = t.set_index("period")
+            table[col(c, f"{short} loadings")] = table["period"].map(t["throughput"]).fillna(0.0)
+            if t["kbpd"].notna().any():
+                table[f"{short} kbpd"] = table["period"].map(t["kbpd"]).fillna(0.0)
+            cap_unit = str(t["capacity_unit"].iloc[0]) if "capacity_unit" in t else unit[c]
+            table[f"{short} capacity {cap_unit}"] = table["period"].map(t["capacity"])
+    for (nid, c), g in res.storage.groupby(["node", "commodity"], sort=False):
         short = res.meta.get("short_names", {}).get(nid, nid)
-        table[f"{short} tanks Mt"] = table["period"].map(g.set_index("period")["level"])
-    prod = res.production.groupby("period")[["planned", "available", "deferred", "stranded"]].sum()
-    table["cut by events Mt"] = table["period"].map(prod["planned"] - prod["available"])
-    table["deferred Mt"] = table["period"].map(prod["deferred"])
-    table["stranded Mt"] = table["period"].map(prod["stranded"])
-    table["delivered Mt"] = table["period"].map(res.delivered.groupby("period")["value"].sum())
+        table[col(c, f"{short} tanks")] = table["period"].map(g.set_index("period")["level"])
+    for c in res.commodities:
+        pc = res.production[res.production["commodity"] == c]
+        prod = pc.groupby("period")[["planned", "available", "deferred", "stranded"]].sum()
+        dc = res.delivered[res.delivered["commodity"] == c]
+        table[col(c, "cut by events")] = table["period"].map(prod["planned"] - prod["available"])
+        table[col(c, "deferred")] = table["period"].map(prod["deferred"])
+        table[col(c, "stranded")] = table["period"].map(prod["stranded"])
+        table[col(c, "delivered")] = table["period"].map(dc.groupby("period")["value"].sum())
     return pd.DataFrame(table)
 
 

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, ScenarioError
 from .executors import run_tasks
 from .hazards import Hazard, hazard_from_mapping, load_hazards, sample_windows
 from .network import CorridorNetwork
@@ -63,7 +63,8 @@ class EnsembleResult:
     ----------
     draws : DataFrame
         One row per draw: ``draw``, the :data:`MEASURES`, ``delivered``, ``windows``
-        (how many outage windows the draw had), ``hazards`` (their ids, ``;``-joined).
+        (how many outage windows the draw had), ``hazards`` (their ids, ``;``-joined),
+        ``days_out`` (the window-days within the horizon).
         Empty when the rows were streamed to Parquet (``out=``), except the measures.
     summary : DataFrame
         Index the measures; ``mean``, ``p10``, ``p50``, ``p90``.
@@ -168,7 +169,8 @@ def _run_job(job: _Job) -> list[dict[str, Any]]:
             "delivered": float(tot["delivered"]),
             "windows": len(windows),
             "hazards": ";".join(sorted({str(w["hazard"]) for w in windows})),
-            "days_out": int(sum((w["to"] - w["from"]).days for w in windows)),
+            # days of the horizon struck (a window may run on past its end)
+            "days_out": int(sum((min(w["to"], job.end + dt.timedelta(days=1)) - w["from"]).days for w in windows)),
         })
     return rows
 
@@ -182,7 +184,7 @@ def ensemble(
     start: str | dt.date | None = None,
     end: str | dt.date | None = None,
     step: str | None = None,
-    commodity: str = "crude",
+    commodity: str | None = None,
     hazards: Iterable[Hazard | Mapping[str, Any]] = (),
     history: bool = True,
     workers: int = 1,
@@ -207,8 +209,8 @@ def ensemble(
         How many draws, and the seed (draw ``i`` uses ``default_rng([seed, i])``).
     start, end, step :
         The horizon, as in :func:`transcaspian.simulate` (``step`` default "month").
-    commodity : str, default "crude"
-        One commodity.
+    commodity : str, optional
+        One commodity (default: the scenario's, if it names one, else ``"crude"``).
     hazards : iterable of Hazard or mapping, optional
         More hazards (``{id, element, effect, per_month, months, durations_days}``, the
         form of ``geodata/hazards.yaml``) for elements without a sourced history.
@@ -232,7 +234,9 @@ def ensemble(
         ``"fast"``: one highspy model of the horizon per task, the struck elements'
         capacities changed per draw and re-solved warm (the penalty form; the tests
         check it against ``simulate``). ``"simulate"``: :func:`transcaspian.simulate`
-        for every draw.
+        for every draw. A scenario with ``allocation: pro_rata`` or an ``objective``
+        other than cost runs every draw by ``simulate`` (the fast model is cost-first;
+        ``meta["engine_note"]`` says why).
     progress : callable, optional
         ``progress(done, total)`` after each task.
 
@@ -253,15 +257,14 @@ def ensemble(
     t0 = dt.datetime.now()
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise InputError(f"ensemble: draws must be a whole number >= 1, not {draws!r} (fix: e.g. draws=1000)")
-    if not isinstance(commodity, str) or commodity == "all":
-        raise InputError(f"ensemble: commodity must name one commodity, not {commodity!r}: its measures are totals "
-                         "in that commodity's unit (fix: one ensemble per commodity, e.g. commodity='crude')")
-    if engine not in ("fast", "simulate"):
-        raise InputError(f"ensemble: engine must be 'fast' or 'simulate', not {engine!r}")
-    if engine == "fast":
-        method = "penalty"  # the fast model is the penalty form: fallbacks solve the same LP
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"ensemble: seed must be a whole number >= 0, not {seed!r} (fix: e.g. seed=1)")
     if isinstance(scenario, str | Path):
         scenario = Scenario.from_yaml(scenario)
+    commodity = _one_commodity(commodity, scenario)
+    engine, engine_note = _choose_engine(engine, scenario)
+    if engine == "fast":
+        method = "penalty"  # the fast model is the penalty form: fallbacks solve the same LP
     start = start if start is not None else getattr(scenario, "start", None)
     end = end if end is not None else getattr(scenario, "end", None)
     step = step or getattr(scenario, "step", None) or "month"
@@ -277,8 +280,7 @@ def ensemble(
             continue
         hz.append(h)
     hz += [h if isinstance(h, Hazard) else hazard_from_mapping(h, where="ensemble hazards=") for h in hazards]
-    for h in hz:
-        net.resolve(h.element)  # an unknown element fails here, with close matches
+    _check_hazards(net, hz)
     size = chunk or max(1, min(250, -(-draws // (4 * max(workers, 1)))))
     token = uuid.uuid4().hex
     if commodity not in base.totals:
@@ -313,12 +315,84 @@ def ensemble(
     worst = _worst_decile(table, hz)
     meta = {
         "seed": seed, "draws": draws, "start": str(start_d), "end": str(end_d), "step": step, "executor": executor,
-        "workers": workers, "chunk": size, "method": method, "engine": engine, "base": base_tot, "unit": base.totals[commodity].get("unit"),
+        "workers": workers, "chunk": size, "method": method, "engine": engine, "engine_note": engine_note,
+        "base": base_tot, "unit": base.totals[commodity].get("unit"),
         "hazards": [h.id for h in hz], "sources": sorted({s for h in hz for s in h.sources}),
         "seconds": (dt.datetime.now() - t0).total_seconds(), "out": str(out) if out is not None else None,
     }
     draws_table = table if writer is None else table[["draw", *MEASURES]]
     return EnsembleResult(draws_table, summary, worst, meta)
+
+
+def _one_commodity(commodity: Any, scenario: Scenario | None) -> str:
+    """The one commodity of the ensemble: the argument, else the scenario's (a list of one counts), else crude.
+
+    Raises
+    ------
+    InputError
+        Not one commodity name (``"all"``, a list of several), with the fix.
+    """
+    if commodity is None:
+        commodity = getattr(scenario, "commodity", None) or "crude"
+        if isinstance(commodity, list | tuple) and len(commodity) == 1:
+            commodity = commodity[0]
+    if not isinstance(commodity, str) or commodity == "all":
+        raise InputError(f"ensemble: commodity must name one commodity, not {commodity!r}: its measures are totals "
+                         "in that commodity's unit (fix: one ensemble per commodity, e.g. commodity='crude')")
+    return commodity
+
+
+def _choose_engine(engine: str, scenario: Scenario | None) -> tuple[str, str | None]:
+    """The engine that runs the draws, and why it is not the one asked for (None: it is).
+
+    :class:`~transcaspian.timeline.fast.FastHorizon` is the cost-first penalty form: with a
+    scenario's ``allocation: pro_rata`` or another ``objective`` its deferred, stranded and
+    cost figures would not be the scenario's, so every draw runs :func:`simulate` instead.
+
+    Raises
+    ------
+    InputError
+        An unknown engine.
+    """
+    if engine not in ("fast", "simulate"):
+        raise InputError(f"ensemble: engine must be 'fast' or 'simulate', not {engine!r}")
+    if engine != "fast":
+        return engine, None
+    allocation = getattr(scenario, "allocation", None) or "cost"
+    objective = getattr(scenario, "objective", None) or "cost"
+    note = None
+    if allocation != "cost":
+        note = f"the scenario's allocation {allocation!r} is not in the fast engine (cost allocation only)"
+    elif objective != "cost":
+        note = f"the scenario's objective {objective!r} is not in the fast engine (cost objective only)"
+    if note is None:
+        return engine, None
+    log.warning("ensemble: %s; every draw runs simulate (engine='simulate')", note)
+    return "simulate", note
+
+
+def _check_hazards(net: CorridorNetwork, hazards: Sequence[Hazard]) -> None:
+    """Every hazard's element exists, and one that takes moorings out strikes a node with moorings.
+
+    Raises
+    ------
+    UnknownElementError
+        An unknown element, with close matches.
+    ScenarioError
+        ``moorings_out`` on an element without moorings in time.yaml (its draws would lose nothing).
+    """
+    from .timeline.timedata import load_time_data  # noqa: PLC0415 (the time model: heavy, loaded on use)
+
+    moorings = None
+    for h in hazards:
+        eid = net.resolve(h.element)  # an unknown element fails here, with close matches
+        if dict(h.effect).get("moorings_out") is None:
+            continue
+        moorings = load_time_data(net, None).moorings if moorings is None else moorings
+        if eid not in moorings:
+            raise ScenarioError(f"ensemble: hazard {h.id!r}: effect moorings_out on {eid}, which has no moorings in "
+                                "time.yaml: its windows would restrict nothing (fix: effect off: true or derate: f, or "
+                                f"add {eid} to the moorings of time.yaml)")
 
 
 def _hazard_file(net: CorridorNetwork) -> Path | None:

@@ -58,22 +58,50 @@ def hazard_from_mapping(e: Mapping[str, Any], *, where: str = "hazards") -> Haza
     for key in ("element", "per_month", "durations_days"):
         if e.get(key) is None:
             raise ScenarioError(f"{at}: no {key} (fix: add {key}: ...)")
-    p = float(e["per_month"])
-    if not 0.0 <= p <= 1.0:
+    p = e["per_month"]
+    if not _is_number(p) or not 0.0 <= p <= 1.0:
         raise ScenarioError(f"{at}: per_month {p!r} is not a probability (fix: a number from 0 to 1)")
-    durations = tuple(int(d) for d in e["durations_days"])
-    if not durations or min(durations) < 1:
-        raise ScenarioError(f"{at}: durations_days must list whole days >= 1 (fix: e.g. [3, 5])")
+    raw = e["durations_days"]
+    raw = list(raw) if isinstance(raw, list | tuple) else [raw]
+    if not raw or not all(_is_number(d) and d == int(d) and d >= 1 for d in raw):
+        raise ScenarioError(f"{at}: durations_days {e['durations_days']!r} must list whole days >= 1 (fix: e.g. [3, 5])")
+    durations = tuple(int(d) for d in raw)
+    effect_raw = e.get("effect") or {"off": True}
+    if not isinstance(effect_raw, Mapping):
+        raise ScenarioError(f"{at}: effect {effect_raw!r} is not a mapping (fix: one of off: true, moorings_out: n, derate: f)")
     # YAML 1.1 reads a bare `off:` key as False, as scenario files do
-    effect = {("off" if k is False else str(k)): v for k, v in dict(e.get("effect") or {"off": True}).items()}
-    if set(effect) - {"off", "moorings_out", "derate"} or len(effect) != 1:
-        raise ScenarioError(f"{at}: effect {effect!r} must be one of off: true, moorings_out: n, derate: f")
+    effect = {("off" if k is False else str(k)): v for k, v in effect_raw.items()}
+    if set(effect) - {"off", "moorings_out", "derate"} or len(effect) != 1 or not _effect_ok(effect):
+        raise ScenarioError(f"{at}: effect {effect!r} must be one of off: true, moorings_out: n (a whole number >= 1) "
+                            "or derate: f (0 to 1) (fix: write one of those)")
     months_raw = e.get("months", "all")
-    months = frozenset(range(1, 13)) if months_raw in ("all", None) else frozenset(int(m) for m in months_raw)
+    if months_raw in ("all", None):
+        months = frozenset(range(1, 13))
+    else:
+        listed = list(months_raw) if isinstance(months_raw, list | tuple) else [months_raw]
+        if not all(_is_number(m) and m == int(m) for m in listed):
+            raise ScenarioError(f"{at}: months {months_raw!r} must list calendar months 1..12 "
+                                "(fix: e.g. [11, 12, 1], or 'all')")
+        months = frozenset(int(m) for m in listed)
     if not months <= frozenset(range(1, 13)):
         raise ScenarioError(f"{at}: months {sorted(months)} must be 1..12 (fix: list calendar months, or 'all')")
     sources = tuple(sorted({str(s) for i in e.get("incidents") or () for s in (i.get("sources") or ())}))
     return Hazard(hid, str(e["element"]), tuple(effect.items()), p, months, durations, sources)
+
+
+def _is_number(v: Any) -> bool:
+    """A real, finite number (not a bool, not a string)."""
+    return isinstance(v, int | float) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+
+def _effect_ok(effect: Mapping[str, Any]) -> bool:
+    """``off: true``, ``moorings_out`` a whole number >= 1, or ``derate`` within 0-1 (what an outage window takes)."""
+    (kind, v), = effect.items()
+    if kind == "off":
+        return v is True
+    if kind == "moorings_out":
+        return _is_number(v) and v == int(v) and v >= 1
+    return _is_number(v) and 0.0 <= v <= 1.0
 
 
 def load_hazards(path: str | Path | None = None) -> list[Hazard]:

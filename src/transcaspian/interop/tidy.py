@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["result_frame", "simulation_frame", "RESULT_TABLES"]
@@ -42,6 +43,10 @@ def _melt(df: pd.DataFrame, table: str, element: str, variables: tuple[str, ...]
     long = flat.melt(id_vars=[*keep, element, "commodity", "_unit"], value_vars=cols, var_name="variable", value_name="_value")
     long = long.rename(columns={"_value": "value"})
     long["unit"] = [_unit_of(v, u, flat) for v, u in zip(long["variable"], long["_unit"])]
+    if "capacity_unit" in flat.columns and "capacity" in cols:  # a capacity is in its element's unit, not the flow's
+        cap_unit = flat["capacity_unit"].to_numpy()
+        at = (long["variable"] == "capacity").to_numpy()
+        long.loc[at, "unit"] = cap_unit[np.flatnonzero(at) % len(flat)] if len(flat) else []
     long["value"] = long["value"].astype(float)
     return long.rename(columns={element: "element"}).drop(columns="_unit").assign(table=table)
 
@@ -65,6 +70,8 @@ def _unit_of(variable: str, unit: Any, _: pd.DataFrame) -> str | None:
 def result_frame(res: Any) -> pd.DataFrame:
     """A flow result as one tidy table (see the module docs)."""
     parts = [_melt(getattr(res, attr), table, el, vs) for attr, table, el, vs in RESULT_TABLES if len(getattr(res, attr))]
+    if not parts:  # nothing flowed (a commodity without supply): the columns, no rows
+        return _empty(["table", "element", "commodity", "variable", "value", "unit"])
     out = pd.concat(parts, ignore_index=True)
     if len(res.flows) and "cost_unit" in res.flows:
         cu = dict(zip(res.flows["commodity"], res.flows["cost_unit"]))
@@ -85,5 +92,14 @@ def simulation_frame(sim: Any) -> pd.DataFrame:
     (True, True)
     """
     parts = [_melt(getattr(sim, attr), attr, el, vs, keep=("period",)) for attr, el, vs in _SIM_TABLES if len(getattr(sim, attr))]
+    cols = ["period", "start", "end", "days", "table", "element", "commodity", "variable", "value", "unit"]
+    if not parts:  # nothing flowed (a commodity without supply): the columns, no rows
+        return _empty(cols, days=int)
     out = pd.concat(parts, ignore_index=True).merge(sim.periods, on="period", how="left")
-    return out[["period", "start", "end", "days", "table", "element", "commodity", "variable", "value", "unit"]]
+    return out[cols]
+
+
+def _empty(cols: list[str], **types: Any) -> pd.DataFrame:
+    """A table with ``cols`` and no rows: ``value`` float, ``types`` as given, the rest text."""
+    text = pd.Series(["x"]).dtype
+    return pd.DataFrame(columns=cols).astype({c: types.get(c, float if c == "value" else text) for c in cols})

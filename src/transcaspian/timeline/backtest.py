@@ -90,7 +90,11 @@ def load_record(net: CorridorNetwork, record: str | Path | Mapping[str, Any] | N
         except (ValueError, calendar.IllegalMonthError):
             problems.append(f"{where}: figures[{i}].month: {month!r} is not a month (fix: write YYYY-MM)")
             continue
-        value = float(f["value"])
+        value = f.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(f"{where}: figures[{i}].value: {value!r} is not a number (fix: the reported figure in its unit)")
+            continue
+        value = float(value)
         if unit == "Mt":
             mt = value
         elif unit in _BARRELS:
@@ -129,6 +133,15 @@ def model_series(result: SimulationResult, spec: Mapping[str, Any]) -> pd.Series
     return df.groupby(months)["value"].sum()
 
 
+def _whole_months(result: SimulationResult) -> set[str]:
+    """The calendar months (``YYYY-MM``) every day of which lies in the result's horizon."""
+    days: dict[str, int] = {}
+    for start, n in zip(result.periods["start"], result.periods["days"], strict=True):
+        for d in pd.date_range(start, periods=int(n), freq="D"):
+            days[f"{d:%Y-%m}"] = days.get(f"{d:%Y-%m}", 0) + 1
+    return {m for m, n in days.items() if n == calendar.monthrange(int(m[:4]), int(m[5:7]))[1]}
+
+
 def winter_backtest(
     net: CorridorNetwork,
     scenario: Scenario | str | Path | None = None,
@@ -160,12 +173,12 @@ def winter_backtest(
     pandas.DataFrame
         ``series, label, month, model, reported, reported_as, deviation, sources, note``:
         volumes in Mt, ``deviation`` = model / reported - 1; months the horizon does not
-        cover have no row.
+        cover, or covers only in part, have no row.
 
     Raises
     ------
     ScenarioError
-        For a weekly or yearly ``step`` (periods that cross months).
+        For a weekly or yearly ``step``, or ``result`` (periods that cross months).
     """
     if step not in ("month", "day"):
         raise ScenarioError(f"winter_backtest: step {step!r} (fix: 'month' or 'day'; weeks cross months)")
@@ -173,12 +186,16 @@ def winter_backtest(
     if result is None:
         sc = scenario if scenario is not None else example_path("winter_2025_26")
         result = simulate(net, sc, step=step, time_data=time_data)
+    elif result.step not in ("month", "day"):
+        raise ScenarioError(f"winter_backtest: the result has {result.step} steps, which cross months "
+                            "(fix: simulate with step='month' or 'day')")
     simulated = {name: model_series(result, spec) for name, spec in series.items()}
+    whole = _whole_months(result)
     rows = []
     for f in figures.to_dict("records"):
         got = simulated[f["series"]]
-        if f["month"] not in got.index:
-            continue
+        if f["month"] not in got.index or f["month"] not in whole:
+            continue  # a month the horizon covers in part: its model volume is part of a month
         model = float(got[f["month"]])
         rows.append({**f, "model": model, "deviation": model / f["reported"] - 1.0 if f["reported"] else float("nan")})
     return pd.DataFrame(rows, columns=COLUMNS)

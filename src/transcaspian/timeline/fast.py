@@ -35,7 +35,7 @@ from ..flow.solver import prepare, resolve_commodities
 from ..network import CorridorNetwork
 from ..scenario import Scenario
 from .model import PENALTY_DELIVERY, PENALTY_FACTOR, STORAGE_HOLD, STRANDED_TIEBREAK, TimeExpandedLP
-from .outages import Availability, windows_from_outages
+from .outages import Availability, apply_restart_ramps, windows_from_outages
 from .periods import make_periods
 from .run import _plan_windows, _static, _static_ids
 from .timedata import load_time_data
@@ -60,14 +60,14 @@ class FastHorizon:
         for eid in static_ids:
             frame = applied.nodes if eid in applied.nodes.index else applied.links
             avail.factor[eid] = np.full(n_days, 0.0 if bool(frame.at[eid, "disabled"]) else float(frame.at[eid, "derate"]))
-        windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where="ensemble")
+        windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where="ensemble",
+                                             moorings=td.moorings)
         avail.add_events(net, ends=ends, skip=static_ids)
         for w in windows:
             avail.add_window(w)
         for w in _plan_windows(applied, td):  # the loading programmes, as simulate applies them
             avail.add_window(w)
-        for origin, prod in td.production.items():
-            avail.restart_ramp(origin, prod)
+        apply_restart_ramps(avail, net, td.production, ends=ends, skip=static_ids, windows=windows)
         self.net, self.commodity = net, commodities[0]
         self.model = m = TimeExpandedLP(lp, periods, avail, td, method="penalty")
         A_eq, b_eq, A_ub, b_ub, rows, bounds = m.build()
@@ -138,12 +138,13 @@ class FastHorizon:
         """
         if not outages and self._base is not None:
             return dict(self._base)
-        windows, _ = windows_from_outages(self.net, tuple(outages), where="ensemble draw")
+        windows, _ = windows_from_outages(self.net, tuple(outages), where="ensemble draw", moorings=self.model.td.moorings)
         m = self.model
         base_avail = m.avail
         avail = copy.copy(base_avail)
         avail.factor = dict(base_avail.factor)
         avail.moorings_out = dict(base_avail.moorings_out)
+        avail.window_off = dict(base_avail.window_off)
         touched = []
         for w in windows:
             kind = "link" if w.element in m.lp.link_pos else "node"

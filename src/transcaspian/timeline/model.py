@@ -170,7 +170,12 @@ class TimeExpandedLP:
             in_service = np.clip(moor.count - out, 0.0, float(moor.in_service))
             daily = np.minimum(daily, in_service * moor.rate_per_year)
             if moor.cargo > 0:  # a weather halt stops new moorings: the tankers at berth finish, half a cargo each
+                before = daily.copy()
+                off = self.avail.window_off.get(element)
                 for i in self.avail.weather_starts.get(element, []):
+                    # not when an outage window shuts the terminal that day, nor when it was not loading the day before
+                    if off is not None and off[i] or i > 0 and before[i - 1] <= 0.0:
+                        continue
                     if daily[i] <= 0.0:
                         daily[i] = min(in_service[i] * moor.cargo / 2 * DAYS_PER_YEAR, in_service[i] * moor.rate_per_year)
         return daily
@@ -319,13 +324,16 @@ class TimeExpandedLP:
         for t, p in enumerate(self.periods):
             key = "horizon" if self.contracts == "horizon" else allocation_month(p)
             windows.setdefault(key, []).append(t)
-        for ts in windows.values():
+        #: ub row -> (contract window, its length in years): to report relaxed minima per year
+        self.contract_windows: dict[int, tuple[str, float]] = {}
+        for key, ts in windows.items():
             span = sum(self.periods[t].days for t in ts) / DAYS_PER_YEAR
             offsets = self.n * np.array(ts)
             for j, i in enumerate(ct_idx):
                 sel = A_ct.row == j
                 cols = (A_ct.col[sel][None, :] + offsets[:, None]).ravel()
                 vals = np.tile(A_ct.data[sel], len(ts))
+                self.contract_windows[ub.n] = (key, span)
                 ub.add(cols, vals, float(b_ub0[i]) * span, dataclasses.replace(rows0[i], capacity=rows0[i].capacity * span))
 
     def _storage_rows(self, ub: _Triplets) -> None:
@@ -488,13 +496,40 @@ class TimeExpandedLP:
         return pos is not None and bool(np.isfinite(lp.node_cap[pos]))
 
     # ------------------------------------------------------------- solve
+    def _relax_contracts(self, A_eq: sp.csr_matrix, b_eq: np.ndarray, A_ub: sp.csr_matrix, b_ub: np.ndarray,
+                         rows: list[Row], bounds: np.ndarray) -> tuple[np.ndarray, dict[int, float]]:
+        """FlowLP's phase 0 on the horizon's matrices: the new right-hand sides and the relaxed minima by contract."""
+        shim = copy.copy(self.lp)
+        shim.n_vars = self.N
+        b_new, _ = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
+        # each contract has one minimum row per window (month): per contract, its relaxed minima over the
+        # horizon as a rate per year (the contract's unit), and per window in self.relaxed_windows
+        volume: dict[int, float] = {}
+        years: dict[int, float] = {}
+        self.relaxed_windows: dict[int, dict[str, float]] = {}
+        for i, (key, span) in self.contract_windows.items():
+            index = rows[i].contract
+            if rows[i].kind != "contract_min" or span <= 0 or index is None:
+                continue
+            ct = int(index)
+            volume[ct] = volume.get(ct, 0.0) - float(b_new[i])
+            years[ct] = years.get(ct, 0.0) + span
+            if b_new[i] != b_ub[i]:
+                self.relaxed_windows.setdefault(ct, {})[key] = -float(b_new[i]) / span
+        return b_new, {ct: volume[ct] / years[ct] for ct in self.relaxed_windows}
+
     def solve(self) -> TimeSolution:
         """Phase 1 (most delivered), phase 2 (least cost), phase 3 (least stranded: the rest deferred)."""
         t0 = time.perf_counter()
         A_eq, b_eq, A_ub, b_ub, rows, bounds = self.build()
         t_build = time.perf_counter() - t0
         shares: dict[tuple[str, str, str], float] = {}
+        relaxed: dict[int, float] = {}
         if self.allocation == "pro_rata":  # served shares per (period, origin) become floors
+            # min_flow contracts the horizon cannot meet are relaxed first, as the cost phases would
+            # relax them: the progressive filling needs a feasible horizon
+            if _linprog_if_feasible(np.zeros(self.N), A_ub, b_ub, A_eq, b_eq, bounds, phase="simulate (feasible?)") is None:
+                b_ub, relaxed = self._relax_contracts(A_eq, b_eq, A_ub, b_ub, rows, bounds)
             shares = period_fair_shares(self, A_eq, b_eq, A_ub, b_ub, bounds, linprog=_linprog)
             A_f, b_f = floor_rows(self, shares)
             A_ub, b_ub = sp.vstack([A_ub, A_f]).tocsr(), np.concatenate([b_ub, b_f])
@@ -509,17 +544,13 @@ class TimeExpandedLP:
         for dc in self.deferral:
             k = dc.members[0][0]
             c1[dc.f.ravel()] = lp.weights[lp.classes[k].commodity]
-        relaxed: dict[int, float] = {}
 
         def first(c: np.ndarray, phase: str) -> OptimizeResult:
             """Solve; if infeasible, relax min_flow contracts with the solver's phase 0 and solve again."""
             nonlocal b_ub, relaxed
             res = _linprog_if_feasible(c, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase)
             if res is None:
-                shim = copy.copy(lp)  # FlowLP's phase 0, run on the horizon's matrices
-                shim.n_vars = self.N
-                b_ub, relaxed_at = FlowLP._relax_contracts(shim, A_eq, b_eq, A_ub, b_ub, rows, bounds)
-                relaxed = {i: v for i, (_, v) in relaxed_at.items()}  # unscaled rows: the minima as they are
+                b_ub, relaxed = self._relax_contracts(A_eq, b_eq, A_ub, b_ub, rows, bounds)
                 res = _linprog(c, A_ub, b_ub, A_eq, b_eq, bounds, phase=phase)
             return res
 
@@ -591,6 +622,7 @@ class TimeExpandedLP:
             "duals_phase1": _marginals(res1, len(rows)),
             "allocation": self.allocation,
             "served_share": shares,
+            "relaxed_by_window": getattr(self, "relaxed_windows", {}),
         }
         return TimeSolution(z, x, u, d, self.supply, self.planned, self.rhs, self.storage, self.deferral,
                             relaxed, fun3 * scale, meta)

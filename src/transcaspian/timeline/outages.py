@@ -31,21 +31,21 @@ import dataclasses
 import datetime as dt
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._scenario_fields import OUTAGE_KEYS, OUTAGE_KINDS, check_outage
 from ..errors import ScenarioError
-from ..events import parse_date
+from ..events import _event_date, _event_end, parse_date
 from ..schema import OPERATING_STATUSES
 
 if TYPE_CHECKING:
     from ..network import CorridorNetwork
     from .timedata import Production
 
-__all__ = ["Window", "Availability", "windows_from_outages", "OUTAGE_KEYS", "check_outage"]
+__all__ = ["Window", "Availability", "windows_from_outages", "apply_restart_ramps", "OUTAGE_KEYS", "check_outage"]
 
 log = logging.getLogger(__name__)
 
@@ -66,18 +66,23 @@ class Window:
 
 
 def windows_from_outages(
-    net: CorridorNetwork, outages: Sequence[Mapping[str, Any]], *, where: str
+    net: CorridorNetwork, outages: Sequence[Mapping[str, Any]], *, where: str,
+    moorings: Collection[str] | None = None,
 ) -> tuple[list[Window], dict[str, dt.date]]:
     """Resolved windows of a scenario's ``outages:``, and the end dates they give events.
+
+    ``moorings``: the nodes with moorings in time.yaml; when given, a ``moorings_out``
+    window on any other element is an error (it would restrict nothing).
 
     Raises
     ------
     ScenarioError
-        An unknown element or event id, with the fix.
+        An unknown element or event id, an event's ``to`` not after its date, or
+        ``moorings_out`` on an element without moorings, with the fix.
     """
     windows: list[Window] = []
     ends: dict[str, dt.date] = {}
-    events = {str(e.get("id")) for e in net.events}
+    events = {str(e.get("id")): e for e in net.events}
     problems = []
     for i, e in enumerate(outages):
         if e.get("event") is not None:
@@ -86,6 +91,10 @@ def windows_from_outages(
                 problems.append(f"outages[{i}].event: no event {eid!r} in events.yaml (fix: use one of {', '.join(sorted(events))})")
                 continue
             ends[eid] = parse_date(e["to"])
+            day = _event_date(events[eid])
+            if ends[eid] <= day:  # restored before it happened: the end would be dropped and the event last for ever
+                problems.append(f"outages[{i}].to: {ends[eid]} is not after the date of event {eid!r} ({day}) "
+                                "(fix: `to` is the first day back, after the event's date)")
             continue
         try:
             eid = net.resolve(str(e["element"]))
@@ -93,6 +102,12 @@ def windows_from_outages(
             problems.append(f"outages[{i}].element: {exc} (fix: use an id or alias from `transcaspian validate --list`)")
             continue
         kind = next(k for k in _KINDS if e.get(k) is not None)
+        if kind == "moorings_out" and moorings is not None and eid not in moorings:
+            have = ", ".join(sorted(moorings)) or "none"
+            problems.append(f"outages[{i}].moorings_out: {eid} has no moorings in time.yaml, so taking them out "
+                            f"restricts nothing (fix: use off or derate, or add {eid} to the moorings of time.yaml; "
+                            f"nodes with moorings: {have})")
+            continue
         value = 0.0 if kind == "off" else float(e[kind])
         end = parse_date(e["to"]) if e.get("to") is not None else None
         windows.append(Window(eid, kind, value, parse_date(e["from"]), end, str(e.get("note") or "")))
@@ -111,6 +126,8 @@ class Availability:
     moorings_out: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
     #: Per element, the days (indices) on which a weather halt (an event of ``kind: weather``) begins.
     weather_starts: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+    #: Per element, the days an outage window switches it off (no tanker completes a cargo then).
+    window_off: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def empty(cls, origin: dt.date, n_days: int) -> Availability:
@@ -137,6 +154,10 @@ class Availability:
         else:
             arr = self.factor.setdefault(w.element, np.ones(self.n_days))
             arr[a:b] = np.minimum(arr[a:b], w.value)
+            if w.value <= 0.0:  # a new array: copies of this availability may share the old one
+                off = self.window_off.get(w.element, np.zeros(self.n_days, dtype=bool)).copy()
+                off[a:b] = True
+                self.window_off[w.element] = off
 
     def add_events(
         self,
@@ -154,11 +175,12 @@ class Availability:
         ends = dict(ends or {})
         skip = set(skip)
         points: list[tuple[dt.date, int, str, str, Any]] = []  # date, order, element, op, value
-        for order, ev in enumerate(sorted(net.events, key=lambda e: parse_date(e["date"]))):
-            start = parse_date(ev["date"])
+        # the event's day and end as load_network(as_of=...) reads them (a bare month YYYY-MM is its first day)
+        for order, ev in enumerate(sorted(net.events, key=_event_date)):
+            start = _event_date(ev)
             end = ends.get(str(ev.get("id")))
-            if end is None and ev.get("end") is not None:
-                end = parse_date(ev["end"])
+            if end is None:
+                end = _event_end(ev)
             weather = ev.get("kind") == "weather"
             for change in ev.get("changes") or []:
                 for op, arg in change.items():
@@ -216,6 +238,41 @@ class Availability:
             elif math.isfinite(prod.ramp_up_per_day):  # a rise from a partial cut
                 out[i] = min(f[i], out[i - 1] + prod.ramp_up_per_day)
         self.factor[origin] = out
+
+
+def apply_restart_ramps(
+    avail: Availability,
+    net: CorridorNetwork,
+    production: Mapping[str, Production],
+    *,
+    ends: Mapping[str, dt.date] | None = None,
+    skip: Iterable[str] = (),
+    windows: Sequence[Window] = (),
+    events: bool = True,
+) -> None:
+    """Each origin's restart ramp (:meth:`Availability.restart_ramp`), counted from its cut even before the horizon.
+
+    A field cut before ``avail.origin`` and restarting then is still on its restart curve
+    when the horizon opens: the days since the earliest event (or window) are walked too,
+    so that a horizon starting mid-restart gives the output a longer one gives on those days.
+    """
+    skip = set(skip)
+    dated = [_event_date(ev) for ev in net.events] if events else []
+    first = min([*dated, *(w.start for w in windows if w.element in production)], default=avail.origin)
+    lead = max(0, (avail.origin - first).days)
+    hist = None
+    if lead:
+        hist = Availability.empty(avail.origin - dt.timedelta(days=lead), lead + avail.n_days)
+        if events:
+            hist.add_events(net, ends=ends, skip=skip)
+        for w in windows:
+            hist.add_window(w)
+    for origin, prod in production.items():
+        if hist is not None and origin not in skip and origin in hist.factor:
+            hist.restart_ramp(origin, prod)
+            avail.factor[origin] = np.minimum(avail.factor_of(origin), hist.factor[origin][lead:])
+        else:
+            avail.restart_ramp(origin, prod)
 
 
 def _step(st: list[Any], op: str, value: Any) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..interop.tidy import simulation_frame
 from ..units import canonical_unit
 
@@ -50,10 +51,12 @@ class SimulationResult:
         ``period, start, end, days``.
     flows : DataFrame
         Per period and link: ``forward``, ``backward``, ``flow`` (their sum), the
-        period's ``capacity`` (NaN: uncapacitated), ``unit``, ``kbpd`` (crude).
+        period's ``capacity`` (NaN: uncapacitated) in ``capacity_unit`` (the link's
+        own: a rail line's Mt beside containers in TEU), ``unit`` (of the flow),
+        ``kbpd`` (crude).
     throughput : DataFrame
         Per period and node: outflow plus delivered (a terminal's loadings), the
-        period's capacity, ``kbpd``.
+        period's capacity (in ``capacity_unit``), ``kbpd``.
     storage : DataFrame
         Per period and storage node: ``level`` at the end of the period, ``change``,
         ``capacity``, ``minimum``.
@@ -80,6 +83,8 @@ class SimulationResult:
     totals: dict[str, dict[str, Any]]
     relaxed_contracts: dict[str, float]
     meta: dict[str, Any]
+    #: The network simulated (to resolve the ids and aliases :meth:`loadings` is given).
+    network: Any = dataclasses.field(default=None, repr=False, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Every table as one tidy table with the period columns (:func:`transcaspian.interop.tidy.simulation_frame`)."""
@@ -95,8 +100,18 @@ class SimulationResult:
         >>> res.loadings("terminal")["throughput"].round(3).tolist()
         [2.384, 1.274]
         """
-        t = self.throughput[self.throughput["node"] == node]
-        return t.set_index("period")[["throughput", "capacity", "unit", "kbpd"]]
+        nid = self.network.resolve(str(node), kind="node") if self.network is not None else node
+        cols = ["throughput", "capacity", "capacity_unit", "unit", "kbpd"]
+        t = self.throughput[self.throughput["node"] == nid].set_index("period")[cols]
+        if t.empty or t.index.has_duplicates:  # nothing passes it, or one row per commodity and period
+            return t
+        # a period in which nothing passes an uncapacitated node has no row: it loaded 0
+        full = t.reindex(self.periods["period"].to_numpy())
+        full.index.name = "period"
+        missing = full["throughput"].isna()
+        full.loc[missing, ["throughput", "kbpd"]] = [0.0, 0.0 if t["kbpd"].notna().any() else np.nan]
+        full.loc[missing, ["capacity_unit", "unit"]] = [t["capacity_unit"].iloc[0], t["unit"].iloc[0]]
+        return full
 
     def summary(self) -> dict[str, Any]:
         """Plain data: scenario, step, periods and the totals."""
@@ -110,10 +125,32 @@ class SimulationResult:
             "relaxed_contracts": self.relaxed_contracts,
         }
 
-    def by_period(self, table: str, value: str = "value", column: str = "node") -> pd.DataFrame:
-        """A wide table: one row per period, one column per ``column`` value, of ``value``."""
+    def by_period(self, table: str, value: str | None = None, column: str | None = None) -> pd.DataFrame:
+        """A wide table: one row per period, one column per ``column`` value, of ``value``.
+
+        ``value`` and ``column`` default to the table's volume and element columns
+        (``flows``: ``flow`` by ``link``; ``delivered``: ``value`` by ``market``, ...).
+
+        Raises
+        ------
+        InputError
+            An unknown table, or a column the table does not have, with the fix.
+        """
+        if table not in _BY_PERIOD:
+            raise InputError(f"by_period: no table {table!r} (fix: one of {', '.join(_BY_PERIOD)})")
         df = getattr(self, table)
+        value = value or _BY_PERIOD[table][0]
+        column = column or _BY_PERIOD[table][1]
+        for name, what in ((value, "value"), (column, "column")):
+            if name not in df.columns:
+                raise InputError(f"by_period: {table} has no column {name!r} for {what} "
+                                 f"(fix: one of {', '.join(map(str, df.columns))})")
         return df.pivot_table(index="period", columns=column, values=value, aggfunc="sum", sort=False).fillna(0.0)
+
+
+#: Per table of a result: the default value and element columns of :meth:`SimulationResult.by_period`.
+_BY_PERIOD = {"flows": ("flow", "link"), "throughput": ("throughput", "node"), "storage": ("level", "node"),
+              "production": ("deferred", "origin"), "delivered": ("value", "market"), "stranded": ("value", "origin")}
 
 
 def assemble_simulation(
@@ -142,8 +179,12 @@ def assemble_simulation(
     unit = {c: canonical_unit(c).split("/")[0] for c in lp.commodities}
 
     frm, to, mode = (links[c].to_numpy() for c in ("from_node", "to_node", "mode"))
+    # capacities are in the element's own unit (a rail line in Mt/y carries containers in TEU): per period, without /y
+    link_cu = [_period_unit(u) for u in (links["unit"] if "unit" in links else [None] * len(links))]
+    node_cu = [_period_unit(u) for u in (nodes["unit"] if "unit" in nodes else [None] * len(nodes))]
     kind = nodes["kind"].to_numpy()
     cap_nodes = sorted({e for (k_, e) in sol.rhs if k_ == "node"})
+    reach = {c: set(lp.arcs[c].tail.tolist()) | set(lp.arcs[c].head.tolist()) for c in lp.commodities}
     flow_rows, thr, cost = [], [], {c: 0.0 for c in lp.commodities}
     for t, p in enumerate(periods):
         for c in lp.commodities:
@@ -164,17 +205,20 @@ def assemble_simulation(
                 lid = lp.link_ids[li]
                 cap = sol.rhs.get(("link", lid))
                 flow_rows.append((p.label, lid, frm[li], to[li], mode[li], c, fwd[li], bwd[li], fwd[li] + bwd[li],
-                                  float(cap[t]) if cap is not None else np.nan, unit[c], bpt[frm[li]]))
-            shown = set(np.flatnonzero(out > 0).tolist()) | {lp.node_pos[n] for n in cap_nodes}
+                                  float(cap[t]) if cap is not None else np.nan, link_cu[li] or unit[c], unit[c],
+                                  bpt[frm[li]]))
+            # capacitated nodes this commodity can pass (not the crude terminal among the gas rows)
+            shown = set(np.flatnonzero(out > 0).tolist()) | ({lp.node_pos[n] for n in cap_nodes} & reach[c])
             for ni in sorted(shown):
                 nid = lp.node_ids[ni]
                 cap = sol.rhs.get(("node", nid))
                 thr.append((p.label, nid, kind[ni], c, out[ni], float(cap[t]) if cap is not None else np.nan,
-                            unit[c], bpt[nid]))
+                            node_cu[ni] or unit[c], unit[c], bpt[nid]))
     flows = pd.DataFrame(flow_rows, columns=["period", "link", "from_node", "to_node", "mode", "commodity",
-                                             "forward", "backward", "flow", "capacity", "unit", "bbl_per_tonne"])
+                                             "forward", "backward", "flow", "capacity", "capacity_unit", "unit",
+                                             "bbl_per_tonne"])
     throughput = pd.DataFrame(thr, columns=["period", "node", "kind", "commodity", "throughput", "capacity",
-                                            "unit", "bbl_per_tonne"])
+                                            "capacity_unit", "unit", "bbl_per_tonne"])
     for df, col in ((flows, "flow"), (throughput, "throughput")):
         _add_kbpd(df, col, days)
 
@@ -182,6 +226,9 @@ def assemble_simulation(
     production = _production_table(model, sol, unit)
     delivered = _delivered_table(model, sol, unit, bpt, days)
     stranded = production[["period", "origin", "commodity", "stranded", "unit"]].rename(columns={"stranded": "value"})
+    # a table with no rows (no commodity with supply) keeps the column types of one with rows
+    flows, throughput, storage, production, delivered, stranded = (
+        _typed(df) for df in (flows, throughput, storage, production, delivered, stranded))
 
     totals: dict[str, dict[str, Any]] = {}
     for c in lp.commodities:
@@ -199,6 +246,7 @@ def assemble_simulation(
     ct_by_index = {ct.index: ct.label for ct in lp.contracts}
     meta = dict(sol.meta)
     meta.pop("duals_phase1", None)
+    meta["relaxed_by_window"] = {ct_by_index.get(k, str(k)): v for k, v in meta.get("relaxed_by_window", {}).items()}
     meta.update({
         "events": events,
         "elements_with_events": list(touched),
@@ -225,6 +273,7 @@ def assemble_simulation(
         totals=totals,
         relaxed_contracts={ct_by_index.get(k, str(k)): v for k, v in sol.relaxed.items()},
         meta=meta,
+        network=net,
     )
 
 
@@ -287,6 +336,22 @@ def _delivered_table(model: TimeExpandedLP, sol: TimeSolution, unit: dict[str, s
     delivered = pd.DataFrame(dl, columns=["period", "market", "commodity", "value", "unit", "bbl_per_tonne"])
     _add_kbpd(delivered, "value", days)
     return delivered
+
+
+#: Columns of the result tables that hold numbers; every other column is text.
+_NUMBER_COLUMNS = frozenset({"forward", "backward", "flow", "capacity", "bbl_per_tonne", "kbpd", "throughput", "level",
+                             "change", "minimum", "planned", "available", "deferred", "stranded", "produced", "value"})
+_TEXT = pd.Series(["x"]).dtype  # pandas' string type for text ("str" in pandas 3)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with float number columns and text columns, also when it has no rows (``object`` columns then)."""
+    return df.astype({c: (float if c in _NUMBER_COLUMNS else _TEXT) for c in df.columns})
+
+
+def _period_unit(unit: Any) -> str:
+    """A capacity unit per year as the unit of a period's volume (``Mt/y`` -> ``Mt``); "" when missing."""
+    return unit.split("/")[0] if isinstance(unit, str) and unit else ""
 
 
 def _short(node: str) -> str:

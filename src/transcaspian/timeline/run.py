@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import InputError, ScenarioError
 from ..flow.solver import prepare, resolve_commodities
 from ..guards import check_solve
 from ..scenario import Scenario
 from ..schema import ALLOCATIONS, OBJECTIVES, Objective
 from .model import TimeExpandedLP
-from .outages import Availability, Window, windows_from_outages
+from .outages import Availability, Window, apply_restart_ramps, windows_from_outages
 from .periods import STEPS, make_periods
 from .result import SimulationResult, assemble_simulation
 from .timedata import TimeData, load_time_data
@@ -136,6 +136,7 @@ def simulate(
             f"{where}: the network has events up to {net.as_of} applied; simulate applies events day by day "
             "(fix: load it without as_of, tc.load_network())"
         )
+    _check_flags(where, events=events, transit_delay=transit_delay)
     allocation = _allocation(allocation, scenario, where)
     start = start if start is not None else getattr(scenario, "start", None)
     end = end if end is not None else getattr(scenario, "end", None)
@@ -155,9 +156,14 @@ def simulate(
         commodity = getattr(scenario, "commodity", None) or "crude"
     commodities = resolve_commodities(commodity, applied)
     td = load_time_data(net, time_data)
+    windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where=where,
+                                         moorings=td.moorings)
     if not events:  # no dated record: no loading plans either
         td = dataclasses.replace(td, plans=())
     lp = prepare(applied, commodities, objective=cast(Objective, objective))
+    if commodity != "all" and (idle := [c for c in commodities if c not in lp.commodities]):
+        log.warning("%s: no supply of %s: its tables have no rows and totals no entry (fix: add supplies to the "
+                    "baseline or the scenario)", where, ", ".join(idle))
 
     n_days = (periods[-1].end - periods[0].start).days + 1
     avail = Availability.empty(periods[0].start, n_days)
@@ -166,7 +172,6 @@ def simulate(
         frame = applied.nodes if eid in applied.nodes.index else applied.links
         f = 0.0 if bool(frame.at[eid, "disabled"]) else float(frame.at[eid, "derate"])
         avail.factor[eid] = np.full(n_days, f)
-    windows, ends = windows_from_outages(net, tuple(getattr(scenario, "outages", ()) or ()), where=where)
     touched: list[str] = []
     if events:
         touched = avail.add_events(net, ends=ends, skip=static_ids)
@@ -176,17 +181,58 @@ def simulate(
         avail.add_window(w)
     for w in _plan_windows(applied, td):
         avail.add_window(w)
-    for origin, prod in td.production.items():
-        avail.restart_ramp(origin, prod)
+    apply_restart_ramps(avail, net, td.production, ends=ends if events else {}, skip=static_ids, windows=windows,
+                        events=events)
 
     model = TimeExpandedLP(lp, periods, avail, td, storage_end=storage_end, method=method,
                            transit_delay=transit_delay, allocation=allocation, contracts=contracts)
+    ignored = _ineffective_windows(model, windows, where)
     sol = model.solve()
     result = assemble_simulation(model, sol, scenario=scenario, step=step, events=events, windows=windows,
                                  touched=touched)
+    result.meta["ineffective_windows"] = ignored
     result.meta["total_seconds"] = time.perf_counter() - t0
     log.info("simulated %s over %d %s periods in %.3f s", where, len(periods), step, result.meta["total_seconds"])
     return result
+
+
+def _ineffective_windows(model: TimeExpandedLP, windows: Sequence[Window], where: str) -> list[str]:
+    """Outage windows (or the periods of them) that cannot restrict anything, each logged as a warning.
+
+    An element without a capacity (a junction, an uncapacitated link or market) has no
+    period capacity to cut: a derate has no effect (as in ``solve``), and ``off`` only
+    closes it in periods it covers entirely. Origins are exempt: a window cuts their supply
+    day by day.
+    """
+    lp = model.lp
+    origins = {lp.node_ids[o] for k in range(len(lp.classes)) for o in lp.origins[k]}
+    out = []
+    for w in windows:
+        if w.element in origins or model._capacitated(w.element) or w.kind == "moorings_out":
+            continue
+        end = w.end or model.periods[-1].end + dt.timedelta(days=1)
+        if w.start > model.periods[-1].end or end <= model.periods[0].start:
+            continue  # outside the horizon
+        if w.kind == "derate":
+            out.append(f"{w.element}: derate {w.value:g} from {w.start}")
+            log.warning("%s: the outage window derating %s from %s has no effect: it has no capacity (fix: off "
+                        "instead, or give it a capacity)", where, w.element, w.start)
+            continue
+        partial = [p.label for p in model.periods if w.start <= p.end and end > p.start
+                   and not (w.start <= p.start and end > p.end)]
+        if partial:
+            out.append(f"{w.element}: off from {w.start} in {', '.join(partial)}")
+            log.warning("%s: the outage window switching off %s from %s has no effect in %s: without a capacity it is "
+                        "closed only in periods it covers entirely (fix: step='day', or give %s a capacity)",
+                        where, w.element, w.start, ", ".join(partial), w.element)
+    return out
+
+
+def _check_flags(where: str, **flags: Any) -> None:
+    """Each flag is a bool: ``"no"`` is truthy, so the option would do the opposite of what was asked."""
+    for name, flag in flags.items():
+        if not isinstance(flag, bool | np.bool_):
+            raise InputError(f"{where}: {name} must be True or False, not {flag!r} (fix: {name}=False or True)")
 
 
 def _allocation(allocation: str | None, scenario: Scenario | None, where: str) -> str:

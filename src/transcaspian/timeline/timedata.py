@@ -46,6 +46,7 @@ from ..io import read_yaml
 from ..terminals import BARREL_RATE_UNITS, DEFAULT_BBL_PER_TONNE, RATE_UNITS, Moorings, parse_moorings, rate_per_year
 from ..terminals import bbl_per_tonne as _grade_bbl
 from ..terminals import number as _number
+from ..units import COMMODITIES
 
 if TYPE_CHECKING:
     from ..network import CorridorNetwork
@@ -300,6 +301,10 @@ def _entries(data: Mapping[str, Any], key: str, problems: list[str], where: str)
 def _storage(e: Mapping[str, Any], field: str, resolve: Any, params: Mapping[str, Any],
              problems: list[str]) -> Storage | None:
     node = resolve(e.get("node"), f"{field}.node")
+    commodity = e.get("commodity", "crude")
+    if commodity not in COMMODITIES:  # a misspelt commodity: the tanks would be left out without a word
+        problems.append(f"{field}.commodity: {commodity!r} is not a commodity (fix: one of {', '.join(COMMODITIES)})")
+        return None
     if e.get("capacity") is None and e.get("volume_m3") is None:
         problems.append(f"{field}: neither capacity (Mt) nor volume_m3 (fix: give one)")
         return None
@@ -324,7 +329,7 @@ def _storage(e: Mapping[str, Any], field: str, resolve: Any, params: Mapping[str
     if ini < mini:
         problems.append(f"{field}: initial_share {ini:g} is below minimum_share {mini:g} (fix: raise the initial level)")
         return None
-    return Storage(str(node), str(e.get("commodity", "crude")), cap, ini * cap, mini * cap, tuple(e.get("sources") or ()))
+    return Storage(str(node), str(commodity), cap, ini * cap, mini * cap, tuple(e.get("sources") or ()))
 
 
 def _production(e: Mapping[str, Any], field: str, resolve: Any, problems: list[str]) -> Production | None:
