@@ -266,13 +266,22 @@ def _place_all(ax: Axes, view: View, lay: Layers, extra: Sequence[LabelSpec] = (
 
 
 def _change_labels(changes: gpd.GeoDataFrame | None, view: View, scale: WidthScale) -> list[LabelSpec]:
-    """"+8.0" / "-30.0" labels on links whose flow changed noticeably."""
+    """"+8.0" / "-30.0" labels on links whose flow changed noticeably.
+
+    On a map of one commodity the legend gives the unit; when the changes mix
+    commodities each label names its unit ("-30.0 Mt/y", "+20.0 bcm/y"), and its
+    commodity too where two of them share a unit ("+5.0 kt/y uranium").
+    """
     if changes is None or len(changes) == 0:
         return []
     specs = []
     proj = project(changes, view.crs)
     top = {u: v for u, v in scale.vmax.items()}
     rows: list[Any] = list(proj.itertuples())
+    coms = {str(r.commodity) for r in rows}
+    per_unit: dict[str, set[str]] = {}
+    for r in rows:
+        per_unit.setdefault(str(r.unit), set()).add(str(r.commodity))
     for r in rows:
         if r.geometry is None or abs(r.delta) < 0.05 * top.get(r.unit, math.inf):
             continue
@@ -281,6 +290,10 @@ def _change_labels(changes: gpd.GeoDataFrame | None, view: View, scale: WidthSca
         sign = "+" if r.delta > 0 else "\u2212"
         style = {"fontsize": 7.5, "color": col, "fontweight": "bold", "zorder": 22, "path_effects": HALO}
         text = f"{sign}{fmt_volume(abs(r.delta))}"
+        if len(coms) > 1:
+            text += f" {r.unit}"
+            if len(per_unit.get(str(r.unit), ())) > 1:
+                text += f" {S.COMMODITY_LABELS.get(str(r.commodity), str(r.commodity)).lower()}"
         width = scale.width(r.delta, r.unit)
         radius = (width / 2 + 3, width / 2 + 12)
         specs.append(
