@@ -10,10 +10,9 @@ import matplotlib.pyplot as plt
 import pytest
 
 import transcaspian as tc
+from netbuild import build_network
 from transcaspian.maps.labels import placements
 from transcaspian.units import CANONICAL_UNITS
-
-from netbuild import build_network
 
 
 @pytest.fixture(scope="module")
