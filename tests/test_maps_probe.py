@@ -63,3 +63,66 @@ def test_change_labels_name_their_unit_when_units_mix(two_commodities, layout):
         assert {("ab_crude", "crude"), ("ab_gas", "gas")} <= seen
     finally:
         plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def mini():
+    net = tc.load_network("tests/fixtures/mini")
+    return net, tc.solve(net)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".html"])
+@pytest.mark.parametrize(
+    "extent",
+    [(45, 38, 60), ("a", 38, 60, 50), "45,38,60,50", (60, 50, 45, 38), (45, float("nan"), 60, 50), 45],
+)
+def test_bad_extent_is_an_input_error_on_both_maps(mini, tmp_path, suffix, extent):
+    """The static map rejected three numbers but raised a bare ValueError on text; the
+    HTML map unpacked three numbers into a ValueError and drew swapped corners without
+    a word. Both now raise the same InputError with the fix."""
+    from transcaspian.errors import InputError
+    from transcaspian.maps.static import export_map
+
+    net, res = mini
+    with pytest.raises(InputError, match=r"extent .*\(fix: give extent=\(min lon, min lat, max lon, max lat\)"):
+        export_map(tmp_path / f"m{suffix}", net, res, extent=extent)
+    assert not (tmp_path / f"m{suffix}").exists()
+
+
+@pytest.mark.parametrize("dpi", ["300", None, float("nan"), -200, True])
+def test_bad_dpi_is_an_input_error(mini, tmp_path, dpi):
+    from transcaspian.errors import InputError
+    from transcaspian.maps.static import export_map
+
+    net, res = mini
+    with pytest.raises(InputError, match=r"dpi=.*\(fix: give a number of dots per inch"):
+        export_map(tmp_path / "m.png", net, res, dpi=dpi)
+
+
+def test_highlight_one_string_is_one_element(mini):
+    """highlight="terminal" was read letter by letter: "no node or link named 't'"."""
+    from transcaspian.maps.data import resolve_ids
+
+    net, res = mini
+    assert resolve_ids(net, "terminal") == {"terminal"}
+    fig = tc.plot_map(net, res, highlight="terminal")
+    try:
+        label = [p for p in placements(fig) if p.key == "terminal"]
+        assert label and label[0].kind == "node"
+        assert any(t.get_fontweight() == "bold" for t in fig.axes[0].texts if getattr(t, "_tc_key", None) == "terminal")
+    finally:
+        plt.close(fig)
+
+
+def test_commodity_without_flows_says_the_fix(mini):
+    """A result with no commodity (rare earths solved where there is no supply) said
+    "use one of (none)"; a commodity the result lacks says which to use, with the fix."""
+    from transcaspian.errors import UnitError
+
+    net, res = mini
+    empty = tc.solve(net, commodity="rare_earths")
+    assert tuple(empty.commodities) == ()
+    with pytest.raises(UnitError, match=r"no flows of any commodity \(fix: solve a commodity with supply"):
+        tc.plot_map(net, empty, commodity="rare_earths")
+    with pytest.raises(UnitError, match=r"'gas' is not in this map's data \(fix: use one of crude\)"):
+        tc.plot_map(net, res, commodity="gas")

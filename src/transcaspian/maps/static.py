@@ -38,7 +38,7 @@ from ..schema import FLOW_EPS
 from ..units import CANONICAL_UNITS
 from . import style as S
 from .basemap import View, country_labels, draw_basemap, draw_north_arrow, draw_scale_bar, make_view
-from .data import MapFrames, data_bounds, flow_changes, map_frames, resolve_ids
+from .data import MapFrames, check_extent, data_bounds, flow_changes, map_frames, resolve_ids
 from .labels import DIRECTIONS, HALO, LabelSpec, artist_boxes, get_renderer, place_labels
 from .layers import Layers, WidthScale, project
 from .legend import lay_out_legends, legend_groups
@@ -159,9 +159,7 @@ def _default_extent(frames: Iterable[MapFrames]) -> tuple[float, float, float, f
 def _view(frames: Sequence[MapFrames], extent: Sequence[float] | None) -> View:
     if extent is None:
         return make_view(_default_extent(frames), min_aspect=0.5, max_aspect=0.8)
-    if len(extent) != 4:
-        raise InputError(f"extent must be (min lon, min lat, max lon, max lat), not {extent!r}")
-    x0, y0, x1, y1 = (float(v) for v in extent)
+    x0, y0, x1, y1 = check_extent(extent)
     return make_view((x0, y0, x1, y1), min_aspect=0.45, max_aspect=1.0)
 
 
@@ -682,6 +680,8 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Pa
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg or .pdf")
+    if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not math.isfinite(dpi) or dpi <= 0:
+        raise InputError(f"{path}: dpi={dpi!r} is not a resolution (fix: give a number of dots per inch, e.g. dpi=200)")
     if fmt == "png" and dpi < 150:
         raise InputError(f"{path}: dpi={dpi} is too coarse for a report map; use at least 150")
     meta: dict[str, Any] = {"Software": f"transcaspian {__version__} (matplotlib)"}
