@@ -126,3 +126,32 @@ def test_commodity_without_flows_says_the_fix(mini):
         tc.plot_map(net, empty, commodity="rare_earths")
     with pytest.raises(UnitError, match=r"'gas' is not in this map's data \(fix: use one of crude\)"):
         tc.plot_map(net, res, commodity="gas")
+
+
+@pytest.fixture(scope="module")
+def uranium_sim():
+    return tc.simulate(tc.load_network(), start="2025-11", end="2026-01", commodity="uranium")
+
+
+def test_timeseries_charts_the_simulated_commodity(uranium_sim):
+    """simulate --commodity uranium --chart drew the crude chart of a uranium run: empty
+    panels, "nothing deferred or stranded", no commodity in the title. The chart now
+    draws the commodity simulated, names it, and refuses one that was not simulated."""
+    from transcaspian.errors import InputError
+    from transcaspian.maps.timeseries import plot_timeseries
+
+    fig = plot_timeseries(uranium_sim)
+    try:
+        assert "Uranium" in fig.get_suptitle()
+        assert fig.axes[0].get_ylabel() == "kt per month"
+        drawn = sum(b.get_height() for b in fig.axes[0].patches)
+        thr = uranium_sim.throughput
+        if len(fig.axes[0].patches):  # the bars are the uranium throughput of the nodes stacked
+            nodes = {t.get_text() for t in fig.axes[0].get_legend().get_texts()}
+            assert drawn == pytest.approx(float(thr[thr["node"].isin(nodes)]["throughput"].sum()))
+        else:
+            assert any("no export route" in t.get_text() for t in fig.axes[0].texts)
+    finally:
+        plt.close(fig)
+    with pytest.raises(InputError, match=r"commodity 'crude' was not simulated \(fix: use one of uranium"):
+        plot_timeseries(uranium_sim, commodity="crude")
