@@ -66,6 +66,29 @@ def _route_series(res: SimulationResult, routes: Mapping[str, str], commodity: s
 _OUTSIDE: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": 8, "frameon": False}
 
 
+def _commodity(res: SimulationResult, commodity: str | None) -> str:
+    """The commodity to chart: the one asked for (if simulated), else crude, else the first."""
+    simulated = tuple(getattr(res, "commodities", ()) or ())
+    if commodity is None:
+        return next((c for c in COMMODITIES if c in simulated), simulated[0] if simulated else "crude")
+    if simulated and commodity not in simulated:
+        raise InputError(f"plot_timeseries: commodity {commodity!r} was not simulated "
+                         f"(fix: use one of {', '.join(simulated)}, or simulate {commodity!r})")
+    return commodity
+
+
+def _routes(res: SimulationResult, routes: Mapping[str, str] | None, commodity: str, thr: Any) -> dict[str, str]:
+    """The routes to stack: those given, else the time data's when they carry ``commodity``,
+    else the capacitated nodes it passes through."""
+    if routes:
+        return dict(routes)
+    found = dict(res.meta.get("routes") or {})
+    if found and _route_series(res, found, commodity):
+        return found
+    busy = thr.groupby("node", sort=False)["throughput"].sum() > 1e-9
+    return {n: n for n in thr.loc[thr["capacity"].notna(), "node"].unique() if busy.get(n, False)}
+
+
 def plot_timeseries(
     res: SimulationResult,
     *,
@@ -92,20 +115,9 @@ def plot_timeseries(
         If ``commodity`` was not simulated (the chart would be empty and read as
         "nothing deferred or stranded").
     """
-    simulated = tuple(getattr(res, "commodities", ()) or ())
-    if commodity is None:
-        commodity = next((c for c in COMMODITIES if c in simulated), simulated[0] if simulated else "crude")
-    elif simulated and commodity not in simulated:
-        raise InputError(f"plot_timeseries: commodity {commodity!r} was not simulated "
-                         f"(fix: use one of {', '.join(simulated)}, or simulate {commodity!r})")
+    commodity = _commodity(res, commodity)
     thr = res.throughput[res.throughput["commodity"] == commodity]
-    own_routes = routes is not None
-    routes = dict(routes if routes is not None else res.meta.get("routes") or {})
-    if not own_routes and routes and not _route_series(res, routes, commodity):
-        routes = {}  # the time data's routes carry another commodity: use this one's nodes
-    if not routes:  # the capacitated nodes this commodity passes through
-        busy = thr.groupby("node", sort=False)["throughput"].sum() > 1e-9
-        routes = {n: n for n in thr.loc[thr["capacity"].notna(), "node"].unique() if busy.get(n, False)}
+    routes = _routes(res, routes, commodity, thr)
     labels = res.periods["period"].tolist()
     x = np.arange(len(labels))
     units = res.production.loc[res.production["commodity"] == commodity, "unit"]
