@@ -155,3 +155,24 @@ def test_timeseries_charts_the_simulated_commodity(uranium_sim):
         plt.close(fig)
     with pytest.raises(InputError, match=r"commodity 'crude' was not simulated \(fix: use one of uranium"):
         plot_timeseries(uranium_sim, commodity="crude")
+
+
+@pytest.mark.parametrize("kind", ["png", "html"])
+def test_comparison_map_refuses_results_of_different_commodities(two_commodities, kind):
+    """Crude+gas against crude only drew every gas flow as "gained" though nothing moved;
+    the map now refuses it (the CLI's compare does too), and a commodity both solved maps."""
+    from transcaspian.errors import ComparisonError
+    from transcaspian.maps.interactive import explore_comparison
+
+    net, base, _ = two_commodities
+    crude_only = tc.solve(net, tc.Scenario.from_dict({"name": "cut", "disable": ["ab_crude"]}), commodity="crude")
+    draw = explore_comparison if kind == "html" else tc.plot_comparison
+    with pytest.raises(ComparisonError, match=r"gained or lost everywhere \(fix: .*commodity= one both solved \(crude\)"):
+        draw(base, crude_only)
+    with pytest.raises(ComparisonError, match=r"'gas'.*\(fix: use commodity= one both solved \(crude\)\)"):
+        draw(base, crude_only, commodity="gas")
+    out = draw(base, crude_only, commodity="crude")
+    if kind == "png":
+        changes = {p.key: p.text for p in placements(out) if p.kind == "change"}
+        assert changes.get("delta:ab_crude") == "\u221230.0"  # the crude moved off the cut link
+        plt.close(out)

@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, UnitError
+from ..errors import ComparisonError, InputError, UnitError
 from ..schema import COMMODITIES, FLOW_EPS, is_saturated
 from ..units import CANONICAL_UNITS
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..flow.result import FlowResult
     from ..network import CorridorNetwork
 
-__all__ = ["MapFrames", "map_frames", "flow_changes", "resolve_ids", "data_bounds", "check_extent"]
+__all__ = ["MapFrames", "map_frames", "flow_changes", "resolve_ids", "data_bounds", "check_extent", "check_pair"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -360,3 +360,37 @@ def data_bounds(frames: MapFrames) -> tuple[float, float, float, float] | None:
         return None
     arr = np.array(parts)
     return (float(arr[:, 0].min()), float(arr[:, 1].min()), float(arr[:, 2].max()), float(arr[:, 3].max()))
+
+
+def check_pair(base: FlowResult, other: FlowResult, commodity: str | None) -> None:
+    """Refuse a comparison map of results that do not solve the same commodities.
+
+    A commodity solved in only one of them would be drawn as gained (or lost) on every
+    link it uses, though nothing moved.
+
+    Raises
+    ------
+    ComparisonError
+        If ``commodity`` is not in both results, or (without it) their commodities differ.
+    """
+    cb = tuple(c for c in COMMODITIES if c in set(base.commodities)) or tuple(base.commodities)
+    co = tuple(c for c in COMMODITIES if c in set(other.commodities)) or tuple(other.commodities)
+    a = getattr(getattr(base, "scenario", None), "name", None) or "base"
+    b = getattr(getattr(other, "scenario", None), "name", None) or "other"
+    if commodity is not None:
+        shared = [c for c in cb if c in co]
+        if commodity in cb and commodity in co:
+            return
+        fix = f"use commodity= one both solved ({', '.join(shared)})" if shared else "solve both for this commodity"
+        raise ComparisonError(
+            f"cannot map the comparison of {commodity!r}: {a!r} solved {', '.join(cb) or 'nothing'}, "
+            f"{b!r} solved {', '.join(co) or 'nothing'} (fix: {fix})"
+        )
+    if set(cb) != set(co):
+        shared = [c for c in cb if c in co]
+        hint = f", or pass commodity= one both solved ({', '.join(shared)})" if shared else ""
+        raise ComparisonError(
+            f"cannot map the comparison of {a!r} ({', '.join(cb) or 'nothing'}) with {b!r} "
+            f"({', '.join(co) or 'nothing'}): a commodity solved in one only would show as gained or lost "
+            f"everywhere (fix: solve both for the same commodities{hint})"
+        )

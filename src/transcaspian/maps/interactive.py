@@ -38,7 +38,7 @@ from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
 from ..units import CANONICAL_UNITS
 from . import style as S
 from .basemap import countries
-from .data import MapFrames, check_extent, data_bounds, flow_changes, map_frames
+from .data import MapFrames, check_extent, check_pair, data_bounds, flow_changes, map_frames
 from .text import fmt_volume, short_label
 from .webassets import esc, js_string, leaflet_assets, page_css, page_script, safe_url
 
@@ -653,6 +653,7 @@ def explore_comparison(
     """
     folium = _folium()
     net = other.network
+    check_pair(base, other, commodity)
     fb = map_frames(base.network, base, commodity=commodity)
     fa = map_frames(net, other, commodity=commodity)
     bounds = _bounds(fa, extent)

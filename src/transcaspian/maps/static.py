@@ -38,7 +38,7 @@ from ..schema import FLOW_EPS
 from ..units import CANONICAL_UNITS
 from . import style as S
 from .basemap import View, country_labels, draw_basemap, draw_north_arrow, draw_scale_bar, make_view
-from .data import MapFrames, check_extent, data_bounds, flow_changes, map_frames, resolve_ids
+from .data import MapFrames, check_extent, check_pair, data_bounds, flow_changes, map_frames, resolve_ids
 from .labels import DIRECTIONS, HALO, LabelSpec, artist_boxes, get_renderer, place_labels
 from .layers import Layers, WidthScale, project
 from .legend import lay_out_legends, legend_groups
@@ -474,6 +474,7 @@ def plot_comparison(
     """
     if layout not in ("panels", "stacked", "change"):
         raise InputError(f"layout must be 'panels', 'stacked' or 'change', not {layout!r}")
+    check_pair(base, other, commodity)
     with mpl.rc_context(S.rc_params()):
         fb = map_frames(base.network, base, commodity=commodity)
         fa = map_frames(other.network, other, commodity=commodity)
