@@ -176,3 +176,37 @@ def test_comparison_map_refuses_results_of_different_commodities(two_commodities
         changes = {p.key: p.text for p in placements(out) if p.kind == "change"}
         assert changes.get("delta:ab_crude") == "\u221230.0"  # the crude moved off the cut link
         plt.close(out)
+
+
+def _page_texts(fig):
+    """Figure-level texts (title, subtitle, source) that run past the page edge."""
+    from transcaspian.maps.labels import get_renderer
+
+    fig.canvas.draw()
+    r = get_renderer(fig)
+    return [t.get_text() for t in fig.texts if t.get_window_extent(r).x1 > fig.bbox.width + 0.5]
+
+
+def test_long_subtitle_is_wrapped_not_clipped():
+    """A comparison of every commodity on one map: the subtitle ran ~290 px off a 1105 px
+    page, cutting off the stranded totals; it is now wrapped, and two commodities in kt/y
+    are named."""
+    nodes = [{"id": "a", "xy": (50.0, 44.0)}, {"id": "b", "xy": (58.0, 44.0)}]
+    coms = ["crude", "gas", "containers", "rare_earths", "uranium"]
+    links = [{"id": f"ab_{c}", "from": "a", "to": "b", "commodities": [c], "capacity": 1000, "cost": 1} for c in coms]
+    net = build_network(nodes, links, supplies={c: {"a": 12345.6} for c in coms}, markets={c: ["b"] for c in coms})
+    base = tc.solve(net, commodity=coms)
+    cut = tc.solve(net, tc.Scenario.from_dict({"name": "a long scenario name", "derate": {f"ab_{c}": 0.5 for c in coms}}),
+                   commodity=coms)
+    fig = tc.plot_comparison(base, cut, layout="change")
+    try:
+        assert _page_texts(fig) == []
+        sub = fig.texts[1].get_text()
+        assert "\n" in sub and "stranded" in sub
+        # every total of the tables is on the page, in its unit
+        for c in coms:
+            for v in (base.total_delivered[c], cut.total_delivered[c], cut.total_unserved[c]):
+                assert f"{v:,.0f}" in sub or f"{v:.0f}" in sub
+        assert "kt/y rare earths" in sub and "kt/y uranium" in sub
+    finally:
+        plt.close(fig)

@@ -63,6 +63,7 @@ _LEFT, _RIGHT, _GAP, _TOP, _PANEL_TITLE, _BOTTOM = 0.3, 0.3, 0.3, 0.85, 0.32, 0.
 _CORRIDOR_COUNTRIES = {
     "KAZ", "RUS", "AZE", "GEO", "ARM", "TUR", "TKM", "UZB", "KGZ", "TJK", "CHN", "IRN", "AFG", "UKR", "ROU", "BGR", "MNG",
 }
+_SUB_LINE = 0.19  # inches per extra subtitle line
 _MINOR = 40.0  # node labels below this priority come after country names
 _AROUND = ((0.0, 0.0), (0.0, 1.0), (0.0, -1.0), (1.0, 0.0), (-1.0, 0.0))
 _SEAS = (("Caspian\nSea", 50.9, 42.3), ("Black Sea", 34.3, 43.4), ("Mediterranean Sea", 27.0, 33.9), ("Persian Gulf", 51.5, 27.0))
@@ -95,6 +96,33 @@ class _Layout:
         self.fig._tc_own_layout = True  # type: ignore[attr-defined]
         self.axes = [self.fig.add_axes(self._rect(i)) for i in range(panels)]
 
+    def _wrap(self, text: str, *, fontsize: float) -> list[str]:
+        """``text`` in lines no wider than the page, broken at " \u00b7 ", then " \u2192 "."""
+        renderer = get_renderer(self.fig)
+        room = (self.width - _LEFT - _RIGHT) * self.fig.dpi
+
+        def width(t: str) -> float:
+            probe = self.fig.text(0, 0, t, fontsize=fontsize, parse_math=False)
+            w = float(probe.get_window_extent(renderer).width)
+            probe.remove()
+            return w
+
+        pieces: list[str] = []
+        for part in text.split(" \u00b7 "):
+            if width(part) <= room or " \u2192 " not in part:
+                pieces.append(part)
+            else:
+                a, b = part.split(" \u2192 ", 1)
+                pieces += [a + " \u2192", b]
+        lines: list[str] = []
+        for piece in pieces:
+            sep = " " if lines and lines[-1].endswith("\u2192") else " \u00b7 "
+            if lines and width(lines[-1] + sep + piece) <= room:
+                lines[-1] += sep + piece
+            else:
+                lines.append(piece)
+        return lines
+
     @property
     def height(self) -> float:
         return self.top + self.rows * self.map_h + (self.rows - 1) * self.vgap + self.strip + _BOTTOM
@@ -125,11 +153,20 @@ class _Layout:
             ax.set_position(self._rect(i))
 
     def texts(self, title: str, subtitle: str) -> None:
+        """Title, subtitle and source line; a subtitle wider than the page is wrapped at its
+        " \u00b7 " (then " \u2192 ") breaks and the title band grows to hold it."""
+        lines = self._wrap(subtitle, fontsize=9.5) if subtitle else []
+        if len(lines) > 1:
+            self.top += (len(lines) - 1) * _SUB_LINE
+            self.fig.set_size_inches(self.width, self.height)
+            for i, ax in enumerate(self.axes):
+                ax.set_position(self._rect(i))
         h = self.height
         x = _LEFT / self.width
         self.fig.text(x, 1 - 0.14 / h, title, ha="left", va="top", fontsize=14, fontweight="bold", color=S.INK, parse_math=False)
-        if subtitle:
-            self.fig.text(x, 1 - 0.50 / h, subtitle, ha="left", va="top", fontsize=9.5, color="#555555", parse_math=False)
+        if lines:
+            self.fig.text(x, 1 - 0.50 / h, "\n".join(lines), ha="left", va="top", fontsize=9.5, color="#555555",
+                          parse_math=False, linespacing=1.35)
         self.fig.text(x, 0.16 / h, S.SOURCE_LINE, ha="left", va="bottom", fontsize=7.5, color="#555555", parse_math=False)
 
 
@@ -316,9 +353,17 @@ def _scenario_name(result: FlowResult) -> str:
 
 
 def _totals(result: FlowResult, commodities: Sequence[str]) -> tuple[str, str]:
+    """Delivered and stranded volumes, one per commodity in its unit (named where two share a unit)."""
     d, u = result.total_delivered, result.total_unserved
-    parts_d = [f"{fmt_volume(d.get(c, 0.0))} {CANONICAL_UNITS.get(c, '')}" for c in commodities]
-    parts_u = [f"{fmt_volume(u.get(c, 0.0))} {CANONICAL_UNITS.get(c, '')}" for c in commodities]
+    units = [CANONICAL_UNITS.get(c, "") for c in commodities]
+
+    def unit(c: str) -> str:
+        own = CANONICAL_UNITS.get(c, "")
+        shared = units.count(own) > 1  # uranium and rare earths are both kt/y
+        return f"{own} {S.COMMODITY_LABELS.get(c, c).lower()}" if shared else own
+
+    parts_d = [f"{fmt_volume(d.get(c, 0.0))} {unit(c)}" for c in commodities]
+    parts_u = [f"{fmt_volume(u.get(c, 0.0))} {unit(c)}" for c in commodities]
     return " + ".join(parts_d), " + ".join(parts_u)
 
 
