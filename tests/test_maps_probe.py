@@ -210,3 +210,16 @@ def test_long_subtitle_is_wrapped_not_clipped():
         assert "kt/y rare earths" in sub and "kt/y uranium" in sub
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(999.96, "1,000"), (-999.7, "-1,000"), (1250.0, "1,250"), (99.96, "100"), (0.9996, "1.0"), (62.5, "62.5"),
+     (0.06, "0.06"), (1.2e-5, "0.000012"), (1e-5, "0.00001")],
+)
+def test_volume_text_precision_from_the_rounded_value(value, text):
+    """999.96 was written "1000" beside "1,000" elsewhere on the same map, and a stranded
+    1.2e-05 Mt/y was written in exponent notation."""
+    from transcaspian.maps.text import fmt_volume
+
+    assert fmt_volume(value) == text
