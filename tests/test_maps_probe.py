@@ -223,3 +223,17 @@ def test_volume_text_precision_from_the_rounded_value(value, text):
     from transcaspian.maps.text import fmt_volume
 
     assert fmt_volume(value) == text
+
+
+def test_criticality_png_title_names_the_commodity(two_commodities):
+    """The criticality map of gas was titled like that of crude ("Criticality: what each
+    single outage strands"); its title now names the commodity (or commodities)."""
+    from transcaspian.maps.criticality import plot_criticality
+
+    net, _, _ = two_commodities
+    for commodity, want in (("gas", "Criticality of natural gas:"), ("all", "Criticality of crude oil, natural gas:")):
+        fig = plot_criticality(net, tc.criticality(net, commodity=commodity, elements="links"))
+        try:
+            assert fig.axes[0].get_title().startswith(want)
+        finally:
+            plt.close(fig)
