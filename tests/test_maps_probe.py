@@ -237,3 +237,11 @@ def test_criticality_png_title_names_the_commodity(two_commodities):
             assert fig.axes[0].get_title().startswith(want)
         finally:
             plt.close(fig)
+
+
+def test_criticality_html_title_names_the_commodity(two_commodities):
+    from transcaspian.maps.critweb import explore_criticality
+
+    net, _, _ = two_commodities
+    page = explore_criticality(net, tc.criticality(net, commodity="gas", elements="links")).get_root().render()
+    assert "<h1>Criticality of natural gas: what each single outage strands</h1>" in page

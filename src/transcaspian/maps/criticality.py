@@ -31,11 +31,9 @@ from matplotlib.colors import Normalize  # noqa: E402
 
 from ..errors import InputError  # noqa: E402
 from ..io import save_figure_atomic  # noqa: E402
-from ..schema import COMMODITIES  # noqa: E402
-from ..units import CANONICAL_UNITS  # noqa: E402
 from . import style as S  # noqa: E402
 from .basemap import draw_basemap, make_view  # noqa: E402
-from .critweb import CMAP, LABELLED, NEUTRAL, share_scale, single_rows  # noqa: E402
+from .critweb import CMAP, LABELLED, NEUTRAL, commodity_text, share_scale, single_rows  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -103,22 +101,10 @@ def plot_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str | N
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     cbar = fig.colorbar(sm, ax=ax, fraction=0.03, pad=0.01)
     cbar.set_label("share of supply lost when the element is out")
-    what = _commodity_text(crit)
+    what = commodity_text(crit)
     ax.set_title(title or f"Criticality{what}: what each single outage strands (grey: nothing)", fontsize=11)
     fig.tight_layout()
     return fig
-
-
-def _commodity_text(crit: pd.DataFrame) -> str:
-    """" of crude oil" / " of crude oil, natural gas" for the title, from the table's
-    ``lost_<commodity>`` columns (several commodities) or its ``unit`` (one)."""
-    coms = [c for c in COMMODITIES if f"lost_{c}" in crit.columns]
-    if not coms and "unit" in crit.columns:
-        units = set(crit["unit"].dropna().astype(str))
-        coms = [c for c in COMMODITIES if CANONICAL_UNITS.get(c) in units]
-        if len(coms) != 1:  # kt/y is uranium or rare earths: do not guess
-            coms = []
-    return (" of " + ", ".join(S.COMMODITY_LABELS.get(c, c).lower() for c in coms)) if coms else ""
 
 
 def save_criticality_map(net: CorridorNetwork, crit: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
