@@ -33,7 +33,7 @@ from ..errors import InputError  # noqa: E402
 from ..io import save_figure_atomic  # noqa: E402
 from . import style as S  # noqa: E402
 from .basemap import draw_basemap, make_view  # noqa: E402
-from .critweb import CMAP, LABELLED, NEUTRAL, share_scale, single_rows  # noqa: E402
+from .critweb import CMAP, LABELLED, NEUTRAL, commodity_text, share_scale, single_rows  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -101,7 +101,8 @@ def plot_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str | N
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     cbar = fig.colorbar(sm, ax=ax, fraction=0.03, pad=0.01)
     cbar.set_label("share of supply lost when the element is out")
-    ax.set_title(title or "Criticality: what each single outage strands (grey: nothing)", fontsize=11)
+    what = commodity_text(crit)
+    ax.set_title(title or f"Criticality{what}: what each single outage strands (grey: nothing)", fontsize=11)
     fig.tight_layout()
     return fig
 

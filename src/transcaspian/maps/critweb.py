@@ -39,6 +39,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..guards import check_network
+from ..schema import COMMODITIES
 from ..units import CANONICAL_UNITS, COST_UNITS
 from . import style as S
 from .interactive import _add_base_layer, _bind, _folium, _latlon, _new_map, _script, _svg_line, write_html
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
     from ..network import CorridorNetwork
 
-__all__ = ["explore_criticality", "save_criticality_html", "share_colour", "share_scale", "single_rows"]
+__all__ = ["explore_criticality", "save_criticality_html", "commodity_text", "share_colour", "share_scale", "single_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,18 @@ REQUIRED = ("kind", "lost_share", "rank", "role")
 
 
 # ------------------------------------------------------------- shared scale
+def commodity_text(crit: pd.DataFrame) -> str:
+    """" of crude oil" / " of crude oil, natural gas" for the title, from the table's
+    ``lost_<commodity>`` columns (several commodities) or its ``unit`` (one)."""
+    coms = [c for c in COMMODITIES if f"lost_{c}" in crit.columns]
+    if not coms and "unit" in crit.columns:
+        units = set(crit["unit"].dropna().astype(str))
+        coms = [c for c in COMMODITIES if CANONICAL_UNITS.get(c) in units]
+        if len(coms) != 1:  # kt/y is uranium or rare earths: do not guess
+            coms = []
+    return (" of " + ", ".join(S.COMMODITY_LABELS.get(c, c).lower() for c in coms)) if coms else ""
+
+
 def single_rows(crit: pd.DataFrame) -> pd.DataFrame:
     """The N-1 rows of a criticality table (pairs and triples left out).
 
@@ -473,7 +486,7 @@ def explore_criticality(net: CorridorNetwork, crit: pd.DataFrame, *, title: str 
                "only (run tc.criticality with k=1, or the CLI without --k).")
     elif skipped:
         sub += f" {skipped} rows of pairs or triples are not drawn: the map shows single outages."
-    head = (f'<div class="tc-panel tc-title"><h1>{esc(title or "Criticality: what each single outage strands")}</h1>'
+    head = (f'<div class="tc-panel tc-title"><h1>{esc(title or f"Criticality{commodity_text(crit)}: what each single outage strands")}</h1>'
             f"<p>{esc(sub)}</p></div>")
     html = head + _legend_html(rows, vmax, texts.unit, has_backdrop) + _top_html(worst, texts)
     root = cast("Any", m.get_root())

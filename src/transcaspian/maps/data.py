@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..errors import UnitError
+from ..errors import ComparisonError, InputError, UnitError
 from ..schema import COMMODITIES, FLOW_EPS, is_saturated
 from ..units import CANONICAL_UNITS
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..flow.result import FlowResult
     from ..network import CorridorNetwork
 
-__all__ = ["MapFrames", "map_frames", "flow_changes", "resolve_ids", "data_bounds"]
+__all__ = ["MapFrames", "map_frames", "flow_changes", "resolve_ids", "data_bounds", "check_extent", "check_pair"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,8 +83,13 @@ def _check_commodity(commodity: str | None, available: Iterable[str]) -> None:
         return
     avail = list(available)
     if commodity not in avail:
+        if not avail:
+            raise UnitError(
+                f"commodity {commodity!r} is not in this map's data: the result has no flows of any commodity "
+                "(fix: solve a commodity with supply in this network, or draw the network without a result)"
+            )
         raise UnitError(
-            f"commodity {commodity!r} is not in this map's data; use one of {', '.join(avail) or '(none)'}"
+            f"commodity {commodity!r} is not in this map's data (fix: use one of {', '.join(avail)})"
         )
 
 
@@ -308,15 +313,43 @@ def _flow_by_link(flows: gpd.GeoDataFrame) -> pd.Series:
     return pd.DataFrame(flows.drop(columns="geometry")).groupby(["link", "commodity"])["flow"].sum()
 
 
-def resolve_ids(net: CorridorNetwork, keys: Iterable[str]) -> set[str]:
-    """Ids of the elements named by ``keys`` (ids or aliases).
+def resolve_ids(net: CorridorNetwork, keys: Iterable[str] | str) -> set[str]:
+    """Ids of the elements named by ``keys`` (ids or aliases); one string is one key.
 
     Raises
     ------
     UnknownElementError
         If a key names nothing (the message lists close matches).
     """
+    if isinstance(keys, str):  # highlight="atyrau" names one element, not a, t, y ...
+        keys = [keys]
     return {net.resolve(str(k)) for k in keys}
+
+
+def check_extent(extent: Any) -> tuple[float, float, float, float]:
+    """A map extent as four finite floats, min lon < max lon and min lat < max lat.
+
+    Raises
+    ------
+    InputError
+        For anything else (three numbers, text, NaN, corners swapped).
+
+    Examples
+    --------
+    >>> check_extent([45, 38, 60, 50])
+    (45.0, 38.0, 60.0, 50.0)
+    """
+    fix = "(fix: give extent=(min lon, min lat, max lon, max lat), e.g. (46, 36, 56, 48) for the Caspian)"
+    try:
+        values = tuple(float(v) for v in extent) if not isinstance(extent, str | bytes) else ()
+    except (TypeError, ValueError):
+        raise InputError(f"extent {extent!r} is not four numbers {fix}") from None
+    if len(values) != 4:
+        raise InputError(f"extent {extent!r} is not four numbers {fix}")
+    x0, y0, x1, y1 = values
+    if not all(math.isfinite(v) for v in values) or not (x0 < x1 and y0 < y1):
+        raise InputError(f"extent {extent!r} needs finite values with min < max {fix}")
+    return x0, y0, x1, y1
 
 
 def data_bounds(frames: MapFrames) -> tuple[float, float, float, float] | None:
@@ -327,3 +360,37 @@ def data_bounds(frames: MapFrames) -> tuple[float, float, float, float] | None:
         return None
     arr = np.array(parts)
     return (float(arr[:, 0].min()), float(arr[:, 1].min()), float(arr[:, 2].max()), float(arr[:, 3].max()))
+
+
+def check_pair(base: FlowResult, other: FlowResult, commodity: str | None) -> None:
+    """Refuse a comparison map of results that do not solve the same commodities.
+
+    A commodity solved in only one of them would be drawn as gained (or lost) on every
+    link it uses, though nothing moved.
+
+    Raises
+    ------
+    ComparisonError
+        If ``commodity`` is not in both results, or (without it) their commodities differ.
+    """
+    cb = tuple(c for c in COMMODITIES if c in set(base.commodities)) or tuple(base.commodities)
+    co = tuple(c for c in COMMODITIES if c in set(other.commodities)) or tuple(other.commodities)
+    a = getattr(getattr(base, "scenario", None), "name", None) or "base"
+    b = getattr(getattr(other, "scenario", None), "name", None) or "other"
+    if commodity is not None:
+        shared = [c for c in cb if c in co]
+        if commodity in cb and commodity in co:
+            return
+        fix = f"use commodity= one both solved ({', '.join(shared)})" if shared else "solve both for this commodity"
+        raise ComparisonError(
+            f"cannot map the comparison of {commodity!r}: {a!r} solved {', '.join(cb) or 'nothing'}, "
+            f"{b!r} solved {', '.join(co) or 'nothing'} (fix: {fix})"
+        )
+    if set(cb) != set(co):
+        shared = [c for c in cb if c in co]
+        hint = f", or pass commodity= one both solved ({', '.join(shared)})" if shared else ""
+        raise ComparisonError(
+            f"cannot map the comparison of {a!r} ({', '.join(cb) or 'nothing'}) with {b!r} "
+            f"({', '.join(co) or 'nothing'}): a commodity solved in one only would show as gained or lost "
+            f"everywhere (fix: solve both for the same commodities{hint})"
+        )

@@ -38,7 +38,7 @@ from ..schema import COMMODITIES, FLOW_EPS, INACTIVE_STATUSES
 from ..units import CANONICAL_UNITS
 from . import style as S
 from .basemap import countries
-from .data import MapFrames, data_bounds, flow_changes, map_frames
+from .data import MapFrames, check_extent, check_pair, data_bounds, flow_changes, map_frames
 from .text import fmt_volume, short_label
 from .webassets import esc, js_string, leaflet_assets, page_css, page_script, safe_url
 
@@ -234,8 +234,7 @@ def _basemap_geojson(bounds: Bounds) -> str:
 
 def _bounds(frames: MapFrames, extent: Sequence[float] | None) -> Bounds:
     if extent is not None:
-        x0, y0, x1, y1 = (float(v) for v in extent)
-        return x0, y0, x1, y1
+        return check_extent(extent)
     b = data_bounds(frames) or S.DEFAULT_EXTENT
     mx0, my0, mx1, my1 = S.MAX_EXTENT
     return max(mx0, b[0] - 1), max(my0, b[1] - 1), min(mx1, b[2] + 1), min(my1, b[3] + 1)
@@ -654,6 +653,7 @@ def explore_comparison(
     """
     folium = _folium()
     net = other.network
+    check_pair(base, other, commodity)
     fb = map_frames(base.network, base, commodity=commodity)
     fa = map_frames(net, other, commodity=commodity)
     bounds = _bounds(fa, extent)

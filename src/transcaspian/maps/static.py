@@ -38,7 +38,7 @@ from ..schema import FLOW_EPS
 from ..units import CANONICAL_UNITS
 from . import style as S
 from .basemap import View, country_labels, draw_basemap, draw_north_arrow, draw_scale_bar, make_view
-from .data import MapFrames, data_bounds, flow_changes, map_frames, resolve_ids
+from .data import MapFrames, check_extent, check_pair, data_bounds, flow_changes, map_frames, resolve_ids
 from .labels import DIRECTIONS, HALO, LabelSpec, artist_boxes, get_renderer, place_labels
 from .layers import Layers, WidthScale, project
 from .legend import lay_out_legends, legend_groups
@@ -63,6 +63,7 @@ _LEFT, _RIGHT, _GAP, _TOP, _PANEL_TITLE, _BOTTOM = 0.3, 0.3, 0.3, 0.85, 0.32, 0.
 _CORRIDOR_COUNTRIES = {
     "KAZ", "RUS", "AZE", "GEO", "ARM", "TUR", "TKM", "UZB", "KGZ", "TJK", "CHN", "IRN", "AFG", "UKR", "ROU", "BGR", "MNG",
 }
+_SUB_LINE = 0.19  # inches per extra subtitle line
 _MINOR = 40.0  # node labels below this priority come after country names
 _AROUND = ((0.0, 0.0), (0.0, 1.0), (0.0, -1.0), (1.0, 0.0), (-1.0, 0.0))
 _SEAS = (("Caspian\nSea", 50.9, 42.3), ("Black Sea", 34.3, 43.4), ("Mediterranean Sea", 27.0, 33.9), ("Persian Gulf", 51.5, 27.0))
@@ -95,6 +96,33 @@ class _Layout:
         self.fig._tc_own_layout = True  # type: ignore[attr-defined]
         self.axes = [self.fig.add_axes(self._rect(i)) for i in range(panels)]
 
+    def _wrap(self, text: str, *, fontsize: float) -> list[str]:
+        """``text`` in lines no wider than the page, broken at " \u00b7 ", then " \u2192 "."""
+        renderer = get_renderer(self.fig)
+        room = (self.width - _LEFT - _RIGHT) * self.fig.dpi
+
+        def width(t: str) -> float:
+            probe = self.fig.text(0, 0, t, fontsize=fontsize, parse_math=False)
+            w = float(probe.get_window_extent(renderer).width)
+            probe.remove()
+            return w
+
+        pieces: list[str] = []
+        for part in text.split(" \u00b7 "):
+            if width(part) <= room or " \u2192 " not in part:
+                pieces.append(part)
+            else:
+                a, b = part.split(" \u2192 ", 1)
+                pieces += [a + " \u2192", b]
+        lines: list[str] = []
+        for piece in pieces:
+            sep = " " if lines and lines[-1].endswith("\u2192") else " \u00b7 "
+            if lines and width(lines[-1] + sep + piece) <= room:
+                lines[-1] += sep + piece
+            else:
+                lines.append(piece)
+        return lines
+
     @property
     def height(self) -> float:
         return self.top + self.rows * self.map_h + (self.rows - 1) * self.vgap + self.strip + _BOTTOM
@@ -125,11 +153,20 @@ class _Layout:
             ax.set_position(self._rect(i))
 
     def texts(self, title: str, subtitle: str) -> None:
+        """Title, subtitle and source line; a subtitle wider than the page is wrapped at its
+        " \u00b7 " (then " \u2192 ") breaks and the title band grows to hold it."""
+        lines = self._wrap(subtitle, fontsize=9.5) if subtitle else []
+        if len(lines) > 1:
+            self.top += (len(lines) - 1) * _SUB_LINE
+            self.fig.set_size_inches(self.width, self.height)
+            for i, ax in enumerate(self.axes):
+                ax.set_position(self._rect(i))
         h = self.height
         x = _LEFT / self.width
         self.fig.text(x, 1 - 0.14 / h, title, ha="left", va="top", fontsize=14, fontweight="bold", color=S.INK, parse_math=False)
-        if subtitle:
-            self.fig.text(x, 1 - 0.50 / h, subtitle, ha="left", va="top", fontsize=9.5, color="#555555", parse_math=False)
+        if lines:
+            self.fig.text(x, 1 - 0.50 / h, "\n".join(lines), ha="left", va="top", fontsize=9.5, color="#555555",
+                          parse_math=False, linespacing=1.35)
         self.fig.text(x, 0.16 / h, S.SOURCE_LINE, ha="left", va="bottom", fontsize=7.5, color="#555555", parse_math=False)
 
 
@@ -159,9 +196,7 @@ def _default_extent(frames: Iterable[MapFrames]) -> tuple[float, float, float, f
 def _view(frames: Sequence[MapFrames], extent: Sequence[float] | None) -> View:
     if extent is None:
         return make_view(_default_extent(frames), min_aspect=0.5, max_aspect=0.8)
-    if len(extent) != 4:
-        raise InputError(f"extent must be (min lon, min lat, max lon, max lat), not {extent!r}")
-    x0, y0, x1, y1 = (float(v) for v in extent)
+    x0, y0, x1, y1 = check_extent(extent)
     return make_view((x0, y0, x1, y1), min_aspect=0.45, max_aspect=1.0)
 
 
@@ -266,13 +301,22 @@ def _place_all(ax: Axes, view: View, lay: Layers, extra: Sequence[LabelSpec] = (
 
 
 def _change_labels(changes: gpd.GeoDataFrame | None, view: View, scale: WidthScale) -> list[LabelSpec]:
-    """"+8.0" / "-30.0" labels on links whose flow changed noticeably."""
+    """"+8.0" / "-30.0" labels on links whose flow changed noticeably.
+
+    On a map of one commodity the legend gives the unit; when the changes mix
+    commodities each label names its unit ("-30.0 Mt/y", "+20.0 bcm/y"), and its
+    commodity too where two of them share a unit ("+5.0 kt/y uranium").
+    """
     if changes is None or len(changes) == 0:
         return []
     specs = []
     proj = project(changes, view.crs)
     top = {u: v for u, v in scale.vmax.items()}
     rows: list[Any] = list(proj.itertuples())
+    coms = {str(r.commodity) for r in rows}
+    per_unit: dict[str, set[str]] = {}
+    for r in rows:
+        per_unit.setdefault(str(r.unit), set()).add(str(r.commodity))
     for r in rows:
         if r.geometry is None or abs(r.delta) < 0.05 * top.get(r.unit, math.inf):
             continue
@@ -281,6 +325,10 @@ def _change_labels(changes: gpd.GeoDataFrame | None, view: View, scale: WidthSca
         sign = "+" if r.delta > 0 else "\u2212"
         style = {"fontsize": 7.5, "color": col, "fontweight": "bold", "zorder": 22, "path_effects": HALO}
         text = f"{sign}{fmt_volume(abs(r.delta))}"
+        if len(coms) > 1:
+            text += f" {r.unit}"
+            if len(per_unit.get(str(r.unit), ())) > 1:
+                text += f" {S.COMMODITY_LABELS.get(str(r.commodity), str(r.commodity)).lower()}"
         width = scale.width(r.delta, r.unit)
         radius = (width / 2 + 3, width / 2 + 12)
         specs.append(
@@ -305,9 +353,17 @@ def _scenario_name(result: FlowResult) -> str:
 
 
 def _totals(result: FlowResult, commodities: Sequence[str]) -> tuple[str, str]:
+    """Delivered and stranded volumes, one per commodity in its unit (named where two share a unit)."""
     d, u = result.total_delivered, result.total_unserved
-    parts_d = [f"{fmt_volume(d.get(c, 0.0))} {CANONICAL_UNITS.get(c, '')}" for c in commodities]
-    parts_u = [f"{fmt_volume(u.get(c, 0.0))} {CANONICAL_UNITS.get(c, '')}" for c in commodities]
+    units = [CANONICAL_UNITS.get(c, "") for c in commodities]
+
+    def unit(c: str) -> str:
+        own = CANONICAL_UNITS.get(c, "")
+        shared = units.count(own) > 1  # uranium and rare earths are both kt/y
+        return f"{own} {S.COMMODITY_LABELS.get(c, c).lower()}" if shared else own
+
+    parts_d = [f"{fmt_volume(d.get(c, 0.0))} {unit(c)}" for c in commodities]
+    parts_u = [f"{fmt_volume(u.get(c, 0.0))} {unit(c)}" for c in commodities]
     return " + ".join(parts_d), " + ".join(parts_u)
 
 
@@ -463,6 +519,7 @@ def plot_comparison(
     """
     if layout not in ("panels", "stacked", "change"):
         raise InputError(f"layout must be 'panels', 'stacked' or 'change', not {layout!r}")
+    check_pair(base, other, commodity)
     with mpl.rc_context(S.rc_params()):
         fb = map_frames(base.network, base, commodity=commodity)
         fa = map_frames(other.network, other, commodity=commodity)
@@ -669,6 +726,8 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Pa
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unsupported map format {path.suffix!r}; use .png, .svg or .pdf")
+    if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not math.isfinite(dpi) or dpi <= 0:
+        raise InputError(f"{path}: dpi={dpi!r} is not a resolution (fix: give a number of dots per inch, e.g. dpi=200)")
     if fmt == "png" and dpi < 150:
         raise InputError(f"{path}: dpi={dpi} is too coarse for a report map; use at least 150")
     meta: dict[str, Any] = {"Software": f"transcaspian {__version__} (matplotlib)"}

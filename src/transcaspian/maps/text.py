@@ -6,6 +6,7 @@ loading matplotlib.
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 
@@ -53,12 +54,24 @@ def fmt_volume(v: float) -> str:
     --------
     >>> fmt_volume(1250.0), fmt_volume(62.5), fmt_volume(0.35)
     ('1,250', '62.5', '0.35')
+
+    The precision is chosen on the rounded value, and small volumes are not written in
+    exponent notation:
+
+    >>> fmt_volume(999.96), fmt_volume(99.96), fmt_volume(0.9996), fmt_volume(1.2e-5)
+    ('1,000', '100', '1.0', '0.000012')
     """
     a = abs(v)
-    if a >= 1000:
+    if not math.isfinite(a):
+        return f"{v:g}"
+    if round(a) >= 1000:
         return f"{v:,.0f}"
-    if a >= 100:
+    if round(a, 1) >= 100:
         return f"{v:.0f}"
-    if a >= 1:
+    if float(f"{a:.2g}") >= 1:
         return f"{v:.1f}"
-    return f"{v:.2g}"
+    text = f"{v:.2g}"
+    if "e" in text:  # 1.2e-05: written out
+        decimals = 1 - math.floor(math.log10(float(f"{a:.2g}")))
+        text = f"{v:.{decimals}f}".rstrip("0")
+    return text

@@ -28,7 +28,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..errors import InputError
 from ..io import save_figure_atomic
+from ..schema import COMMODITIES
+from ..units import CANONICAL_UNITS
+from .style import COMMODITY_LABELS
 
 if TYPE_CHECKING:
     from ..timeline.result import SimulationResult
@@ -62,11 +66,34 @@ def _route_series(res: SimulationResult, routes: Mapping[str, str], commodity: s
 _OUTSIDE: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": 8, "frameon": False}
 
 
+def _commodity(res: SimulationResult, commodity: str | None) -> str:
+    """The commodity to chart: the one asked for (if simulated), else crude, else the first."""
+    simulated = tuple(getattr(res, "commodities", ()) or ())
+    if commodity is None:
+        return next((c for c in COMMODITIES if c in simulated), simulated[0] if simulated else "crude")
+    if simulated and commodity not in simulated:
+        raise InputError(f"plot_timeseries: commodity {commodity!r} was not simulated "
+                         f"(fix: use one of {', '.join(simulated)}, or simulate {commodity!r})")
+    return commodity
+
+
+def _routes(res: SimulationResult, routes: Mapping[str, str] | None, commodity: str, thr: Any) -> dict[str, str]:
+    """The routes to stack: those given, else the time data's when they carry ``commodity``,
+    else the capacitated nodes it passes through."""
+    if routes:
+        return dict(routes)
+    found = dict(res.meta.get("routes") or {})
+    if found and _route_series(res, found, commodity):
+        return found
+    busy = thr.groupby("node", sort=False)["throughput"].sum() > 1e-9
+    return {n: n for n in thr.loc[thr["capacity"].notna(), "node"].unique() if busy.get(n, False)}
+
+
 def plot_timeseries(
     res: SimulationResult,
     *,
     routes: Mapping[str, str] | None = None,
-    commodity: str = "crude",
+    commodity: str | None = None,
     title: str | None = None,
 ) -> Figure:
     """The three-panel chart of ``res`` as a matplotlib Figure (not shown, not saved).
@@ -77,16 +104,25 @@ def plot_timeseries(
     routes : mapping, optional
         Label -> node or link id to stack in the top panel (default: the time data's
         ``routes``, else every node with a capacity).
-    commodity : str, default "crude"
+    commodity : str, optional
+        The commodity charted (one of the simulation's). Default: crude when simulated,
+        else the first commodity simulated. The title names it.
     title : str, optional
+
+    Raises
+    ------
+    InputError
+        If ``commodity`` was not simulated (the chart would be empty and read as
+        "nothing deferred or stranded").
     """
-    routes = dict(routes if routes is not None else res.meta.get("routes") or {})
+    commodity = _commodity(res, commodity)
     thr = res.throughput[res.throughput["commodity"] == commodity]
-    if not routes:
-        routes = {n: n for n in thr.loc[thr["capacity"].notna(), "node"].unique()}
+    routes = _routes(res, routes, commodity, thr)
     labels = res.periods["period"].tolist()
     x = np.arange(len(labels))
-    unit = (res.production["unit"].iloc[0] if len(res.production) else "") + f" per {res.step}"
+    units = res.production.loc[res.production["commodity"] == commodity, "unit"]
+    base_unit = str(units.iloc[0]) if len(units) else CANONICAL_UNITS.get(commodity, "").split("/")[0]
+    unit = f"{base_unit} per {res.step}"
     fig = Figure(figsize=(12.5, 9), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax1, ax2, ax3 = fig.subplots(3, 1, sharex=True, height_ratios=[2.2, 1, 1.2])
@@ -103,7 +139,10 @@ def plot_timeseries(
                  label=f"{next(iter(routes))}: loading capacity")
     ax1.set_ylabel(unit)
     ax1.set_title("Exports by route", loc="left", fontsize=11)
-    ax1.legend(**_OUTSIDE)
+    if series or (cap is not None and cap.notna().any()):
+        ax1.legend(**_OUTSIDE)
+    else:
+        ax1.text(0.5, 0.5, "no export route in the time data", transform=ax1.transAxes, ha="center", va="center")
     ax1.grid(axis="y", alpha=0.3)
 
     st = res.storage[res.storage["commodity"] == commodity]
@@ -150,7 +189,8 @@ def plot_timeseries(
     step = max(1, len(labels) // 24)
     for i, lab in enumerate(ax3.get_xticklabels()):
         lab.set_visible(i % step == 0)
-    fig.suptitle(title or f"{res.scenario}: {labels[0]} to {labels[-1]}, by {res.step}", fontsize=13)
+    name = COMMODITY_LABELS.get(commodity, commodity)
+    fig.suptitle(title or f"{res.scenario}: {name}, {labels[0]} to {labels[-1]}, by {res.step}", fontsize=13)
     return fig
 
 
