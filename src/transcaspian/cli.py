@@ -94,7 +94,20 @@ def _result_tables(res: Any) -> dict[str, Any]:
     }
 
 
-def _render_result(res: Any, fmt: str) -> str:
+def _wanted(args: argparse.Namespace, scenario: Any) -> Any:
+    """The commodities a command was asked for: ``--commodity``, else the scenario's, else crude."""
+    return _commodity(args.commodity) or getattr(scenario, "commodity", None) or "crude"
+
+
+def _no_supply_lines(net: Any, wanted: Any, solved: Sequence[str]) -> list[str]:
+    """A line for each commodity asked for that was not solved because nothing supplies it."""
+    from .flow.solver import resolve_commodities
+
+    return [f"{c}: no supply in this scenario, nothing to route (a scenario's supplies.{c} adds one)"
+            for c in resolve_commodities(wanted, net) if c not in solved]
+
+
+def _render_result(res: Any, fmt: str, wanted: Any = None) -> str:
     from .tables import fmt_number, format_table, frame_records, to_csv, to_json
 
     tables = _result_tables(res)
@@ -110,6 +123,8 @@ def _render_result(res: Any, fmt: str) -> str:
         uc = s["unit_cost"].get(c)
         uc_txt = f", {fmt_number(uc)} {s['cost_units'][c]} on average" if uc is not None else ""
         out.append(f"{c}: delivered {fmt_number(s['delivered'].get(c, 0))} {unit}, stranded {fmt_number(s['unserved'].get(c, 0))} {unit}{uc_txt}")
+    if wanted is not None:
+        out += _no_supply_lines(res.network, wanted, res.commodities)
     out.append(f"transport cost {fmt_number(res.total_cost)} USD/y; CO2 {fmt_number(res.co2_t)} t/y")
     if s["relaxed_contracts"]:
         out.append("relaxed contracts: " + ", ".join(f"{k} -> {fmt_number(v)}" for k, v in s["relaxed_contracts"].items()))
@@ -145,8 +160,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from .flow.solver import solve
 
     net = _net(args)
-    res = solve(net, _scenario(args.scenario, args), commodity=_commodity(args.commodity), objective=args.objective)
-    print(_render_result(res, args.format))
+    sc = _scenario(args.scenario, args)
+    res = solve(net, sc, commodity=_commodity(args.commodity), objective=args.objective)
+    print(_render_result(res, args.format, _wanted(args, sc)))
     if args.out and _is_table_file(args.out):
         from .interop.results import write_table
 
@@ -161,9 +177,13 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The file suffixes ``solve --out`` and ``simulate --out`` write every table to (else ``--out`` is a folder).
+_RESULT_TABLE_SUFFIXES = (".gpkg", ".parquet")
+
+
 def _is_table_file(out: str) -> bool:
     """``--out`` names a GeoPackage or Parquet file (else it is a folder of CSV and JSON files)."""
-    return Path(out).suffix.lower() in (".gpkg", ".parquet")
+    return Path(out).suffix.lower() in _RESULT_TABLE_SUFFIXES
 
 
 def _cmd_routes(args: argparse.Namespace) -> int:
@@ -263,16 +283,26 @@ def _progress(label: str) -> Any:
     return update
 
 
-def _write_table(df: Any, out: str, *, net: Any = None) -> None:
-    """CSV, Parquet or (with element geometry) GeoPackage by suffix; written atomically."""
-    from .io import write_atomic
-
-    path = Path(out)
-    suffix = path.suffix.lower()
+def _flat(df: Any) -> Any:
+    """``df`` with its tuple cells (a knock-out's elements) joined by '+', as every table output writes them."""
     flat = df.copy()
     for c in flat.columns:
         if flat[c].map(lambda v: isinstance(v, tuple)).any():
             flat[c] = flat[c].map(lambda v: "+".join(map(str, v)) if isinstance(v, tuple) else v)
+    return flat
+
+
+def _write_table(df: Any, out: str, *, net: Any = None) -> None:
+    """CSV, Parquet or (with element geometry) GeoPackage by suffix; written atomically.
+
+    The CSV is the text ``--format csv`` prints (:func:`transcaspian.tables.to_csv`), row for row.
+    """
+    from .io import write_atomic
+    from .tables import to_csv
+
+    path = Path(out)
+    suffix = path.suffix.lower()
+    flat = _flat(df)
     if suffix == ".parquet":
         import io as _io
 
@@ -288,8 +318,34 @@ def _write_table(df: Any, out: str, *, net: Any = None) -> None:
         gdf.to_file(tmp, driver="GPKG", layer="criticality")
         tmp.replace(path)
     else:
-        write_atomic(path, flat.to_csv())
+        write_atomic(path, to_csv(flat))
     print(f"wrote {path}", file=sys.stderr)
+
+
+#: How many N-1 elements ``criticality --k 2/3`` combines by default.
+_COMBINE = 20
+
+
+def _horizon(value: str | None) -> tuple[str, str] | None:
+    """``--horizon START:END`` as ``(start, end)`` (the dates are read by the library)."""
+    if value is None:
+        return None
+    start, sep, end = value.partition(":")
+    if not sep or not start.strip() or not end.strip():
+        raise InputError(f"--horizon {value!r}: not of the form START:END "
+                         "(fix: give the first and last day, e.g. --horizon 2025-10-01:2026-02-28 or 2025-10:2026-02)")
+    return start.strip(), end.strip()
+
+
+def _check_criticality_options(args: argparse.Namespace) -> None:
+    """Options of ``criticality`` that only work with another one: none is silently ignored."""
+    _horizon(args.horizon)
+    if args.outage_days is not None and not args.horizon:
+        raise InputError(f"--outage-days {args.outage_days}: days out are counted on the time model only "
+                         "(fix: add --horizon START:END, or drop --outage-days)")
+    if args.combine is not None and args.k == 1:
+        raise InputError(f"--combine {args.combine}: only --k 2 or 3 combines the top N-1 elements "
+                         "(fix: add --k 2 or --k 3, or drop --combine)")
 
 
 def _cmd_criticality(args: argparse.Namespace) -> int:
@@ -297,10 +353,10 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
     from .tables import format_table, to_csv, to_json
 
     net = _net(args)
-    horizon = tuple(args.horizon.split(":", 1)) if args.horizon else None
+    horizon = _horizon(args.horizon)
     df = criticality(
         net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario, args),
-        k=args.k, top=args.combine, horizon=horizon, outage=args.outage_days, progress=_progress("criticality"),
+        k=args.k, top=args.combine or _COMBINE, horizon=horizon, outage=args.outage_days, progress=_progress("criticality"),
         workers=args.workers, executor="dask" if args.scheduler or args.dask else "process", scheduler=args.scheduler,
     )
     if args.map:
@@ -314,7 +370,7 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(df))
     elif args.format == "csv":
-        print(to_csv(df), end="")
+        print(to_csv(_flat(df)), end="")
     else:
         print(format_table(df))
     return 0
@@ -329,7 +385,7 @@ def _cmd_ensemble(args: argparse.Namespace) -> int:
     out = args.out
     stream = out if out and out.lower().endswith(".parquet") else None
     extra = load_hazards(args.hazards) if args.hazards else []
-    ens = ensemble(net, args.scenario, draws=args.draws, seed=args.seed, start=args.start, end=args.end, hazards=extra,
+    ens = ensemble(net, _scenario(args.scenario, args), draws=args.draws, seed=args.seed, start=args.start, end=args.end, hazards=extra,
                    workers=args.workers, executor="dask" if args.scheduler or args.dask else "process",
                    scheduler=args.scheduler, out=stream, progress=_progress("ensemble"))
     if out and stream is None:
@@ -450,7 +506,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from .timeline.run import simulate
 
     net = _net(args)
-    res = simulate(net, args.scenario, start=args.start, end=args.end, step=args.step,
+    sc = _scenario(args.scenario, args)
+    res = simulate(net, sc, start=args.start, end=args.end, step=args.step,
                    commodity=_commodity(args.commodity), method=args.method, transit_delay=args.transit_delay,
                    allocation=args.allocation)
     table = _simulation_table(res)
@@ -466,6 +523,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             print(f"{c}: planned {fmt_number(t['planned'])} {t['unit']}, cut by events "
                   f"{fmt_number(t['planned'] - t['available'])}, deferred {fmt_number(t['deferred'])}, "
                   f"stranded {fmt_number(t['stranded'])}, delivered {fmt_number(t['delivered'])} {t['unit']}")
+        for line in _no_supply_lines(net, _wanted(args, sc), tuple(s["totals"])):
+            print(line)
         if s["relaxed_contracts"]:
             print("relaxed contracts: " + ", ".join(f"{k} -> {fmt_number(v)}" for k, v in s["relaxed_contracts"].items()))
         print("\n" + format_table(table.set_index("period"), max_rows=400))
@@ -637,7 +696,8 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--commodity", default="crude")
     k.add_argument("--elements", choices=["nodes", "links", "both"], default="nodes")
     k.add_argument("--k", type=int, choices=[1, 2, 3], default=1, help="elements out at once (2, 3: pairs, triples of the top --combine)")
-    k.add_argument("--combine", type=_positive, default=20, help="how many N-1 elements --k 2/3 combines (default 20)")
+    k.add_argument("--combine", type=_positive, default=None,
+                   help=f"how many N-1 elements --k 2/3 combines (default {_COMBINE})")
     k.add_argument("--horizon", default=None, help="START:END: rank on the time model over this horizon")
     k.add_argument("--outage-days", type=_positive, default=None, help="with --horizon: days each element is out")
     k.add_argument("--scenario", default=None)
@@ -664,6 +724,7 @@ def build_parser() -> argparse.ArgumentParser:
     en.add_argument("--out", default=None, help="per-draw rows to .parquet (streamed) or .csv")
     common(en, fmt=False)
     en.add_argument("--format", choices=["table", "json"], default="table")
+    en.add_argument("--force", action="store_true", help="replace an output that already exists")
     en.set_defaults(func=_cmd_ensemble)
 
     mp = sub.add_parser("map", help="draw a scenario's flows (or the network) to PNG/SVG/PDF or an interactive HTML page")
@@ -689,6 +750,8 @@ def build_parser() -> argparse.ArgumentParser:
 _MAP_SUFFIXES = (".png", ".svg", ".pdf", ".html")
 _CHART_SUFFIXES = (".png", ".svg", ".pdf")
 _TABLE_SUFFIXES = (".csv", ".parquet", ".gpkg")
+#: ``ensemble --out``: the per-draw rows have no geometry, so no GeoPackage.
+_DRAW_SUFFIXES = (".csv", ".parquet")
 
 
 def _usage(option: str, path: Path, problem: str, fix: str) -> InputError:
@@ -709,10 +772,25 @@ def _writable(option: str, path: Path) -> None:
         raise _usage(option, path, f"{anc} is not writable ({exc.strerror})", "choose a writable folder") from None
 
 
-def _check_out_folder(option: str, value: str | None, names: Sequence[str], force: bool) -> None:
+#: Suffixes of files that an output folder's name would not end in (``--out flows.csv`` means a file).
+_FILE_SUFFIXES = frozenset((".csv", ".tsv", ".json", ".geojson", ".txt", ".png", ".svg", ".pdf", ".html", ".htm",
+                            ".jpg", ".jpeg", ".xlsx", ".xls", ".yaml", ".yml", ".feather", ".shp", ".zip",
+                            ".parquet", ".gpkg"))
+
+
+def _check_out_folder(option: str, value: str | None, names: Sequence[str], force: bool,
+                      files: Sequence[str] = ()) -> None:
+    """``value`` is an output folder (or, by its suffix, one of the table ``files`` the command writes)."""
     if not value:
         return
     path = Path(value)
+    if files and path.suffix.lower() in files:
+        _check_out_file(option, value, files, force)
+        return
+    if not path.is_dir() and path.suffix.lower() in _FILE_SUFFIXES:
+        also = f", or a {' or '.join(files)} file" if files else ""
+        raise _usage(option, path, f"names a {path.suffix} file, but {option} is the folder the outputs "
+                     f"({', '.join(names[:3])}, ...) are written in", f"give a folder name{also}")
     if path.exists() and not path.is_dir():
         raise _usage(option, path, "is a file, not a folder", "give a folder for the outputs")
     _writable(option, path)
@@ -759,13 +837,22 @@ def check_arguments(args: argparse.Namespace) -> None:
     if args.command in ("validate", "summary"):
         _check_folder_arg("path", args.path)
     force = bool(getattr(args, "force", False))
+    timed = args.command in ("simulate", "ensemble") or (args.command == "criticality" and args.horizon)
+    if timed and args.as_of:
+        days = "--horizon picks" if args.command == "criticality" else "--start and --end pick"
+        raise InputError(f"--as-of {args.as_of}: {args.command}{' --horizon' if args.command == 'criticality' else ''} "
+                         "applies the dated events day by day over its horizon, so the network is loaded without a date "
+                         f"(fix: drop --as-of; {days} the days)")
     if args.command == "solve":
-        _check_out_folder("--out", args.out, _RESULT_FILES, force)
+        _check_out_folder("--out", args.out, _RESULT_FILES, force, _RESULT_TABLE_SUFFIXES)
     elif args.command == "demo":
         _check_out_folder("--out", args.out, DEMO_FILES, force)
     elif args.command == "simulate":
-        chart = () if args.chart or args.no_chart else ("timeseries.png",)
-        _check_out_folder("--out", args.out, (*SIMULATE_FILES, *chart), force)
+        if args.chart and args.no_chart:
+            raise InputError(f"--chart {args.chart} and --no-chart: one asks for the chart, the other for none "
+                             "(fix: drop one of them)")
+        chart = () if args.chart or args.no_chart or (args.out and _is_table_file(args.out)) else ("timeseries.png",)
+        _check_out_folder("--out", args.out, (*SIMULATE_FILES, *chart), force, _RESULT_TABLE_SUFFIXES)
         _check_out_file("--chart", args.chart, _CHART_SUFFIXES, force)
     elif args.command == "map":
         _check_out_file("--out", args.out, _MAP_SUFFIXES, force)
@@ -774,6 +861,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     elif args.command == "criticality":
         _check_out_file("--out", args.out, _TABLE_SUFFIXES, force)
         _check_out_file("--map", args.map, _MAP_SUFFIXES, force)
+        _check_criticality_options(args)
+    elif args.command == "ensemble":
+        _check_out_file("--out", args.out, _DRAW_SUFFIXES, force)
 
 
 # --------------------------------------------------------------------- signals

@@ -1,0 +1,180 @@
+"""Command-line defects found by probing: options that were ignored, files that differed from the
+printed table, and raw Python errors on plausible input. Each test fails without its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+
+import transcaspian as tc
+from transcaspian.errors import InputError
+from transcaspian.executors import run_tasks
+from transcaspian.interop.results import result_frame, simulation_frame
+
+_HORIZON = ("--start", "2025-10", "--end", "2025-11")
+
+
+@pytest.fixture()
+def season(tmp_path):
+    p = tmp_path / "season.yaml"
+    p.write_text("name: season\nstart: 2025-11-01\nend: 2025-12-31\nstep: month\n", encoding="utf-8")
+    return p
+
+
+# ------------------------------------------------ --out of solve / simulate: a table file or a folder
+@pytest.mark.parametrize("suffix", [".parquet", ".gpkg"])
+def test_solve_out_table_file_is_replaced_with_force(run, mini_path, mini_net, tmp_path, suffix):
+    # was: a second run said "is a file, not a folder", with or without --force
+    out = tmp_path / f"res{suffix}"
+    assert run("solve", "--data", mini_path, "--out", out)[0] == 0
+    code, _, err = run("solve", "--data", mini_path, "--out", out)
+    assert code == 1 and "exists" in err and "--force" in err
+    cut = tmp_path / "cut.yaml"
+    cut.write_text("name: cut\ndisable: [terminal]\n", encoding="utf-8")
+    code, _, err = run("solve", cut, "--data", mini_path, "--out", out, "--force")
+    assert code == 0, err
+    if suffix == ".parquet":  # the file now holds the second run's numbers
+        back = pd.read_parquet(out)
+        assert back.equals(result_frame(tc.solve(mini_net, tc.Scenario.from_yaml(cut))))
+
+
+def test_simulate_out_parquet_is_replaced_with_force(run, mini_path, mini_net, tmp_path):
+    out = tmp_path / "sim.parquet"
+    assert run("simulate", "--data", mini_path, *_HORIZON, "--out", out)[0] == 0
+    code, _, err = run("simulate", "--data", mini_path, *_HORIZON, "--out", out)
+    assert code == 1 and "exists" in err
+    code, _, err = run("simulate", "--data", mini_path, "--start", "2025-10", "--end", "2025-10", "--out", out, "--force")
+    assert code == 0, err
+    back = pd.read_parquet(out)
+    assert back.equals(simulation_frame(tc.simulate(mini_net, start="2025-10", end="2025-10")))
+
+
+@pytest.mark.parametrize("command", ["solve", "simulate", "demo"])
+@pytest.mark.parametrize("name", ["flows.csv", "result.json", "map.png"])
+def test_out_named_like_a_file_is_not_made_a_folder(run, mini_path, tmp_path, command, name):
+    # was: `solve --out flows.csv` made a folder called flows.csv and wrote three files in it
+    out = tmp_path / name
+    code, _, err = run(command, "--data", mini_path, "--out", out)
+    assert code == 1 and f"names a {out.suffix} file" in err and "(fix:" in err
+    assert not out.exists()
+
+
+# ------------------------------------------------ criticality: options that need another one
+def test_criticality_horizon_without_colon_is_an_input_error(run, mini_path):
+    # was: ValueError (not enough values to unpack) out of main
+    code, _, err = run("criticality", "--data", mini_path, "--horizon", "2025-10-01")
+    assert code == 1 and "--horizon '2025-10-01'" in err and "START:END" in err
+    assert run("criticality", "--data", mini_path, "--horizon", ":2025-12")[0] == 1
+
+
+def test_criticality_outage_days_needs_horizon(run, mini_path, mini_net):
+    # was: accepted and ignored (the N-1 ranking of the static model, as without it)
+    code, out, err = run("criticality", "--data", mini_path, "--outage-days", "10")
+    assert code == 1 and "--outage-days 10" in err and "--horizon" in err and out == ""
+    code, out, _ = run("criticality", "--data", mini_path, "--horizon", "2025-11:2025-12", "--outage-days", "10",
+                       "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    api = tc.criticality(mini_net, horizon=("2025-11", "2025-12"), outage=10)
+    assert code == 0 and [float(r["lost"]) for r in rows] == pytest.approx(api["lost"].tolist(), abs=1e-6)
+
+
+def test_criticality_combine_needs_k_above_one(run, mini_path, mini_net):
+    # was: --combine with --k 1 accepted and ignored
+    code, _, err = run("criticality", "--data", mini_path, "--combine", "3")
+    assert code == 1 and "--combine 3" in err and "--k 2" in err
+    code, out, _ = run("criticality", "--data", mini_path, "--elements", "links", "--k", "2", "--combine", "3",
+                       "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 3  # the pairs of the top 3: C(3, 2)
+    assert [r["element"] for r in rows] == tc.criticality(mini_net, elements="links", k=2, top=3).index.tolist()
+
+
+def test_criticality_csv_file_is_the_printed_csv(run, mini_path, tmp_path):
+    # was: the file had unrounded floats (41.000000001) and '+' where the screen had '>'
+    out = tmp_path / "pairs.csv"
+    code, printed, err = run("criticality", "--data", mini_path, "--elements", "both", "--k", "2", "--combine", "4",
+                             "--format", "csv", "--out", out)
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8") == printed
+    rows = list(csv.DictReader(io.StringIO(printed)))
+    assert all(r["elements"].count("+") == 1 and ">" not in r["elements"] for r in rows)
+
+
+def test_scheduler_that_cannot_be_reached_is_an_input_error(run, mini_path):
+    # was: ValueError / OSError traceback from dask.distributed
+    code, _, err = run("criticality", "--data", mini_path, "--scheduler", "not-an-address")
+    assert code == 1 and "scheduler 'not-an-address'" in err and "(fix:" in err
+    dask_config = pytest.importorskip("dask").config
+    with dask_config.set({"distributed.comm.timeouts.connect": "1s"}), pytest.raises(InputError, match="cannot connect"):
+        list(run_tasks(abs, [1, -2], executor="dask", scheduler="tcp://127.0.0.1:1"))
+
+
+# ------------------------------------------------ ensemble --out
+def test_ensemble_out_checked_before_the_run(run, mini_path, season, tmp_path):
+    # was: .gpkg ended in AttributeError after every draw ran; .txt was written as CSV; an
+    # existing file was replaced without --force
+    code, _, err = run("ensemble", season, "--data", mini_path, "--draws", "2", "--out", tmp_path / "d.gpkg")
+    assert code == 1 and "unknown suffix '.gpkg'" in err and not (tmp_path / "d.gpkg").exists()
+    code, _, err = run("ensemble", season, "--data", mini_path, "--draws", "2", "--out", tmp_path / "d.txt")
+    assert code == 1 and not (tmp_path / "d.txt").exists()
+    out = tmp_path / "d.csv"
+    out.write_text("keep me\n", encoding="utf-8")
+    code, _, err = run("ensemble", season, "--data", mini_path, "--draws", "2", "--out", out)
+    assert code == 1 and "--force" in err and out.read_text(encoding="utf-8") == "keep me\n"
+    code, _, err = run("ensemble", season, "--data", mini_path, "--draws", "2", "--out", out, "--force")
+    assert code == 0, err
+    api = tc.ensemble(tc.load_network(mini_path), season, draws=2, seed=0)
+    assert pd.read_csv(out)["lost"].tolist() == pytest.approx(api.draws["lost"].tolist(), abs=1e-6)
+
+
+# ------------------------------------------------ --allow-outside on simulate and ensemble
+@pytest.mark.parametrize("command", ["simulate", "ensemble"])
+def test_allow_outside_reaches_simulate_and_ensemble(run, mini_path, tmp_path, command):
+    # was: ignored: the error asked for --allow-outside while it was given
+    (tmp_path / "parent.yaml").write_text("name: parent\nstart: 2025-11-01\nend: 2025-11-30\ndisable: [terminal]\n",
+                                          encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    child = tmp_path / "sub" / "child.yaml"
+    child.write_text("name: child\nextends: ../parent.yaml\n", encoding="utf-8")
+    extra = ["--draws", "2"] if command == "ensemble" else ["--no-chart", "--format", "json"]
+    code, _, err = run(command, child, "--data", mini_path, *extra)
+    assert code == 1 and "outside" in err
+    code, out, err = run(command, child, "--data", mini_path, *extra, "--allow-outside")
+    assert code == 0, err
+    if command == "simulate":  # the parent's horizon and its disabled terminal were read
+        sim = tc.simulate(tc.load_network(mini_path), tc.Scenario.from_yaml(child, allow_outside=True))
+        doc = json.loads(out)["summary"]
+        assert (doc["start"], doc["end"]) == ("2025-11-01", "2025-11-30") == (sim.summary()["start"], sim.summary()["end"])
+        assert doc["totals"]["crude"]["delivered"] == pytest.approx(sim.summary()["totals"]["crude"]["delivered"], abs=1e-6)
+
+
+# ------------------------------------------------ simulate / ensemble options that never work
+def test_simulate_chart_and_no_chart_together(run, mini_path, tmp_path):
+    # was: --chart silently not drawn
+    code, _, err = run("simulate", "--data", mini_path, *_HORIZON, "--chart", tmp_path / "c.png", "--no-chart")
+    assert code == 1 and "--no-chart" in err and not (tmp_path / "c.png").exists()
+
+
+@pytest.mark.parametrize("argv", [("simulate", *_HORIZON, "--no-chart"), ("ensemble", "--draws", "2"),
+                                  ("criticality", "--horizon", "2025-10:2025-11")])
+def test_as_of_on_the_time_model_says_to_drop_it(run, mini_path, argv):
+    # was: "load it without as_of, tc.load_network()": library advice for a command-line user
+    code, _, err = run(*argv, "--data", mini_path, "--as-of", "2025-12-01")
+    assert code == 1 and "drop --as-of" in err and "tc.load_network" not in err
+
+
+# ------------------------------------------------ a commodity asked for without supply is said so
+def test_commodity_without_supply_is_named(run, mini_path):
+    # was: nothing printed about it ("transport cost 0 USD/y" and empty tables)
+    code, out, _ = run("solve", "--data", mini_path, "--commodity", "crude,uranium")
+    lines = out.splitlines()
+    assert code == 0 and lines[2].startswith("crude: delivered 41.00 Mt/y")
+    assert lines[3].startswith("uranium: no supply in this scenario")
+    code, out, _ = run("solve", "--data", mini_path, "--commodity", "crude")
+    assert code == 0 and "no supply" not in out
+    code, out, _ = run("simulate", "--data", mini_path, *_HORIZON, "--commodity", "gas", "--no-chart")
+    assert code == 0 and "gas: no supply in this scenario" in out
