@@ -178,3 +178,19 @@ def test_commodity_without_supply_is_named(run, mini_path):
     assert code == 0 and "no supply" not in out
     code, out, _ = run("simulate", "--data", mini_path, *_HORIZON, "--commodity", "gas", "--no-chart")
     assert code == 0 and "gas: no supply in this scenario" in out
+
+
+# ------------------------------------------------ --commodity values
+@pytest.mark.parametrize("value", ["", "crude,all", "crude,,gas"])
+def test_commodity_empty_or_all_in_a_list_is_a_usage_error(run, mini_path, value):
+    # was: criticality --commodity '' ranked crude without a word; solve gave an error without a fix
+    for command in ("criticality", "solve"):
+        code, out, err = run(command, "--data", mini_path, "--commodity", value)
+        assert code == 2 and out == "" and f"--commodity {value!r}" in err and "(fix:" in err
+
+
+def test_commodity_list_with_spaces(run, mini_path):
+    # was: "unknown commodity  gas" for `--commodity "crude, uranium"`
+    code, out, err = run("solve", "--data", mini_path, "--commodity", "crude, uranium")
+    assert code == 0, err
+    assert "crude: delivered 41.00 Mt/y" in out and "uranium: no supply in this scenario" in out

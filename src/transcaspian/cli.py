@@ -885,6 +885,19 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(line[2:] if line.startswith("- ") else line for line in lines)
 
 
+def _commodity_problem(value: str) -> str | None:
+    """What is wrong with a ``--commodity`` value (None: nothing); spaces around the commas are allowed."""
+    items = [c.strip() for c in value.split(",")]
+    if "" in items:
+        return "an empty name" if len(items) > 1 else "no commodity named"
+    bad = [c for c in items if c not in (*COMMODITIES, "all")]
+    if bad:
+        return f"unknown commodity {', '.join(bad)}"
+    if "all" in items and len(items) > 1:
+        return "all already names every commodity; it cannot be part of a list"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``transcaspian`` command.
 
@@ -899,12 +912,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     commodity = getattr(args, "commodity", None)
-    if commodity and args.command in ("solve", "compare", "criticality", "map", "simulate"):
-        bad = [c for c in str(commodity).split(",") if c not in (*COMMODITIES, "all")]
-        if bad:
-            print(f"transcaspian {args.command}: error: --commodity: unknown commodity {', '.join(bad)} "
-                  f"(fix: use {', '.join(COMMODITIES)} or all)", file=sys.stderr)
+    if commodity is not None and args.command in ("solve", "compare", "criticality", "map", "simulate"):
+        problem = _commodity_problem(str(commodity))
+        if problem:
+            print(f"transcaspian {args.command}: error: --commodity {commodity!r}: {problem} "
+                  f"(fix: use one of {', '.join(COMMODITIES)}, a comma list of them, or all)", file=sys.stderr)
             return 2
+        args.commodity = ",".join(c.strip() for c in str(commodity).split(","))
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
