@@ -194,3 +194,26 @@ def test_commodity_list_with_spaces(run, mini_path):
     code, out, err = run("solve", "--data", mini_path, "--commodity", "crude, uranium")
     assert code == 0, err
     assert "crude: delivered 41.00 Mt/y" in out and "uranium: no supply in this scenario" in out
+
+
+# ------------------------------------------------ ensemble --hazards and --seed
+@pytest.mark.parametrize(("text", "what"), [("- a\n- b\n", "got a list"), ("hazards: {a: 1}\n", "hazards: a list"),
+                                            ("hazards:\n  - 3\n", "hazards[0]")])
+def test_ensemble_hazards_file_of_the_wrong_form(run, mini_path, season, tmp_path, text, what):
+    # was: AttributeError ('list' object has no attribute 'get')
+    hz = tmp_path / "hz.yaml"
+    hz.write_text(text, encoding="utf-8")
+    code, _, err = run("ensemble", season, "--data", mini_path, "--draws", "2", "--hazards", hz)
+    assert code == 1 and what in err and str(hz) in err and "(fix:" in err
+
+
+def test_ensemble_hazards_file_without_hazards(run, mini_path, season):
+    # was: a scenario file given as --hazards was read as no hazards, without a word
+    code, _, err = run("ensemble", season, "--data", mini_path, "--draws", "2", "--hazards", season)
+    assert code == 1 and "lists no hazards" in err
+
+
+def test_ensemble_negative_seed_is_a_usage_error(run, mini_path, season):
+    # was: ValueError (expected non-negative integer) from numpy
+    code, _, err = run("ensemble", season, "--data", mini_path, "--draws", "2", "--seed", "-5")
+    assert code == 2 and "--seed" in err

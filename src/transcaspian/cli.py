@@ -385,6 +385,9 @@ def _cmd_ensemble(args: argparse.Namespace) -> int:
     out = args.out
     stream = out if out and out.lower().endswith(".parquet") else None
     extra = load_hazards(args.hazards) if args.hazards else []
+    if args.hazards and not extra:
+        raise InputError(f"--hazards {args.hazards}: the file lists no hazards (fix: list them under a top-level "
+                         "`hazards:` key in the form of geodata/hazards.yaml, or drop --hazards)")
     ens = ensemble(net, _scenario(args.scenario, args), draws=args.draws, seed=args.seed, start=args.start, end=args.end, hazards=extra,
                    workers=args.workers, executor="dask" if args.scheduler or args.dask else "process",
                    scheduler=args.scheduler, out=stream, progress=_progress("ensemble"))
@@ -625,6 +628,16 @@ def _positive(text: str) -> int:
     return v
 
 
+def _non_negative(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{v} is negative")
+    return v
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line (the usage is in ``--help``)."""
 
@@ -714,7 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
     en = sub.add_parser("ensemble", help="Monte Carlo seasons of disruptions over the time model")
     en.add_argument("scenario", nargs="?", default=None, help="scenario YAML (its horizon and outages)")
     en.add_argument("--draws", type=_positive, default=200)
-    en.add_argument("--seed", type=int, default=0)
+    en.add_argument("--seed", type=_non_negative, default=0, help="seed of the draws (a whole number >= 0)")
     en.add_argument("--start", default=None)
     en.add_argument("--end", default=None)
     en.add_argument("--hazards", default=None, help="more hazards: a YAML file in the form of geodata/hazards.yaml")
