@@ -217,3 +217,31 @@ def test_ensemble_negative_seed_is_a_usage_error(run, mini_path, season):
     # was: ValueError (expected non-negative integer) from numpy
     code, _, err = run("ensemble", season, "--data", mini_path, "--draws", "2", "--seed", "-5")
     assert code == 2 and "--seed" in err
+
+
+# ------------------------------------------------ simulate's table: units and commodities
+def test_simulate_table_names_the_commodity_unit(run, net):
+    # was: gas in bcm and containers in TEU under columns labelled "Mt"
+    code, out, _ = run("simulate", "--commodity", "gas", "--start", "2025-10", "--end", "2025-10", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    sim = tc.simulate(net, start="2025-10", end="2025-10", commodity="gas")
+    assert code == 0 and "delivered bcm" in rows[0] and not any(k.endswith(" Mt") for k in rows[0])
+    assert float(rows[0]["delivered bcm"]) == pytest.approx(sim.delivered["value"].sum(), abs=1e-6)
+
+
+def test_simulate_table_of_two_commodities(run, net):
+    # was: InvalidIndexError (a node's throughput per commodity), and Mt + kt summed into one column
+    code, out, err = run("simulate", "--commodity", "crude,uranium", "--start", "2025-10", "--end", "2025-11",
+                         "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    sim = tc.simulate(net, start="2025-10", end="2025-11", commodity=["crude", "uranium"])
+    d = sim.delivered
+    for r in rows:
+        for c, u in (("crude", "Mt"), ("uranium", "kt")):
+            want = d[(d["commodity"] == c) & (d["period"] == r["period"])]["value"].sum()
+            assert float(r[f"{c} delivered {u}"]) == pytest.approx(want, abs=1e-6)
+    assert "delivered Mt" not in rows[0]
+    cpc = [k for k in rows[0] if k.startswith("CPC")]
+    assert "CPC crude loadings Mt" in cpc and "CPC uranium loadings kt" in cpc
+    assert "CPC uranium capacity Mt" in cpc  # the terminal's capacity is in Mt, shared by both

@@ -513,7 +513,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     res = simulate(net, sc, start=args.start, end=args.end, step=args.step,
                    commodity=_commodity(args.commodity), method=args.method, transit_delay=args.transit_delay,
                    allocation=args.allocation)
-    table = _simulation_table(res)
+    table = _simulation_table(res, net)
     if args.format == "json":
         print(to_json({"summary": res.summary(), "by_period": frame_records(table)}))
     elif args.format == "csv":
@@ -568,31 +568,58 @@ def _chart(res: Any, path: Path, final: Path, args: argparse.Namespace) -> None:
     print(f"wrote chart to {final}", file=sys.stderr if args.format != "table" else sys.stdout)
 
 
-def _simulation_table(res: Any) -> Any:
-    """One row per period: loadings of the terminals with moorings or storage, tank levels, deferred output."""
+def _simulation_table(res: Any, net: Any = None) -> Any:
+    """One row per period: loadings of the terminals with moorings or storage, tank levels, deferred output.
+
+    Every column names its unit (Mt, bcm, TEU, kt: the commodity's; a capacity the node's,
+    read from ``net``, as it may be shared by commodities); with more than one commodity
+    every column names its commodity too, and nothing is summed across them.
+    """
     import pandas as pd
 
+    from .units import canonical_unit
+
+    commodities = list(res.commodities)
+    unit = {c: canonical_unit(c).split("/")[0] for c in commodities}
+    many = len(commodities) > 1
+
+    def named(prefix: str, c: str) -> str:
+        return f"{prefix} {c}".strip() if many else prefix
+
     thr = res.throughput
+    short = res.meta.get("short_names", {})
     nodes = list(dict.fromkeys([*res.meta.get("moorings", ()), *res.storage["node"]]))
     table = res.periods[["period", "days"]].copy()
     for nid in nodes:
-        t = thr[thr["node"] == nid].set_index("period")
-        if t.empty:
-            continue
-        short = res.meta.get("short_names", {}).get(nid, nid)
-        table[f"{short} loadings Mt"] = table["period"].map(t["throughput"]).fillna(0.0)
-        if t["kbpd"].notna().any():
-            table[f"{short} kbpd"] = table["period"].map(t["kbpd"]).fillna(0.0)
-        table[f"{short} capacity Mt"] = table["period"].map(t["capacity"])
-    for nid, g in res.storage.groupby("node", sort=False):
-        short = res.meta.get("short_names", {}).get(nid, nid)
-        table[f"{short} tanks Mt"] = table["period"].map(g.set_index("period")["level"])
-    prod = res.production.groupby("period")[["planned", "available", "deferred", "stranded"]].sum()
-    table["cut by events Mt"] = table["period"].map(prod["planned"] - prod["available"])
-    table["deferred Mt"] = table["period"].map(prod["deferred"])
-    table["stranded Mt"] = table["period"].map(prod["stranded"])
-    table["delivered Mt"] = table["period"].map(res.delivered.groupby("period")["value"].sum())
+        for c in commodities:
+            t = thr[(thr["node"] == nid) & (thr["commodity"] == c)].set_index("period")
+            if t.empty:
+                continue
+            head = named(short.get(nid, nid), c)
+            table[f"{head} loadings {unit[c]}"] = table["period"].map(t["throughput"]).fillna(0.0)
+            if t["kbpd"].notna().any():
+                table[f"{head} kbpd"] = table["period"].map(t["kbpd"]).fillna(0.0)
+            table[f"{head} capacity {_node_unit(net, nid) or unit[c]}"] = table["period"].map(t["capacity"])
+    for (nid, c), g in res.storage.groupby(["node", "commodity"], sort=False):
+        table[f"{named(short.get(nid, nid), c)} tanks {unit.get(c, '')}".rstrip()] = (
+            table["period"].map(g.set_index("period")["level"]))
+    for c in commodities:
+        prod = res.production[res.production["commodity"] == c].groupby("period")[
+            ["planned", "available", "deferred", "stranded"]].sum()
+        got = res.delivered[res.delivered["commodity"] == c].groupby("period")["value"].sum()
+        table[f"{named('', c)} cut by events {unit[c]}".strip()] = table["period"].map(prod["planned"] - prod["available"])
+        table[f"{named('', c)} deferred {unit[c]}".strip()] = table["period"].map(prod["deferred"])
+        table[f"{named('', c)} stranded {unit[c]}".strip()] = table["period"].map(prod["stranded"])
+        table[f"{named('', c)} delivered {unit[c]}".strip()] = table["period"].map(got)
     return pd.DataFrame(table)
+
+
+def _node_unit(net: Any, nid: str) -> str | None:
+    """The unit of a node's capacity per period (``Mt/y`` -> ``Mt``), None when unknown."""
+    if net is None or nid not in net.nodes.index or "unit" not in net.nodes.columns:
+        return None
+    u = net.nodes.at[nid, "unit"]
+    return str(u).split("/")[0] if isinstance(u, str) and u else None
 
 
 def _add_simulate_parser(sub: Any, common: Any, commodity_choices: Sequence[str]) -> None:
