@@ -245,3 +245,41 @@ def test_simulate_table_of_two_commodities(run, net):
     cpc = [k for k in rows[0] if k.startswith("CPC")]
     assert "CPC crude loadings Mt" in cpc and "CPC uranium loadings kt" in cpc
     assert "CPC uranium capacity Mt" in cpc  # the terminal's capacity is in Mt, shared by both
+
+
+# ------------------------------------------------ simulate's chart: the commodity simulated
+def test_simulate_chart_draws_the_simulated_commodity(run, tmp_path, monkeypatch):
+    # was: the chart of a gas run drew crude (nothing) and said "nothing deferred or stranded"
+    from transcaspian.maps import timeseries
+
+    seen = []
+    real = timeseries.save_timeseries
+
+    def spy(res, path, **kw):
+        seen.append(kw)
+        return real(res, path, **kw)
+
+    monkeypatch.setattr(timeseries, "save_timeseries", spy)
+    code, out, err = run("simulate", "--commodity", "gas", "--start", "2025-10", "--end", "2025-11",
+                         "--chart", tmp_path / "gas.png")
+    assert code == 0, err
+    assert seen[-1]["commodity"] == "gas" and (tmp_path / "gas.png").exists()
+    code, out, err = run("simulate", "--commodity", "uranium,crude", "--start", "2025-10", "--end", "2025-11",
+                         "--chart", tmp_path / "two.png")
+    assert code == 0 and seen[-1]["commodity"] == "crude" and "crude (of crude, uranium)" in seen[-1]["title"]
+    assert "wrote chart of crude" in out
+
+
+def test_timeseries_chart_unit_and_deferred_of_its_commodity(net):
+    # was: the unit was the first production row's (Mt for a uranium chart), and the gas
+    # chart's route panel legend warned of no artists
+    from transcaspian.maps.timeseries import plot_timeseries
+
+    sim = tc.simulate(net, start="2025-10", end="2025-11", commodity=["crude", "uranium", "gas"])
+    ax1, _, ax3 = plot_timeseries(sim, commodity="uranium").axes[:3]
+    assert ax1.get_ylabel() == "kt per month" and ax3.get_ylabel() == "kt per month"
+    gas = plot_timeseries(sim, commodity="gas")
+    deferred = sim.production[sim.production["commodity"] == "gas"]["deferred"].sum()
+    bars = sum(p.get_height() for p in gas.axes[2].patches)
+    assert deferred > 0 and bars == pytest.approx(deferred, abs=1e-9)
+    assert gas.axes[0].get_ylabel() == "bcm per month"

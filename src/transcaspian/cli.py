@@ -564,8 +564,18 @@ def _chart(res: Any, path: Path, final: Path, args: argparse.Namespace) -> None:
     except ImportError as exc:
         log.warning("no chart drawn: maps need the optional dependencies (%s)", exc)
         return
-    save_timeseries(res, path)
-    print(f"wrote chart to {final}", file=sys.stderr if args.format != "table" else sys.stdout)
+    if not res.commodities:
+        log.warning("no chart drawn: no commodity was simulated (none has a supply)")
+        return
+    # the chart draws one commodity: the one simulated, or the first of several (said in its title)
+    commodity = res.commodities[0]
+    title = None
+    if len(res.commodities) > 1:
+        labels = res.periods["period"].tolist()
+        title = f"{res.scenario}: {commodity} (of {', '.join(res.commodities)}), {labels[0]} to {labels[-1]}, by {res.step}"
+    save_timeseries(res, path, commodity=commodity, title=title)
+    what = f" of {commodity}" if len(res.commodities) > 1 else ""
+    print(f"wrote chart{what} to {final}", file=sys.stderr if args.format != "table" else sys.stdout)
 
 
 def _simulation_table(res: Any, net: Any = None) -> Any:

@@ -80,13 +80,17 @@ def plot_timeseries(
     commodity : str, default "crude"
     title : str, optional
     """
+    explicit = routes is not None
     routes = dict(routes if routes is not None else res.meta.get("routes") or {})
     thr = res.throughput[res.throughput["commodity"] == commodity]
+    if not explicit and routes and not _route_series(res, routes, commodity):
+        routes = {}  # the time data's routes carry another commodity (crude): stack this one's nodes instead
     if not routes:
         routes = {n: n for n in thr.loc[thr["capacity"].notna(), "node"].unique()}
     labels = res.periods["period"].tolist()
     x = np.arange(len(labels))
-    unit = (res.production["unit"].iloc[0] if len(res.production) else "") + f" per {res.step}"
+    own = res.production[res.production["commodity"] == commodity]  # the unit of the commodity drawn
+    unit = (own["unit"].iloc[0] if len(own) else "") + f" per {res.step}"
     fig = Figure(figsize=(12.5, 9), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax1, ax2, ax3 = fig.subplots(3, 1, sharex=True, height_ratios=[2.2, 1, 1.2])
@@ -103,7 +107,11 @@ def plot_timeseries(
                  label=f"{next(iter(routes))}: loading capacity")
     ax1.set_ylabel(unit)
     ax1.set_title("Exports by route", loc="left", fontsize=11)
-    ax1.legend(**_OUTSIDE)
+    if series or (cap is not None and cap.notna().any()):
+        ax1.legend(**_OUTSIDE)
+    else:
+        ax1.text(0.5, 0.5, f"no route of the time data carries {commodity}", transform=ax1.transAxes,
+                 ha="center", va="center")
     ax1.grid(axis="y", alpha=0.3)
 
     st = res.storage[res.storage["commodity"] == commodity]
