@@ -283,3 +283,15 @@ def test_timeseries_chart_unit_and_deferred_of_its_commodity(net):
     bars = sum(p.get_height() for p in gas.axes[2].patches)
     assert deferred > 0 and bars == pytest.approx(deferred, abs=1e-9)
     assert gas.axes[0].get_ylabel() == "bcm per month"
+
+
+# ------------------------------------------------ tables cut short say so
+def test_cut_tables_say_how_many_rows_are_left_out(run, net):
+    # was: the solve sections stopped at 25 rows (simulate at 400, compare links at 15) without a word
+    code, out, _ = run("solve", "--commodity", "all")
+    n = len(tc.solve(net, commodity="all").routes)
+    assert code == 0 and n > 25 and f"... and {n - 25} more rows ({n} in all)" in out
+    code, out, _ = run("simulate", "--start", "2025-01", "--end", "2026-12", "--step", "day", "--no-chart")
+    assert code == 0 and "... and 330 more rows (730 in all)" in out  # 730 days, 400 shown
+    code, out, _ = run("solve", "--commodity", "crude")
+    assert code == 0 and "more row" not in out  # 7 routes: nothing cut
