@@ -295,3 +295,11 @@ def test_cut_tables_say_how_many_rows_are_left_out(run, net):
     assert code == 0 and "... and 330 more rows (730 in all)" in out  # 730 days, 400 shown
     code, out, _ = run("solve", "--commodity", "crude")
     assert code == 0 and "more row" not in out  # 7 routes: nothing cut
+
+
+def test_criticality_combine_below_k_is_an_input_error(run, mini_path):
+    # was: an empty table and exit 0 (2 elements make no triple)
+    code, out, err = run("criticality", "--data", mini_path, "--k", "3", "--combine", "2", "--format", "csv")
+    assert code == 1 and out == "" and "--combine 2 with --k 3" in err
+    code, out, _ = run("criticality", "--data", mini_path, "--k", "2", "--combine", "2", "--format", "csv")
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 1  # C(2, 2)

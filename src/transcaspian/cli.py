@@ -346,6 +346,9 @@ def _check_criticality_options(args: argparse.Namespace) -> None:
     if args.combine is not None and args.k == 1:
         raise InputError(f"--combine {args.combine}: only --k 2 or 3 combines the top N-1 elements "
                          "(fix: add --k 2 or --k 3, or drop --combine)")
+    if args.combine is not None and args.combine < args.k:
+        raise InputError(f"--combine {args.combine} with --k {args.k}: {args.combine} element(s) make no set of "
+                         f"{args.k}, so the table would be empty (fix: --combine {args.k} or more)")
 
 
 def _cmd_criticality(args: argparse.Namespace) -> int:
