@@ -13,6 +13,7 @@ import pytest
 import transcaspian as tc
 from transcaspian.errors import InputError
 from transcaspian.executors import run_tasks
+from transcaspian.hazards import load_hazards
 from transcaspian.interop.results import result_frame, simulation_frame
 
 _HORIZON = ("--start", "2025-10", "--end", "2025-11")
@@ -303,3 +304,24 @@ def test_criticality_combine_below_k_is_an_input_error(run, mini_path):
     assert code == 1 and out == "" and "--combine 2 with --k 3" in err
     code, out, _ = run("criticality", "--data", mini_path, "--k", "2", "--combine", "2", "--format", "csv")
     assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 1  # C(2, 2)
+
+
+# ------------------------------------------------ ensemble output: every number labelled
+def test_ensemble_output_labels_measures_and_units(run, mini_path, season):
+    # was: --format json printed four records without saying which measure each was; the text
+    # put "(Mt)" over a table whose cost_change is in USD
+    hz = season.with_name("hz.yaml")
+    hz.write_text("hazards:\n  - {id: storm, element: terminal, effect: {off: true}, per_month: 0.6, durations_days: [7]}\n",
+                  encoding="utf-8")
+    code, out, err = run("ensemble", season, "--data", mini_path, "--draws", "4", "--seed", "2", "--hazards", hz,
+                         "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    api = tc.ensemble(tc.load_network(mini_path), season, draws=4, seed=2, hazards=load_hazards(hz))
+    by = {r["measure"]: r for r in doc["summary"]}
+    assert set(by) == set(api.summary.index) and by["cost_change"]["unit"] == "USD" and by["lost"]["unit"] == "Mt"
+    assert by["lost"]["p90"] == pytest.approx(api.summary.loc["lost", "p90"], abs=1e-6)
+    assert (doc["draws"], doc["seed"]) == (4, 2) and doc["worst_decile"][0]["hazard"] == "storm"
+    code, out, _ = run("ensemble", season, "--data", mini_path, "--draws", "4", "--seed", "2", "--hazards", hz)
+    line = next(ln for ln in out.splitlines() if ln.startswith("cost_change"))
+    assert code == 0 and line.rstrip().endswith("USD") and "volumes in Mt, costs in USD" in out

@@ -382,7 +382,7 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
 def _cmd_ensemble(args: argparse.Namespace) -> int:
     from .ensemble import ensemble
     from .hazards import load_hazards
-    from .tables import format_table, to_json
+    from .tables import format_table, frame_records, to_json
 
     net = _net(args)
     out = args.out
@@ -396,14 +396,22 @@ def _cmd_ensemble(args: argparse.Namespace) -> int:
                    scheduler=args.scheduler, out=stream, progress=_progress("ensemble"))
     if out and stream is None:
         _write_table(ens.draws.set_index("draw"), out)
+    unit = ens.meta.get("unit") or ""
+    summary = ens.summary.copy()
+    summary.index.name = "measure"
+    # volumes over the horizon in the commodity's unit, costs in USD
+    summary["unit"] = ["USD" if "cost" in str(m) else unit for m in summary.index]
+    worst = ens.worst_decile.copy()
+    worst.index.name = worst.index.name or "hazard"
     if args.format == "json":
-        print(to_json(ens.summary))
+        head = {k: ens.meta.get(k) for k in ("draws", "seed", "start", "end", "step", "unit")}
+        print(to_json({**head, "summary": frame_records(summary), "worst_decile": frame_records(worst)}))
     else:
-        unit = ens.meta.get("unit") or ""
-        print(f"{ens.meta['draws']} draws, seed {ens.meta['seed']}, {ens.meta['start']} to {ens.meta['end']} ({unit})")
-        print(format_table(ens.summary))
+        print(f"{ens.meta['draws']} draws, seed {ens.meta['seed']}, {ens.meta['start']} to {ens.meta['end']} "
+              f"(volumes in {unit}, costs in USD)")
+        print(format_table(summary))
         print()
-        print(format_table(ens.worst_decile))
+        print(format_table(worst))
     return 0
 
 
