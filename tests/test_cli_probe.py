@@ -325,3 +325,17 @@ def test_ensemble_output_labels_measures_and_units(run, mini_path, season):
     code, out, _ = run("ensemble", season, "--data", mini_path, "--draws", "4", "--seed", "2", "--hazards", hz)
     line = next(ln for ln in out.splitlines() if ln.startswith("cost_change"))
     assert code == 0 and line.rstrip().endswith("USD") and "volumes in Mt, costs in USD" in out
+
+
+# ------------------------------------------------ --as-of against a scenario's own as_of
+@pytest.mark.parametrize("command", ["solve", "routes"])
+def test_as_of_other_than_the_scenarios_is_an_input_error(run, mini_path, tmp_path, command):
+    # was: an earlier --as-of lost to the scenario's date without a word; a later one gave library advice
+    sc = tmp_path / "dated.yaml"
+    sc.write_text("name: dated\nas_of: 2025-12-01\n", encoding="utf-8")
+    argv = ["solve", sc] if command == "solve" else ["routes", "field_a", "europe", "--scenario", sc]
+    for when in ("2025-11-01", "2026-01"):
+        code, out, err = run(*argv, "--data", mini_path, "--as-of", when)
+        assert code == 1 and out == "" and "sets as_of 2025-12-01" in err and "drop --as-of" in err
+    code, same, _ = run(*argv, "--data", mini_path, "--as-of", "2025-12-01")
+    assert code == 0 and same == run(*argv, "--data", mini_path)[1]

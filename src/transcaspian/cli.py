@@ -69,9 +69,18 @@ def _net(args: argparse.Namespace) -> Any:
 
 
 def _scenario(path: str | None, args: argparse.Namespace | None = None) -> Any:
+    from .dates import parse_date
     from .scenario import Scenario
 
-    return Scenario.from_yaml(path, allow_outside=bool(getattr(args, "allow_outside", False))) if path else None
+    if not path:
+        return None
+    sc = Scenario.from_yaml(path, allow_outside=bool(getattr(args, "allow_outside", False)))
+    as_of = getattr(args, "as_of", None)
+    if as_of and sc.as_of is not None and parse_date(as_of, month="end", field="--as-of") != sc.as_of:
+        # later: the scenario cannot undo events; earlier: the scenario's date would win without a word
+        raise InputError(f"--as-of {as_of}: {path} sets as_of {sc.as_of}, another date "
+                         "(fix: drop --as-of to let the scenario pick the date, or remove as_of from the scenario)")
+    return sc
 
 
 def _commodity(value: str | None) -> Any:
