@@ -339,3 +339,16 @@ def test_as_of_other_than_the_scenarios_is_an_input_error(run, mini_path, tmp_pa
         assert code == 1 and out == "" and "sets as_of 2025-12-01" in err and "drop --as-of" in err
     code, same, _ = run(*argv, "--data", mini_path, "--as-of", "2025-12-01")
     assert code == 0 and same == run(*argv, "--data", mini_path)[1]
+
+
+@pytest.mark.parametrize("command", ["criticality", "ensemble"])
+def test_workers_with_a_scheduler_is_an_input_error(run, mini_path, season, command):
+    # was: --workers ignored (the scheduler's cluster has its own), and the run went on
+    argv = [command, "--data", mini_path] + ([season, "--draws", "2"] if command == "ensemble" else [])
+    code, out, err = run(*argv, "--workers", "2", "--scheduler", "tcp://127.0.0.1:1")
+    assert code == 1 and out == "" and "--workers 2 with --scheduler" in err
+
+
+def test_routes_avoid_node_unknown_names_the_option(run, mini_path):
+    code, _, err = run("routes", "field_a", "europe", "--data", mini_path, "--avoid-node", "nowhere")
+    assert code == 1 and "--avoid-node" in err and "nowhere" in err

@@ -203,9 +203,10 @@ def _cmd_routes(args: argparse.Namespace) -> int:
     sc = _scenario(args.scenario, args)
     if sc is not None:
         net = sc.apply(net)
-    for arg in ("origin", "destination"):
+    for arg, value in (("origin", args.origin), ("destination", args.destination),
+                       *(("--avoid-node", v) for v in args.avoid_node or ())):
         try:
-            net.resolve(getattr(args, arg), kind="node")
+            net.resolve(value, kind="node")
         except UnknownElementError as exc:
             raise InputError(f"routes: {arg}: {exc}") from None
     routes = find_routes(
@@ -369,7 +370,7 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
     df = criticality(
         net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario, args),
         k=args.k, top=args.combine or _COMBINE, horizon=horizon, outage=args.outage_days, progress=_progress("criticality"),
-        workers=args.workers, executor="dask" if args.scheduler or args.dask else "process", scheduler=args.scheduler,
+        workers=args.workers or 1, executor="dask" if args.scheduler or args.dask else "process", scheduler=args.scheduler,
     )
     if args.map:
         from .maps.criticality import save_criticality_map
@@ -401,7 +402,7 @@ def _cmd_ensemble(args: argparse.Namespace) -> int:
         raise InputError(f"--hazards {args.hazards}: the file lists no hazards (fix: list them under a top-level "
                          "`hazards:` key in the form of geodata/hazards.yaml, or drop --hazards)")
     ens = ensemble(net, _scenario(args.scenario, args), draws=args.draws, seed=args.seed, start=args.start, end=args.end, hazards=extra,
-                   workers=args.workers, executor="dask" if args.scheduler or args.dask else "process",
+                   workers=args.workers or 1, executor="dask" if args.scheduler or args.dask else "process",
                    scheduler=args.scheduler, out=stream, progress=_progress("ensemble"))
     if out and stream is None:
         _write_table(ens.draws.set_index("draw"), out)
@@ -772,7 +773,8 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--outage-days", type=_positive, default=None, help="with --horizon: days each element is out")
     k.add_argument("--scenario", default=None)
     k.add_argument("--top", type=_positive, default=None, help="show only the N most critical")
-    k.add_argument("--workers", type=_positive, default=1, help="processes that share the knock-outs (same rows as 1)")
+    k.add_argument("--workers", type=_positive, default=None,
+                   help="processes that share the knock-outs (same rows as 1; default 1)")
     k.add_argument("--dask", action="store_true", help="run the knock-outs on a local Dask cluster")
     k.add_argument("--scheduler", default=None, help="address of a Dask scheduler to run the knock-outs on")
     k.add_argument("--out", default=None, help="write every row to .csv, .parquet or .gpkg")
@@ -788,7 +790,7 @@ def build_parser() -> argparse.ArgumentParser:
     en.add_argument("--start", default=None)
     en.add_argument("--end", default=None)
     en.add_argument("--hazards", default=None, help="more hazards: a YAML file in the form of geodata/hazards.yaml")
-    en.add_argument("--workers", type=_positive, default=1)
+    en.add_argument("--workers", type=_positive, default=None, help="processes that share the draws (default 1)")
     en.add_argument("--dask", action="store_true", help="run on a local Dask cluster")
     en.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
     en.add_argument("--out", default=None, help="per-draw rows to .parquet (streamed) or .csv")
@@ -913,6 +915,9 @@ def check_arguments(args: argparse.Namespace) -> None:
         raise InputError(f"--as-of {args.as_of}: {args.command}{' --horizon' if args.command == 'criticality' else ''} "
                          "applies the dated events day by day over its horizon, so the network is loaded without a date "
                          f"(fix: drop --as-of; {days} the days)")
+    if args.command in ("criticality", "ensemble") and args.scheduler and args.workers is not None:
+        raise InputError(f"--workers {args.workers} with --scheduler {args.scheduler}: the scheduler's cluster has "
+                         "its own workers (fix: drop --workers, or drop --scheduler to run on this machine)")
     if args.command == "solve":
         _check_out_folder("--out", args.out, _RESULT_FILES, force, _RESULT_TABLE_SUFFIXES)
     elif args.command == "demo":
