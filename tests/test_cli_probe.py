@@ -352,3 +352,12 @@ def test_workers_with_a_scheduler_is_an_input_error(run, mini_path, season, comm
 def test_routes_avoid_node_unknown_names_the_option(run, mini_path):
     code, _, err = run("routes", "field_a", "europe", "--data", mini_path, "--avoid-node", "nowhere")
     assert code == 1 and "--avoid-node" in err and "nowhere" in err
+
+
+def test_compare_scenarios_of_other_commodities_says_to_pass_commodity(run, mini_path, tmp_path):
+    # was: "solve both with the same settings on the same network", which the command line did itself
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("name: a\ncommodity: crude\n", encoding="utf-8")
+    b.write_text("name: b\ncommodity: [crude, gas]\nsupplies:\n  gas:\n    field_a: 1.0\n", encoding="utf-8")
+    code, out, err = run("compare", a, b, "--data", mini_path)
+    assert code == 1 and out == "" and "--commodity" in err and "crude, gas" in err

@@ -232,7 +232,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     net = _net(args)
     kw = {"commodity": _commodity(args.commodity)}
-    cmp = compare(solve(net, _scenario(args.base, args), **kw), solve(net, _scenario(args.other, args), **kw))
+    base_sc, other_sc = _scenario(args.base, args), _scenario(args.other, args)
+    wants = [_wanted(args, sc) for sc in (base_sc, other_sc)]
+    if args.commodity is None and _as_set(wants[0]) != _as_set(wants[1]):
+        raise InputError(f"compare: {args.base} solves {_names(wants[0])} and {args.other} solves {_names(wants[1])} "
+                         "(fix: pass --commodity to solve both for the same commodities)")
+    cmp = compare(solve(net, base_sc, **kw), solve(net, other_sc, **kw))
     if args.format == "json":
         print(to_json(cmp.to_dict()))
     elif args.format == "csv":
@@ -243,6 +248,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         fig_path = _export(args.map, cmp.other.network, cmp.other, base=cmp.base, commodity=_one(args.commodity))
         print(f"wrote map to {fig_path}", file=sys.stderr if args.format != "table" else sys.stdout)
     return 0
+
+
+def _names(wanted: Any) -> str:
+    return wanted if isinstance(wanted, str) else ", ".join(wanted)
+
+
+def _as_set(wanted: Any) -> set[str]:
+    return {wanted} if isinstance(wanted, str) else set(wanted)
 
 
 def _one(commodity: str | None) -> str | None:
