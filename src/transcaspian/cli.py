@@ -69,9 +69,18 @@ def _net(args: argparse.Namespace) -> Any:
 
 
 def _scenario(path: str | None, args: argparse.Namespace | None = None) -> Any:
+    from .dates import parse_date
     from .scenario import Scenario
 
-    return Scenario.from_yaml(path, allow_outside=bool(getattr(args, "allow_outside", False))) if path else None
+    if not path:
+        return None
+    sc = Scenario.from_yaml(path, allow_outside=bool(getattr(args, "allow_outside", False)))
+    as_of = getattr(args, "as_of", None)
+    if as_of and sc.as_of is not None and parse_date(as_of, month="end", field="--as-of") != sc.as_of:
+        # later: the scenario cannot undo events; earlier: the scenario's date would win without a word
+        raise InputError(f"--as-of {as_of}: {path} sets as_of {sc.as_of}, another date "
+                         "(fix: drop --as-of to let the scenario pick the date, or remove as_of from the scenario)")
+    return sc
 
 
 def _commodity(value: str | None) -> Any:
@@ -94,7 +103,20 @@ def _result_tables(res: Any) -> dict[str, Any]:
     }
 
 
-def _render_result(res: Any, fmt: str) -> str:
+def _wanted(args: argparse.Namespace, scenario: Any) -> Any:
+    """The commodities a command was asked for: ``--commodity``, else the scenario's, else crude."""
+    return _commodity(args.commodity) or getattr(scenario, "commodity", None) or "crude"
+
+
+def _no_supply_lines(net: Any, wanted: Any, solved: Sequence[str]) -> list[str]:
+    """A line for each commodity asked for that was not solved because nothing supplies it."""
+    from .flow.solver import resolve_commodities
+
+    return [f"{c}: no supply in this scenario, nothing to route (a scenario's supplies.{c} adds one)"
+            for c in resolve_commodities(wanted, net) if c not in solved]
+
+
+def _render_result(res: Any, fmt: str, wanted: Any = None) -> str:
     from .tables import fmt_number, format_table, frame_records, to_csv, to_json
 
     tables = _result_tables(res)
@@ -110,6 +132,8 @@ def _render_result(res: Any, fmt: str) -> str:
         uc = s["unit_cost"].get(c)
         uc_txt = f", {fmt_number(uc)} {s['cost_units'][c]} on average" if uc is not None else ""
         out.append(f"{c}: delivered {fmt_number(s['delivered'].get(c, 0))} {unit}, stranded {fmt_number(s['unserved'].get(c, 0))} {unit}{uc_txt}")
+    if wanted is not None:
+        out += _no_supply_lines(res.network, wanted, res.commodities)
     out.append(f"transport cost {fmt_number(res.total_cost)} USD/y; CO2 {fmt_number(res.co2_t)} t/y")
     if s["relaxed_contracts"]:
         out.append("relaxed contracts: " + ", ".join(f"{k} -> {fmt_number(v)}" for k, v in s["relaxed_contracts"].items()))
@@ -145,8 +169,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from .flow.solver import solve
 
     net = _net(args)
-    res = solve(net, _scenario(args.scenario, args), commodity=_commodity(args.commodity), objective=args.objective)
-    print(_render_result(res, args.format))
+    sc = _scenario(args.scenario, args)
+    res = solve(net, sc, commodity=_commodity(args.commodity), objective=args.objective)
+    print(_render_result(res, args.format, _wanted(args, sc)))
     if args.out and _is_table_file(args.out):
         from .interop.results import write_table
 
@@ -161,9 +186,13 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The file suffixes ``solve --out`` and ``simulate --out`` write every table to (else ``--out`` is a folder).
+_RESULT_TABLE_SUFFIXES = (".gpkg", ".parquet")
+
+
 def _is_table_file(out: str) -> bool:
     """``--out`` names a GeoPackage or Parquet file (else it is a folder of CSV and JSON files)."""
-    return Path(out).suffix.lower() in (".gpkg", ".parquet")
+    return Path(out).suffix.lower() in _RESULT_TABLE_SUFFIXES
 
 
 def _cmd_routes(args: argparse.Namespace) -> int:
@@ -174,9 +203,10 @@ def _cmd_routes(args: argparse.Namespace) -> int:
     sc = _scenario(args.scenario, args)
     if sc is not None:
         net = sc.apply(net)
-    for arg in ("origin", "destination"):
+    for arg, value in (("origin", args.origin), ("destination", args.destination),
+                       *(("--avoid-node", v) for v in args.avoid_node or ())):
         try:
-            net.resolve(getattr(args, arg), kind="node")
+            net.resolve(value, kind="node")
         except UnknownElementError as exc:
             raise InputError(f"routes: {arg}: {exc}") from None
     routes = find_routes(
@@ -202,7 +232,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     net = _net(args)
     kw = {"commodity": _commodity(args.commodity)}
-    cmp = compare(solve(net, _scenario(args.base, args), **kw), solve(net, _scenario(args.other, args), **kw))
+    base_sc, other_sc = _scenario(args.base, args), _scenario(args.other, args)
+    wants = [_wanted(args, sc) for sc in (base_sc, other_sc)]
+    if args.commodity is None and _as_set(wants[0]) != _as_set(wants[1]):
+        raise InputError(f"compare: {args.base} solves {_names(wants[0])} and {args.other} solves {_names(wants[1])} "
+                         "(fix: pass --commodity to solve both for the same commodities)")
+    cmp = compare(solve(net, base_sc, **kw), solve(net, other_sc, **kw))
     if args.format == "json":
         print(to_json(cmp.to_dict()))
     elif args.format == "csv":
@@ -213,6 +248,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         fig_path = _export(args.map, cmp.other.network, cmp.other, base=cmp.base, commodity=_one(args.commodity))
         print(f"wrote map to {fig_path}", file=sys.stderr if args.format != "table" else sys.stdout)
     return 0
+
+
+def _names(wanted: Any) -> str:
+    return wanted if isinstance(wanted, str) else ", ".join(wanted)
+
+
+def _as_set(wanted: Any) -> set[str]:
+    return {wanted} if isinstance(wanted, str) else set(wanted)
 
 
 def _one(commodity: str | None) -> str | None:
@@ -263,16 +306,26 @@ def _progress(label: str) -> Any:
     return update
 
 
-def _write_table(df: Any, out: str, *, net: Any = None) -> None:
-    """CSV, Parquet or (with element geometry) GeoPackage by suffix; written atomically."""
-    from .io import write_atomic
-
-    path = Path(out)
-    suffix = path.suffix.lower()
+def _flat(df: Any) -> Any:
+    """``df`` with its tuple cells (a knock-out's elements) joined by '+', as every table output writes them."""
     flat = df.copy()
     for c in flat.columns:
         if flat[c].map(lambda v: isinstance(v, tuple)).any():
             flat[c] = flat[c].map(lambda v: "+".join(map(str, v)) if isinstance(v, tuple) else v)
+    return flat
+
+
+def _write_table(df: Any, out: str, *, net: Any = None) -> None:
+    """CSV, Parquet or (with element geometry) GeoPackage by suffix; written atomically.
+
+    The CSV is the text ``--format csv`` prints (:func:`transcaspian.tables.to_csv`), row for row.
+    """
+    from .io import write_atomic
+    from .tables import to_csv
+
+    path = Path(out)
+    suffix = path.suffix.lower()
+    flat = _flat(df)
     if suffix == ".parquet":
         import io as _io
 
@@ -288,8 +341,37 @@ def _write_table(df: Any, out: str, *, net: Any = None) -> None:
         gdf.to_file(tmp, driver="GPKG", layer="criticality")
         tmp.replace(path)
     else:
-        write_atomic(path, flat.to_csv())
+        write_atomic(path, to_csv(flat))
     print(f"wrote {path}", file=sys.stderr)
+
+
+#: How many N-1 elements ``criticality --k 2/3`` combines by default.
+_COMBINE = 20
+
+
+def _horizon(value: str | None) -> tuple[str, str] | None:
+    """``--horizon START:END`` as ``(start, end)`` (the dates are read by the library)."""
+    if value is None:
+        return None
+    start, sep, end = value.partition(":")
+    if not sep or not start.strip() or not end.strip():
+        raise InputError(f"--horizon {value!r}: not of the form START:END "
+                         "(fix: give the first and last day, e.g. --horizon 2025-10-01:2026-02-28 or 2025-10:2026-02)")
+    return start.strip(), end.strip()
+
+
+def _check_criticality_options(args: argparse.Namespace) -> None:
+    """Options of ``criticality`` that only work with another one: none is silently ignored."""
+    _horizon(args.horizon)
+    if args.outage_days is not None and not args.horizon:
+        raise InputError(f"--outage-days {args.outage_days}: days out are counted on the time model only "
+                         "(fix: add --horizon START:END, or drop --outage-days)")
+    if args.combine is not None and args.k == 1:
+        raise InputError(f"--combine {args.combine}: only --k 2 or 3 combines the top N-1 elements "
+                         "(fix: add --k 2 or --k 3, or drop --combine)")
+    if args.combine is not None and args.combine < args.k:
+        raise InputError(f"--combine {args.combine} with --k {args.k}: {args.combine} element(s) make no set of "
+                         f"{args.k}, so the table would be empty (fix: --combine {args.k} or more)")
 
 
 def _cmd_criticality(args: argparse.Namespace) -> int:
@@ -297,11 +379,11 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
     from .tables import format_table, to_csv, to_json
 
     net = _net(args)
-    horizon = tuple(args.horizon.split(":", 1)) if args.horizon else None
+    horizon = _horizon(args.horizon)
     df = criticality(
         net, commodity=_commodity(args.commodity) or "crude", elements=args.elements, scenario=_scenario(args.scenario, args),
-        k=args.k, top=args.combine, horizon=horizon, outage=args.outage_days, progress=_progress("criticality"),
-        workers=args.workers, executor="dask" if args.scheduler or args.dask else "process", scheduler=args.scheduler,
+        k=args.k, top=args.combine or _COMBINE, horizon=horizon, outage=args.outage_days, progress=_progress("criticality"),
+        workers=args.workers or 1, executor="dask" if args.scheduler or args.dask else "process", scheduler=args.scheduler,
     )
     if args.map:
         from .maps.criticality import save_criticality_map
@@ -314,7 +396,7 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(df))
     elif args.format == "csv":
-        print(to_csv(df), end="")
+        print(to_csv(_flat(df)), end="")
     else:
         print(format_table(df))
     return 0
@@ -323,25 +405,36 @@ def _cmd_criticality(args: argparse.Namespace) -> int:
 def _cmd_ensemble(args: argparse.Namespace) -> int:
     from .ensemble import ensemble
     from .hazards import load_hazards
-    from .tables import format_table, to_json
+    from .tables import format_table, frame_records, to_json
 
     net = _net(args)
     out = args.out
     stream = out if out and out.lower().endswith(".parquet") else None
     extra = load_hazards(args.hazards) if args.hazards else []
-    ens = ensemble(net, args.scenario, draws=args.draws, seed=args.seed, start=args.start, end=args.end, hazards=extra,
-                   workers=args.workers, executor="dask" if args.scheduler or args.dask else "process",
+    if args.hazards and not extra:
+        raise InputError(f"--hazards {args.hazards}: the file lists no hazards (fix: list them under a top-level "
+                         "`hazards:` key in the form of geodata/hazards.yaml, or drop --hazards)")
+    ens = ensemble(net, _scenario(args.scenario, args), draws=args.draws, seed=args.seed, start=args.start, end=args.end, hazards=extra,
+                   workers=args.workers or 1, executor="dask" if args.scheduler or args.dask else "process",
                    scheduler=args.scheduler, out=stream, progress=_progress("ensemble"))
     if out and stream is None:
         _write_table(ens.draws.set_index("draw"), out)
+    unit = ens.meta.get("unit") or ""
+    summary = ens.summary.copy()
+    summary.index.name = "measure"
+    # volumes over the horizon in the commodity's unit, costs in USD
+    summary["unit"] = ["USD" if "cost" in str(m) else unit for m in summary.index]
+    worst = ens.worst_decile.copy()
+    worst.index.name = worst.index.name or "hazard"
     if args.format == "json":
-        print(to_json(ens.summary))
+        head = {k: ens.meta.get(k) for k in ("draws", "seed", "start", "end", "step", "unit")}
+        print(to_json({**head, "summary": frame_records(summary), "worst_decile": frame_records(worst)}))
     else:
-        unit = ens.meta.get("unit") or ""
-        print(f"{ens.meta['draws']} draws, seed {ens.meta['seed']}, {ens.meta['start']} to {ens.meta['end']} ({unit})")
-        print(format_table(ens.summary))
+        print(f"{ens.meta['draws']} draws, seed {ens.meta['seed']}, {ens.meta['start']} to {ens.meta['end']} "
+              f"(volumes in {unit}, costs in USD)")
+        print(format_table(summary))
         print()
-        print(format_table(ens.worst_decile))
+        print(format_table(worst))
     return 0
 
 
@@ -450,10 +543,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from .timeline.run import simulate
 
     net = _net(args)
-    res = simulate(net, args.scenario, start=args.start, end=args.end, step=args.step,
+    sc = _scenario(args.scenario, args)
+    res = simulate(net, sc, start=args.start, end=args.end, step=args.step,
                    commodity=_commodity(args.commodity), method=args.method, transit_delay=args.transit_delay,
                    allocation=args.allocation)
-    table = _simulation_table(res)
+    table = _simulation_table(res, net)
     if args.format == "json":
         print(to_json({"summary": res.summary(), "by_period": frame_records(table)}))
     elif args.format == "csv":
@@ -466,6 +560,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             print(f"{c}: planned {fmt_number(t['planned'])} {t['unit']}, cut by events "
                   f"{fmt_number(t['planned'] - t['available'])}, deferred {fmt_number(t['deferred'])}, "
                   f"stranded {fmt_number(t['stranded'])}, delivered {fmt_number(t['delivered'])} {t['unit']}")
+        for line in _no_supply_lines(net, _wanted(args, sc), tuple(s["totals"])):
+            print(line)
         if s["relaxed_contracts"]:
             print("relaxed contracts: " + ", ".join(f"{k} -> {fmt_number(v)}" for k, v in s["relaxed_contracts"].items()))
         print("\n" + format_table(table.set_index("period"), max_rows=400))
@@ -502,48 +598,70 @@ def _chart(res: Any, path: Path, final: Path, args: argparse.Namespace) -> None:
     except ImportError as exc:
         log.warning("no chart drawn: maps need the optional dependencies (%s)", exc)
         return
-    save_timeseries(res, path)
-    print(f"wrote chart to {final}", file=sys.stderr if args.format != "table" else sys.stdout)
+    if not res.commodities:
+        log.warning("no chart drawn: no commodity was simulated (none has a supply)")
+        return
+    # the chart draws one commodity: the one simulated, or the first of several (said in its title)
+    commodity = res.commodities[0]
+    title = None
+    if len(res.commodities) > 1:
+        labels = res.periods["period"].tolist()
+        title = f"{res.scenario}: {commodity} (of {', '.join(res.commodities)}), {labels[0]} to {labels[-1]}, by {res.step}"
+    save_timeseries(res, path, commodity=commodity, title=title)
+    what = f" of {commodity}" if len(res.commodities) > 1 else ""
+    print(f"wrote chart{what} to {final}", file=sys.stderr if args.format != "table" else sys.stdout)
 
 
-def _simulation_table(res: Any) -> Any:
+def _simulation_table(res: Any, net: Any = None) -> Any:
     """One row per period: loadings of the terminals with moorings or storage, tank levels, deferred output.
 
-    Columns name their unit (the commodity's: Mt, bcm, TEU, kt); with more than one commodity each volume
-    column is per commodity (``gas deferred bcm``): volumes in different units are not added up.
+    Every column names its unit (Mt, bcm, TEU, kt: the commodity's; a capacity the node's,
+    read from ``net``, as it may be shared by commodities); with more than one commodity
+    every column names its commodity too, and nothing is summed across them.
     """
     import pandas as pd
+    commodities = list(res.commodities)
+    unit = {c: canonical_unit(c).split("/")[0] for c in commodities}
+    many = len(commodities) > 1
+
+    def named(prefix: str, c: str) -> str:
+        return f"{prefix} {c}".strip() if many else prefix
 
     thr = res.throughput
-    many = len(res.commodities) > 1
-    unit = {c: res.totals.get(c, {}).get("unit") or canonical_unit(c).split("/")[0] for c in res.commodities}
-
-    def col(c: str, what: str) -> str:
-        return f"{c} {what} {unit[c]}" if many else f"{what} {unit[c]}"
-
+    short = res.meta.get("short_names", {})
     nodes = list(dict.fromkeys([*res.meta.get("moorings", ()), *res.storage["node"]]))
     table = res.periods[["period", "days"]].copy()
     for nid in nodes:
-        short = res.meta.get("short_names", {}).get(nid, nid)
-        for c, t in thr[thr["node"] == nid].groupby("commodity", sort=False):
-            t = t.set_index("period")
-            table[col(c, f"{short} loadings")] = table["period"].map(t["throughput"]).fillna(0.0)
+        for c in commodities:
+            t = thr[(thr["node"] == nid) & (thr["commodity"] == c)].set_index("period")
+            if t.empty:
+                continue
+            head = named(short.get(nid, nid), c)
+            table[f"{head} loadings {unit[c]}"] = table["period"].map(t["throughput"]).fillna(0.0)
             if t["kbpd"].notna().any():
-                table[f"{short} kbpd"] = table["period"].map(t["kbpd"]).fillna(0.0)
-            cap_unit = str(t["capacity_unit"].iloc[0]) if "capacity_unit" in t else unit[c]
-            table[f"{short} capacity {cap_unit}"] = table["period"].map(t["capacity"])
+                table[f"{head} kbpd"] = table["period"].map(t["kbpd"]).fillna(0.0)
+            cap_unit = str(t["capacity_unit"].iloc[0]) if "capacity_unit" in t and t["capacity_unit"].notna().any() else None
+            table[f"{head} capacity {cap_unit or _node_unit(net, nid) or unit[c]}"] = table["period"].map(t["capacity"])
     for (nid, c), g in res.storage.groupby(["node", "commodity"], sort=False):
-        short = res.meta.get("short_names", {}).get(nid, nid)
-        table[col(c, f"{short} tanks")] = table["period"].map(g.set_index("period")["level"])
-    for c in res.commodities:
-        pc = res.production[res.production["commodity"] == c]
-        prod = pc.groupby("period")[["planned", "available", "deferred", "stranded"]].sum()
-        dc = res.delivered[res.delivered["commodity"] == c]
-        table[col(c, "cut by events")] = table["period"].map(prod["planned"] - prod["available"])
-        table[col(c, "deferred")] = table["period"].map(prod["deferred"])
-        table[col(c, "stranded")] = table["period"].map(prod["stranded"])
-        table[col(c, "delivered")] = table["period"].map(dc.groupby("period")["value"].sum())
+        table[f"{named(short.get(nid, nid), c)} tanks {unit.get(c, '')}".rstrip()] = (
+            table["period"].map(g.set_index("period")["level"]))
+    for c in commodities:
+        prod = res.production[res.production["commodity"] == c].groupby("period")[
+            ["planned", "available", "deferred", "stranded"]].sum()
+        got = res.delivered[res.delivered["commodity"] == c].groupby("period")["value"].sum()
+        table[f"{named('', c)} cut by events {unit[c]}".strip()] = table["period"].map(prod["planned"] - prod["available"])
+        table[f"{named('', c)} deferred {unit[c]}".strip()] = table["period"].map(prod["deferred"])
+        table[f"{named('', c)} stranded {unit[c]}".strip()] = table["period"].map(prod["stranded"])
+        table[f"{named('', c)} delivered {unit[c]}".strip()] = table["period"].map(got)
     return pd.DataFrame(table)
+
+
+def _node_unit(net: Any, nid: str) -> str | None:
+    """The unit of a node's capacity per period (``Mt/y`` -> ``Mt``), None when unknown."""
+    if net is None or nid not in net.nodes.index or "unit" not in net.nodes.columns:
+        return None
+    u = net.nodes.at[nid, "unit"]
+    return str(u).split("/")[0] if isinstance(u, str) and u else None
 
 
 def _add_simulate_parser(sub: Any, common: Any, commodity_choices: Sequence[str]) -> None:
@@ -576,6 +694,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if v < 1:
         raise argparse.ArgumentTypeError(f"{v} is not at least 1")
+    return v
+
+
+def _non_negative(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{v} is negative")
     return v
 
 
@@ -650,12 +778,14 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--commodity", default="crude")
     k.add_argument("--elements", choices=["nodes", "links", "both"], default="nodes")
     k.add_argument("--k", type=int, choices=[1, 2, 3], default=1, help="elements out at once (2, 3: pairs, triples of the top --combine)")
-    k.add_argument("--combine", type=_positive, default=20, help="how many N-1 elements --k 2/3 combines (default 20)")
+    k.add_argument("--combine", type=_positive, default=None,
+                   help=f"how many N-1 elements --k 2/3 combines (default {_COMBINE})")
     k.add_argument("--horizon", default=None, help="START:END: rank on the time model over this horizon")
     k.add_argument("--outage-days", type=_positive, default=None, help="with --horizon: days each element is out")
     k.add_argument("--scenario", default=None)
     k.add_argument("--top", type=_positive, default=None, help="show only the N most critical")
-    k.add_argument("--workers", type=_positive, default=1, help="processes that share the knock-outs (same rows as 1)")
+    k.add_argument("--workers", type=_positive, default=None,
+                   help="processes that share the knock-outs (same rows as 1; default 1)")
     k.add_argument("--dask", action="store_true", help="run the knock-outs on a local Dask cluster")
     k.add_argument("--scheduler", default=None, help="address of a Dask scheduler to run the knock-outs on")
     k.add_argument("--out", default=None, help="write every row to .csv, .parquet or .gpkg")
@@ -667,16 +797,17 @@ def build_parser() -> argparse.ArgumentParser:
     en = sub.add_parser("ensemble", help="Monte Carlo seasons of disruptions over the time model")
     en.add_argument("scenario", nargs="?", default=None, help="scenario YAML (its horizon and outages)")
     en.add_argument("--draws", type=_positive, default=200)
-    en.add_argument("--seed", type=int, default=0)
+    en.add_argument("--seed", type=_non_negative, default=0, help="seed of the draws (a whole number >= 0)")
     en.add_argument("--start", default=None)
     en.add_argument("--end", default=None)
     en.add_argument("--hazards", default=None, help="more hazards: a YAML file in the form of geodata/hazards.yaml")
-    en.add_argument("--workers", type=_positive, default=1)
+    en.add_argument("--workers", type=_positive, default=None, help="processes that share the draws (default 1)")
     en.add_argument("--dask", action="store_true", help="run on a local Dask cluster")
     en.add_argument("--scheduler", default=None, help="address of a Dask scheduler")
     en.add_argument("--out", default=None, help="per-draw rows to .parquet (streamed) or .csv")
     common(en, fmt=False)
     en.add_argument("--format", choices=["table", "json"], default="table")
+    en.add_argument("--force", action="store_true", help="replace an output that already exists")
     en.set_defaults(func=_cmd_ensemble)
 
     mp = sub.add_parser("map", help="draw a scenario's flows (or the network) to PNG/SVG/PDF or an interactive HTML page")
@@ -702,6 +833,8 @@ def build_parser() -> argparse.ArgumentParser:
 _MAP_SUFFIXES = (".png", ".svg", ".pdf", ".html")
 _CHART_SUFFIXES = (".png", ".svg", ".pdf")
 _TABLE_SUFFIXES = (".csv", ".parquet", ".gpkg")
+#: ``ensemble --out``: the per-draw rows have no geometry, so no GeoPackage.
+_DRAW_SUFFIXES = (".csv", ".parquet")
 
 
 def _usage(option: str, path: Path, problem: str, fix: str) -> InputError:
@@ -722,10 +855,25 @@ def _writable(option: str, path: Path) -> None:
         raise _usage(option, path, f"{anc} is not writable ({exc.strerror})", "choose a writable folder") from None
 
 
-def _check_out_folder(option: str, value: str | None, names: Sequence[str], force: bool) -> None:
+#: Suffixes of files that an output folder's name would not end in (``--out flows.csv`` means a file).
+_FILE_SUFFIXES = frozenset((".csv", ".tsv", ".json", ".geojson", ".txt", ".png", ".svg", ".pdf", ".html", ".htm",
+                            ".jpg", ".jpeg", ".xlsx", ".xls", ".yaml", ".yml", ".feather", ".shp", ".zip",
+                            ".parquet", ".gpkg"))
+
+
+def _check_out_folder(option: str, value: str | None, names: Sequence[str], force: bool,
+                      files: Sequence[str] = ()) -> None:
+    """``value`` is an output folder (or, by its suffix, one of the table ``files`` the command writes)."""
     if not value:
         return
     path = Path(value)
+    if files and path.suffix.lower() in files:
+        _check_out_file(option, value, files, force)
+        return
+    if not path.is_dir() and path.suffix.lower() in _FILE_SUFFIXES:
+        also = f", or a {' or '.join(files)} file" if files else ""
+        raise _usage(option, path, f"names a {path.suffix} file, but {option} is the folder the outputs "
+                     f"({', '.join(names[:3])}, ...) are written in", f"give a folder name{also}")
     if path.exists() and not path.is_dir():
         raise _usage(option, path, "is a file, not a folder", "give a folder for the outputs")
     _writable(option, path)
@@ -772,13 +920,25 @@ def check_arguments(args: argparse.Namespace) -> None:
     if args.command in ("validate", "summary"):
         _check_folder_arg("path", args.path)
     force = bool(getattr(args, "force", False))
+    timed = args.command in ("simulate", "ensemble") or (args.command == "criticality" and args.horizon)
+    if timed and args.as_of:
+        days = "--horizon picks" if args.command == "criticality" else "--start and --end pick"
+        raise InputError(f"--as-of {args.as_of}: {args.command}{' --horizon' if args.command == 'criticality' else ''} "
+                         "applies the dated events day by day over its horizon, so the network is loaded without a date "
+                         f"(fix: drop --as-of; {days} the days)")
+    if args.command in ("criticality", "ensemble") and args.scheduler and args.workers is not None:
+        raise InputError(f"--workers {args.workers} with --scheduler {args.scheduler}: the scheduler's cluster has "
+                         "its own workers (fix: drop --workers, or drop --scheduler to run on this machine)")
     if args.command == "solve":
-        _check_out_folder("--out", args.out, _RESULT_FILES, force)
+        _check_out_folder("--out", args.out, _RESULT_FILES, force, _RESULT_TABLE_SUFFIXES)
     elif args.command == "demo":
         _check_out_folder("--out", args.out, DEMO_FILES, force)
     elif args.command == "simulate":
-        chart = () if args.chart or args.no_chart else ("timeseries.png",)
-        _check_out_folder("--out", args.out, (*SIMULATE_FILES, *chart), force)
+        if args.chart and args.no_chart:
+            raise InputError(f"--chart {args.chart} and --no-chart: one asks for the chart, the other for none "
+                             "(fix: drop one of them)")
+        chart = () if args.chart or args.no_chart or (args.out and _is_table_file(args.out)) else ("timeseries.png",)
+        _check_out_folder("--out", args.out, (*SIMULATE_FILES, *chart), force, _RESULT_TABLE_SUFFIXES)
         _check_out_file("--chart", args.chart, _CHART_SUFFIXES, force)
     elif args.command == "map":
         _check_out_file("--out", args.out, _MAP_SUFFIXES, force)
@@ -787,6 +947,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     elif args.command == "criticality":
         _check_out_file("--out", args.out, _TABLE_SUFFIXES, force)
         _check_out_file("--map", args.map, _MAP_SUFFIXES, force)
+        _check_criticality_options(args)
+    elif args.command == "ensemble":
+        _check_out_file("--out", args.out, _DRAW_SUFFIXES, force)
 
 
 # --------------------------------------------------------------------- signals
@@ -808,6 +971,19 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(line[2:] if line.startswith("- ") else line for line in lines)
 
 
+def _commodity_problem(value: str) -> str | None:
+    """What is wrong with a ``--commodity`` value (None: nothing); spaces around the commas are allowed."""
+    items = [c.strip() for c in value.split(",")]
+    if "" in items:
+        return "an empty name" if len(items) > 1 else "no commodity named"
+    bad = [c for c in items if c not in (*COMMODITIES, "all")]
+    if bad:
+        return f"unknown commodity {', '.join(bad)}"
+    if "all" in items and len(items) > 1:
+        return "all already names every commodity; it cannot be part of a list"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``transcaspian`` command.
 
@@ -822,12 +998,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     commodity = getattr(args, "commodity", None)
-    if commodity and args.command in ("solve", "compare", "criticality", "map", "simulate"):
-        bad = [c for c in str(commodity).split(",") if c not in (*COMMODITIES, "all")]
-        if bad:
-            print(f"transcaspian {args.command}: error: --commodity: unknown commodity {', '.join(bad)} "
-                  f"(fix: use {', '.join(COMMODITIES)} or all)", file=sys.stderr)
+    if commodity is not None and args.command in ("solve", "compare", "criticality", "map", "simulate"):
+        problem = _commodity_problem(str(commodity))
+        if problem:
+            print(f"transcaspian {args.command}: error: --commodity {commodity!r}: {problem} "
+                  f"(fix: use one of {', '.join(COMMODITIES)}, a comma list of them, or all)", file=sys.stderr)
             return 2
+        args.commodity = ",".join(c.strip() for c in str(commodity).split(","))
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:

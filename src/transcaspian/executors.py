@@ -42,8 +42,8 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Sequence[Any], *, workers: int = 
 
     Raises
     ------
-    ValueError
-        Unknown executor, or workers < 1.
+    InputError
+        Unknown executor, workers < 1, or a ``scheduler`` that cannot be reached.
     """
     if executor not in EXECUTORS:
         raise InputError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
@@ -69,7 +69,12 @@ def _dask(fn: Callable[[Any], Any], tasks: Sequence[Any], *, workers: int, sched
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler)
+        except (OSError, ValueError, TypeError) as exc:  # unreachable (timeout), refused, or not an address
+            raise InputError(f"scheduler {scheduler!r}: cannot connect to a Dask scheduler ({exc}) "
+                             "(fix: start one with `dask scheduler` and give its address, e.g. tcp://host:8786, "
+                             "or drop the scheduler to run on this machine)") from None
     try:
         futures = client.map(fn, list(tasks), pure=False)
         for f in futures:

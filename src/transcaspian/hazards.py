@@ -105,10 +105,31 @@ def _effect_ok(effect: Mapping[str, Any]) -> bool:
 
 
 def load_hazards(path: str | Path | None = None) -> list[Hazard]:
-    """The hazards of ``path`` (default: hazards.yaml of the packaged data)."""
+    """The hazards of ``path`` (default: hazards.yaml of the packaged data).
+
+    Raises
+    ------
+    ScenarioError
+        The file is not a mapping, its ``hazards`` is not a list of mappings, or an entry
+        is not a valid hazard.
+    """
     path = Path(path) if path is not None else default_data_path() / "hazards.yaml"
-    raw = read_yaml(path) or {}
-    return [hazard_from_mapping(e, where=str(path)) for e in raw.get("hazards") or ()]
+    raw = read_yaml(path)
+    if raw is None:
+        return []
+    form = "(fix: list them under a top-level `hazards:` key, each {id, element, effect, per_month, durations_days}, " \
+           "as in geodata/hazards.yaml)"
+    if not isinstance(raw, Mapping):
+        raise ScenarioError(f"{path}: a mapping with a hazards list expected, got a {type(raw).__name__} {form}")
+    entries = raw.get("hazards")
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise ScenarioError(f"{path}: hazards: a list expected, got a {type(entries).__name__} {form}")
+    for i, e in enumerate(entries):
+        if not isinstance(e, Mapping):
+            raise ScenarioError(f"{path}: hazards[{i}]: a mapping expected, got {e!r} {form}")
+    return [hazard_from_mapping(e, where=str(path)) for e in entries]
 
 
 def sample_windows(hazards: Iterable[Hazard], start: str | dt.date, end: str | dt.date,

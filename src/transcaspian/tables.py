@@ -57,16 +57,31 @@ def _cell(v: Any) -> str:
 
 
 def format_table(df: pd.DataFrame, *, max_rows: int | None = None) -> str:
-    """A DataFrame as an aligned text table (geometry dropped, numbers rounded)."""
+    """A DataFrame as an aligned text table (geometry dropped, numbers rounded).
+
+    With ``max_rows``, the first rows and a last line saying how many more there are.
+
+    Examples
+    --------
+    >>> print(format_table(pd.DataFrame({"v": [1.0, 2.0, 3.0]}), max_rows=2))
+          v
+    0  1.00
+    1  2.00
+    ... and 1 more row (3 in all)
+    """
     df = pd.DataFrame(df).drop(columns=["geometry"], errors="ignore")
-    if max_rows is not None and len(df) > max_rows:
+    more = len(df) - max_rows if max_rows is not None and len(df) > max_rows else 0
+    if more:
         df = df.head(max_rows)
     if len(df) == 0:
         return "(none)"
     out = df.copy()
     for col in out.columns:
         out[col] = out[col].map(_cell).astype(object)
-    return out.to_string()
+    text = out.to_string()
+    if more:
+        text += f"\n... and {more} more row{'s' if more > 1 else ''} ({len(df) + more} in all)"
+    return text
 
 
 #: Significant digits written to CSV and JSON.

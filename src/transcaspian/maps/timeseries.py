@@ -142,7 +142,8 @@ def plot_timeseries(
     if series or (cap is not None and cap.notna().any()):
         ax1.legend(**_OUTSIDE)
     else:
-        ax1.text(0.5, 0.5, "no export route in the time data", transform=ax1.transAxes, ha="center", va="center")
+        ax1.text(0.5, 0.5, f"no export route in the time data carries {commodity}", transform=ax1.transAxes,
+                 ha="center", va="center")
     ax1.grid(axis="y", alpha=0.3)
 
     st = res.storage[res.storage["commodity"] == commodity]
