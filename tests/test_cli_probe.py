@@ -374,3 +374,12 @@ def test_compare_scenarios_of_other_commodities_says_to_pass_commodity(run, mini
     b.write_text("name: b\ncommodity: [crude, gas]\nsupplies:\n  gas:\n    field_a: 1.0\n", encoding="utf-8")
     code, out, err = run("compare", a, b, "--data", mini_path)
     assert code == 1 and out == "" and "--commodity" in err and "crude, gas" in err
+
+
+def test_network_only_map_of_several_commodities_is_refused(run, tmp_path):
+    """map --network-only --commodity crude,gas drew all five commodities without a word."""
+    out = tmp_path / "net.png"
+    code, _, err = run("map", "--network-only", "--commodity", "crude,gas", "--out", str(out))
+    assert code != 0 and "names several commodities" in err and "fix:" in err and not out.exists()
+    code, _, err = run("map", "--network-only", "--commodity", "gas", "--out", str(out))
+    assert code == 0, err

@@ -170,7 +170,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
     net = _net(args)
     sc = _scenario(args.scenario, args)
-    res = solve(net, sc, commodity=_commodity(args.commodity), objective=args.objective)
+    # the two phases: every output shows the shadow prices, which the one-LP path of "auto" would
+    # solve the two phases for after its own LP (transcaspian.flow.penalty)
+    res = solve(net, sc, commodity=_commodity(args.commodity), objective=args.objective, method="lp")
     print(_render_result(res, args.format, _wanted(args, sc)))
     if args.out and _is_table_file(args.out):
         from .interop.results import write_table
@@ -279,6 +281,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
     net = _net(args)
     sc = _scenario(args.scenario, args)
     if args.network_only:
+        if args.commodity and args.commodity != "all" and _one(args.commodity) is None:
+            raise InputError(f"map --network-only: --commodity {args.commodity} names several commodities, and the "
+                             "network map draws one or all (fix: --commodity crude, say, or all)")
         path = _export(args.out, sc.apply(net) if sc is not None else net, commodity=_one(args.commodity))
     else:
         res = solve(net, sc, commodity=_commodity(args.commodity))
