@@ -106,26 +106,6 @@ def test_every_label_is_by_its_symbol_or_has_a_leader(demo_map):
     assert not bad, f"{name} map: labels beside the wrong symbol or too far without a leader:\n" + "\n".join(bad)
 
 
-def test_no_label_hides_another(demo_map):
-    """No two labels of a panel overlap (a name or number under another is unreadable).
-
-    The boxes are re-measured from the drawn text (a callout's frame); area labels
-    (seas, countries) may touch each other. Required labels (key hubs, callouts) used
-    to fall back onto other labels in the crowded CPC panels ("Port of Makhachkala"
-    under "-65.6", "Ceyhan - Haydar Aliyev" under "Port of Batumi").
-    """
-    name, fig, places = demo_map
-    clashes = []
-    for i, a in enumerate(places):
-        for b in places[i + 1 :]:
-            if a.axes != b.axes or (a.symbol is None and b.symbol is None):
-                continue
-            w = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
-            h = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
-            if w > 1.0 and h > 1.0:
-                clashes.append(f"{a.text!r} ({a.kind}) and {b.text!r} ({b.kind}) overlap {w:.0f}x{h:.0f} px")
-    assert not clashes, f"{name} map: labels over each other:\n" + "\n".join(clashes)
-
 
 def test_node_labels_re_measured_from_the_drawn_symbols(demo_map):
     """The rule again, from the artists: node symbols by their gid, label boxes as drawn."""

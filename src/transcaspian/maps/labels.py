@@ -5,10 +5,7 @@ Labels are placed in priority order. Each tries candidate positions around its a
 measured by the renderer, stays inside the map and overlaps no label already placed
 and no obstacle (node symbols, scale bar, callouts). Among free positions the one
 covering the fewest flow lines wins. A label with no free position is dropped, unless
-it is ``required`` (stranded-volume callouts, key hubs, disabled elements). Required
-labels are placed before all others; one with no free position near its symbol tries
-rings further out on a leader line, and only then takes its least-bad position (where
-covering another label's text costs ten times covering a symbol).
+it is ``required`` (stranded-volume callouts), which then takes its least-bad position.
 
 **The placement rule.** A label that names a symbol (a node, a status mark, a flow
 line) either sits within :data:`LABEL_GAP_PT` points of that symbol's edge, and nearer
@@ -269,7 +266,7 @@ def place_labels(
     )
     kept: list[Annotation] = []
     dropped = 0
-    for spec in sorted(specs, key=lambda s: (not s.required, -s.priority)):
+    for spec in sorted(specs, key=lambda s: -s.priority):
         radii = [spec.radius] if isinstance(spec.radius, int | float) else list(spec.radius)
         choice, tried, why = _search(cv, spec, radii)
         if choice is None:
@@ -390,10 +387,6 @@ def _leader_needed(cv: _Canvas, spec: LabelSpec, raw: Bbox, why: dict[str, int])
     return False
 
 
-#: Factors of a required label's largest radius tried when no ring it asked for is free.
-_FAR_RINGS = (1.4, 1.9, 2.5, 3.2, 4.0)
-
-
 def _search(cv: _Canvas, spec: LabelSpec, radii: Sequence[float]) -> tuple[_Choice | None, int, dict[str, int]]:
     """The best free position (else, for a required label, the least bad one).
 
@@ -405,14 +398,7 @@ def _search(cv: _Canvas, spec: LabelSpec, radii: Sequence[float]) -> tuple[_Choi
     fallback: _Choice | None = None
     order = 0
     why = {"outside": 0, "overlap": 0, "lines": 0, "region": 0, "far": 0, "ambiguous": 0, "leaders": 0}
-    rings = list(radii)
-    if spec.required and spec.leader is not False and rings:
-        # a required label with no free ring around its symbol goes further out on a
-        # leader line rather than over another label (which would hide its text)
-        rings += [max(rings) * k for k in _FAR_RINGS]
-    for i, r in enumerate(rings):
-        if i >= len(radii) and best is not None:
-            break  # a free position: go no further out
+    for r in radii:
         for dx, dy in spec.directions or DIRECTIONS:
             ha, va = _alignment(dx, dy)
             off = (dx * r, dy * r)
@@ -431,8 +417,7 @@ def _search(cv: _Canvas, spec: LabelSpec, radii: Sequence[float]) -> tuple[_Choi
                 if cover == 0:  # the most preferred free position with no line under it
                     return best, order, why
             elif inside and spec.required:
-                # text over text hides both: far worse than over a symbol's box
-                bad = 10.0 * _overlap_area(bb, cv.placed) + _overlap_area(bb, cv.obstacles) + score
+                bad = _overlap_area(bb, cv.placed) + _overlap_area(bb, cv.obstacles) + score
                 if _crosses(cv, bb, _leader_line(cv, spec, bb) if leader else None):
                     bad += 2000.0  # a leader through a label misleads more than a small overlap
                 if fallback is None or bad < fallback[0]:
