@@ -692,24 +692,23 @@ def _add_simulate_parser(sub: Any, common: Any, commodity_choices: Sequence[str]
 
 
 # --------------------------------------------------------------------- parser
-def _positive(text: str) -> int:
+def _whole(text: str, least: int, below: str) -> int:
+    """``text`` as a whole number of at least ``least`` (else a usage error saying ``below``)."""
     try:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} is not at least 1")
+    if v < least:
+        raise argparse.ArgumentTypeError(f"{v} {below}")
     return v
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1, "is not at least 1")
 
 
 def _non_negative(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"{v} is negative")
-    return v
+    return _whole(text, 0, "is negative")
 
 
 class _Parser(argparse.ArgumentParser):

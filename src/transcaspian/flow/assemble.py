@@ -206,7 +206,7 @@ def _route_row(
 
 def _routes_frame(rows: list[dict[str, Any]], commodities: tuple[str, ...]) -> pd.DataFrame:
     """Routes by commodity, then largest volume first (ties by origin, market, path)."""
-    df = _typed(pd.DataFrame(rows, columns=ROUTE_COLUMNS), ROUTE_TYPES)
+    df = typed(pd.DataFrame(rows, columns=ROUTE_COLUMNS), ROUTE_TYPES)
     if not rows:
         return df
     order = {c: i for i, c in enumerate(commodities)}
@@ -284,7 +284,7 @@ def _flows_frame(lp: FlowLP, fwd: PerCommodity, bwd: PerCommodity) -> gpd.GeoDat
     if frames:
         df = pd.concat(frames, ignore_index=True)
     else:
-        df = _typed(pd.DataFrame(columns=["link", *FLOW_TYPES]), {"link": T, **FLOW_TYPES})
+        df = typed(pd.DataFrame(columns=["link", *FLOW_TYPES]), {"link": T, **FLOW_TYPES})
         df["geometry"] = gpd.GeoSeries([], crs=links.crs)
     return gpd.GeoDataFrame(df.set_index("link"), geometry="geometry", crs=links.crs)
 
@@ -364,7 +364,7 @@ def _node_frame(lp: FlowLP, tally: _Tally) -> pd.DataFrame:
     supply = _node_supply(lp)
     frames = [_node_table(lp, c, tally, supply, cap, util) for c in lp.commodities]
     if not frames:
-        return _typed(pd.DataFrame(columns=["node", *NODE_TYPES]), {"node": T, **NODE_TYPES}).set_index("node")
+        return typed(pd.DataFrame(columns=["node", *NODE_TYPES]), {"node": T, **NODE_TYPES}).set_index("node")
     return pd.concat(frames, ignore_index=True).set_index("node")
 
 
@@ -444,7 +444,7 @@ def _delivered_frame(lp: FlowLP, got: PerCommodity) -> pd.DataFrame:
             rows.append({"commodity": c, "market": m, "volume": vol, "unit": CANONICAL_UNITS[c], "cap": caps[m]})
     cols = ["commodity", "market", "volume", "unit", "cap"]
     types = {"commodity": T, "market": T, **DELIVERED_TYPES}
-    return _typed(pd.DataFrame(rows, columns=cols), types).set_index(["commodity", "market"])
+    return typed(pd.DataFrame(rows, columns=cols), types).set_index(["commodity", "market"])
 
 
 def _market_caps(lp: FlowLP, c: str) -> dict[str, float]:
@@ -495,7 +495,7 @@ def _unserved_frame(lp: FlowLP, sent: PerCommodity, sol: LPSolution) -> pd.DataF
             )
     cols = ["commodity", "origin", "supply", "delivered", "unserved", "unit"]
     types = {"commodity": T, "origin": T, **UNSERVED_TYPES}
-    return _typed(pd.DataFrame(rows, columns=cols), types).set_index(["commodity", "origin"])
+    return typed(pd.DataFrame(rows, columns=cols), types).set_index(["commodity", "origin"])
 
 
 # --------------------------------------------------------------------------- capacities
@@ -516,15 +516,16 @@ def _saturated_frame(flows: pd.DataFrame, node_flows: pd.DataFrame) -> pd.DataFr
         parts.append(df[cols])
     parts = [p for p in parts if len(p)]
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
-    df = _typed(df, SATURATED_TYPES)
+    df = typed(df, SATURATED_TYPES)
     return df.sort_values(["kind", "element"], kind="stable").reset_index(drop=True)
 
 
 _DTYPES: dict[str, Any] = {T: pd.Series(["x"]).dtype, F: float, B: bool, OBJ: object}
 
 
-def _typed(df: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
-    """``df`` with the column types of ``types`` (one of the ``*_TYPES`` tables above).
+def typed(df: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """``df`` with the column types of ``types`` (``T``, ``F``, ``B``, ``OBJ`` per column: the ``*_TYPES`` tables
+    above, or the time model's).
 
     A frame with no rows has ``object`` columns; typed, it concatenates and compares like
     one with rows. Text columns take pandas' string type for text (``str`` in pandas 3).
@@ -544,7 +545,7 @@ def _shadow_frame(
             frame = links if r.kind == "link" else nodes
             names = {r.element: frame.at[r.element]} if r.element in frame.index else {}
             rows.append(_shadow_row(lp, sol, int(i), r, names, gross, through, objective))
-    df = _typed(pd.DataFrame(rows, columns=SHADOW_COLUMNS), SHADOW_TYPES)
+    df = typed(pd.DataFrame(rows, columns=SHADOW_COLUMNS), SHADOW_TYPES)
     for col in ("objective_per_unit", "delivered_per_unit"):
         df[col] = df[col].astype(float).clip(lower=0.0) + 0.0
     if objective == "cost":
@@ -656,7 +657,7 @@ def _contracts_frame(lp: FlowLP, sol: LPSolution, fwd: PerCommodity) -> pd.DataF
                 "status": status,
             }
         )
-    return _typed(pd.DataFrame(rows, columns=CONTRACT_COLUMNS), CONTRACT_TYPES)
+    return typed(pd.DataFrame(rows, columns=CONTRACT_COLUMNS), CONTRACT_TYPES)
 
 
 def _contract_flow(lp: FlowLP, sol: LPSolution, fwd: PerCommodity, index: int) -> float:

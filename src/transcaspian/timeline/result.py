@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..flow.assemble import F, T, typed
 from ..interop.tidy import simulation_frame
 from ..units import canonical_unit
 
@@ -341,12 +342,11 @@ def _delivered_table(model: TimeExpandedLP, sol: TimeSolution, unit: dict[str, s
 #: Columns of the result tables that hold numbers; every other column is text.
 _NUMBER_COLUMNS = frozenset({"forward", "backward", "flow", "capacity", "bbl_per_tonne", "kbpd", "throughput", "level",
                              "change", "minimum", "planned", "available", "deferred", "stranded", "produced", "value"})
-_TEXT = pd.Series(["x"]).dtype  # pandas' string type for text ("str" in pandas 3)
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with float number columns and text columns, also when it has no rows (``object`` columns then)."""
-    return df.astype({c: (float if c in _NUMBER_COLUMNS else _TEXT) for c in df.columns})
+    return typed(df, {c: (F if c in _NUMBER_COLUMNS else T) for c in df.columns})
 
 
 def _period_unit(unit: Any) -> str:
